@@ -1,0 +1,32 @@
+/* The kernel layer: one table of function pointers per kernel set.
+ * Every set rounds exactly like the scalar reference (same operations, same
+ * FMAs, same SLEEF functions), so results never depend on the set. */
+#ifndef GRIDSWEEP_KERNELS_H
+#define GRIDSWEEP_KERNELS_H
+
+#include <stddef.h>
+
+#include "gridsweep/activation.h"
+#include "gridsweep/isa.h"
+#include "gridsweep/train.h"
+
+/* f(z[i]) -> f[i], f'(z[i]) -> df[i] for any n (tails included). */
+typedef void (*gs_eval_fn)(const float *z, float *f, float *df, size_t n);
+
+/* Trains the block's lanes from step blk->t up to step t_end (exclusive):
+ * sampling, the fused forward/backward pass over the batch, the optimizer
+ * and the loss bookkeeping. */
+typedef void (*gs_train_fn)(const gs_train_plan *plan, gs_block *blk, int t_end);
+
+typedef struct gs_kernels {
+    gs_isa isa;
+    int lanes;                 /* starting points per block (<= GS_BLOCK_LANES) */
+    gs_eval_fn eval[GS_ACT_COUNT];
+    gs_train_fn train[GS_ACT_COUNT][GS_LOSS_COUNT];
+} gs_kernels;
+
+/* The table for a set, or NULL if it is not built into this binary or the CPU
+ * cannot run it. */
+const gs_kernels *gs_kernels_get(gs_isa isa);
+
+#endif

@@ -1,0 +1,106 @@
+/* Training of starting points: settings, per-block state, outcomes. */
+#ifndef GRIDSWEEP_TRAIN_H
+#define GRIDSWEEP_TRAIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gridsweep/activation.h"
+#include "gridsweep/error.h"
+
+typedef enum gs_loss { GS_LOSS_MAE, GS_LOSS_MSE, GS_LOSS_HUBER, GS_LOSS_COUNT } gs_loss;
+typedef enum gs_opt { GS_OPT_ADAM, GS_OPT_SGD, GS_OPT_MOMENTUM, GS_OPT_RMSPROP, GS_OPT_COUNT } gs_opt;
+typedef enum gs_sampling {
+    GS_SAMPLING_SHARED,      /* one fresh batch per step, the same for every point */
+    GS_SAMPLING_INDEPENDENT, /* each point draws its own stream */
+    GS_SAMPLING_GRID,        /* fixed midpoint grid, the same every step */
+    GS_SAMPLING_COUNT
+} gs_sampling;
+typedef enum gs_outcome {
+    GS_OUT_CONVERGED, GS_OUT_STUCK, GS_OUT_LINEAR, GS_OUT_DEAD, GS_OUT_DIVERGED, GS_OUT_COUNT
+} gs_outcome;
+
+const char *gs_loss_name(gs_loss);
+const char *gs_opt_name(gs_opt);
+const char *gs_sampling_name(gs_sampling);
+const char *gs_outcome_name(gs_outcome);
+int gs_loss_parse(const char *s, gs_loss *out);
+int gs_opt_parse(const char *s, gs_opt *out);
+int gs_sampling_parse(const char *s, gs_sampling *out);
+int gs_outcome_parse(const char *s, gs_outcome *out);
+
+/* Everything that decides a trajectory and its outcome, besides the start. */
+typedef struct gs_train_config {
+    gs_act act;
+    gs_loss loss;
+    float huber_delta;
+    gs_opt opt;
+    float lr, beta1, beta2, eps, momentum, alpha;
+    int steps, batch;
+    float data_lo, data_hi;
+    gs_sampling sampling;
+    uint64_t seed;
+    double window;       /* fraction of the steps averaged into window_loss */
+    double tol;          /* converged: window loss below this */
+    double dead_tol;     /* dead: std of the fitted function below this */
+    double linear_tol;   /* linear: RMS distance from its best affine fit below this */
+    int eval_points;     /* dense midpoint grid for final_loss and the shape tests */
+} gs_train_config;
+
+/* The defaults documented in README. */
+gs_train_config gs_train_defaults(void);
+/* Checks ranges; a bad setting gives a one-line message naming it. */
+int gs_train_validate(const gs_train_config *cfg, gs_error *err);
+
+/* Lanes per block: the widest kernel set's lanes times its interleave. */
+#define GS_BLOCK_LANES 32
+#define GS_ALIGN 64
+
+/* State of up to GS_BLOCK_LANES starting points trained together, one per
+ * SIMD lane. Structure of arrays so every field loads as a vector. */
+typedef struct gs_block {
+    _Alignas(GS_ALIGN) float p[4][GS_BLOCK_LANES];   /* a, b, c, d */
+    _Alignas(GS_ALIGN) float lr[GS_BLOCK_LANES];
+    _Alignas(GS_ALIGN) float m[4][GS_BLOCK_LANES];   /* first moment / momentum buffer */
+    _Alignas(GS_ALIGN) float v[4][GS_BLOCK_LANES];   /* second moment */
+    _Alignas(GS_ALIGN) float loss[GS_BLOCK_LANES];   /* batch loss of the last step */
+    _Alignas(GS_ALIGN) float ema[GS_BLOCK_LANES];    /* smoothed batch loss */
+    _Alignas(GS_ALIGN) float wsum[GS_BLOCK_LANES];   /* sum of batch losses in the window */
+    _Alignas(GS_ALIGN) float tconv[GS_BLOCK_LANES];  /* candidate t_conv (a float so it blends like the rest) */
+    uint64_t point[GS_BLOCK_LANES];  /* stream id per lane, for independent sampling */
+    double b1t, b2t;                 /* beta1^t, beta2^t */
+    int t;                           /* steps done */
+    int n;                           /* lanes in use; the rest mirror lane n-1 */
+} gs_block;
+
+/* Read-only data shared by every block of one run. */
+typedef struct gs_train_plan {
+    gs_train_config cfg;
+    float *xs, *ys;          /* shared: [steps][batch]; grid: [batch]; independent: NULL */
+    size_t x_stride;         /* floats between consecutive steps' batches (0 for grid) */
+    int window_start;        /* first step counted in the window */
+    float inv_batch;
+    float *eval_x, *eval_y;  /* the dense grid and its target, eval_points long */
+} gs_train_plan;
+
+int gs_train_plan_init(gs_train_plan *plan, const gs_train_config *cfg, gs_error *err);
+void gs_train_plan_free(gs_train_plan *plan);
+
+/* Places starting points (a,b,c,d,lr) into lanes 0..n-1 and resets the state. */
+void gs_block_init(gs_block *blk, int n, const float (*start)[5], const uint64_t *point);
+
+typedef struct gs_result {
+    float a, b, c, d;
+    float window_loss, final_loss;
+    float lin_err, spread;   /* shape of the fitted function over the data range */
+    gs_outcome outcome;
+    int32_t t_conv;          /* -1: the smoothed loss never stayed below tol */
+} gs_result;
+
+/* Shape and loss of c*f(a*x+b)+d on the plan's dense grid, and the outcome. */
+/* eval is the activation's kernel (any set: they agree bit for bit). */
+void gs_train_judge(const gs_train_plan *plan, void (*eval)(const float *, float *, float *, size_t),
+                    const gs_block *blk, int lane, gs_result *out);
+
+#endif

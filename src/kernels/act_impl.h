@@ -1,0 +1,136 @@
+/* Activations and their derivatives, written once in vf_* operations and
+ * compiled for every kernel set (include after a simd_*.h). The operation
+ * sequence is the rounding contract: change it here and every set follows.
+ * Kinks follow PyTorch autograd; clamps keep +-inf at their limits and NaN
+ * propagating (vf_max(lo, z) returns z when z is NaN). */
+#ifndef GS_ACT_IMPL_H
+#define GS_ACT_IMPL_H
+
+#include "gridsweep/activation.h"
+
+#define GS_INLINE static inline __attribute__((always_inline))
+
+#define SELU_LAMBDA 1.0507009873554805f
+#define SELU_LAMBDA_ALPHA 1.7580993408473766f   /* lambda * alpha */
+#define INV_SQRT2 0.70710678118654752f
+#define INV_SQRT_2PI 0.39894228040143268f
+#define GELU_K 0.79788456080286536f             /* sqrt(2/pi) */
+#define GELU_C 0.044715f
+#define GELU_3C 0.134145f                       /* 3 * 0.044715 */
+
+GS_INLINE vf vf_clamp(vf z, float lo, float hi)
+{
+    return vf_min(vf_set1(hi), vf_max(vf_set1(lo), z));
+}
+
+/* sigmoid from t = exp(-|z|), stable for every z. */
+GS_INLINE vf sigmoid_from(vf z, vf t)
+{
+    vf r = vf_div(vf_set1(1.0f), vf_add(vf_set1(1.0f), t));
+    return vf_sel(vf_ge(z, vf_set1(0.0f)), r, vf_mul(t, r));
+}
+
+GS_INLINE vf act_apply(gs_act act, vf z, vf *df)
+{
+    const vf zero = vf_set1(0.0f), one = vf_set1(1.0f);
+    switch (act) {
+    case GS_ACT_IDENTITY:
+        *df = one;
+        return z;
+    case GS_ACT_RELU:
+        *df = vf_selz(vf_gt(z, zero), one);
+        return vf_sel(vf_le(z, zero), zero, z);
+    case GS_ACT_LEAKY_RELU: {
+        vm pos = vf_gt(z, zero);
+        *df = vf_sel(pos, one, vf_set1(0.01f));
+        return vf_sel(pos, z, vf_mul(z, vf_set1(0.01f)));
+    }
+    case GS_ACT_ELU:
+    case GS_ACT_CELU: {          /* alpha = 1: celu is elu */
+        vm pos = vf_gt(z, zero);
+        vf e = vf_expm1(z);
+        *df = vf_sel(pos, one, vf_add(e, one));
+        return vf_sel(pos, z, e);
+    }
+    case GS_ACT_SELU: {
+        vm pos = vf_gt(z, zero);
+        vf neg = vf_mul(vf_set1(SELU_LAMBDA_ALPHA), vf_expm1(z));
+        *df = vf_sel(pos, vf_set1(SELU_LAMBDA), vf_add(neg, vf_set1(SELU_LAMBDA_ALPHA)));
+        return vf_sel(pos, vf_mul(vf_set1(SELU_LAMBDA), z), neg);
+    }
+    case GS_ACT_SOFTPLUS: {      /* max(z,0) + log1p(exp(-|z|)); f' = sigmoid */
+        vf t = vf_exp(vf_sub(zero, vf_abs(z)));
+        *df = sigmoid_from(z, t);
+        return vf_add(vf_max(z, zero), vf_log1p(t));
+    }
+    case GS_ACT_GELU: {
+        vf q = vf_mul(vf_set1(0.5f), vf_add(one, vf_erf(vf_mul(z, vf_set1(INV_SQRT2)))));
+        vf zc = vf_clamp(z, -20.0f, 20.0f);
+        vf phi = vf_mul(vf_set1(INV_SQRT_2PI), vf_exp(vf_mul(vf_set1(-0.5f), vf_mul(zc, zc))));
+        *df = vf_fma(zc, phi, q);
+        return vf_mul(vf_max(vf_set1(-20.0f), z), q);
+    }
+    case GS_ACT_GELU_TANH: {
+        vf zc = vf_clamp(z, -10.0f, 10.0f);
+        vf z2 = vf_mul(zc, zc);
+        vf u = vf_mul(vf_set1(GELU_K), vf_fma(vf_mul(vf_set1(GELU_C), z2), zc, zc));
+        vf t = vf_tanh(u);
+        vf h = vf_mul(vf_set1(0.5f), vf_add(one, t));
+        vf du = vf_mul(vf_set1(GELU_K), vf_fma(vf_set1(GELU_3C), z2, one));
+        vf sech2 = vf_fma(vf_sub(zero, t), t, one);
+        *df = vf_fma(vf_mul(vf_mul(vf_set1(0.5f), zc), sech2), du, h);
+        return vf_mul(vf_max(vf_set1(-10.0f), z), h);
+    }
+    case GS_ACT_SILU: {
+        vf s = sigmoid_from(z, vf_exp(vf_sub(zero, vf_abs(z))));
+        vf zc = vf_clamp(z, -100.0f, 100.0f);
+        *df = vf_mul(s, vf_fma(zc, vf_sub(one, s), one));
+        return vf_mul(vf_max(vf_set1(-100.0f), z), s);
+    }
+    case GS_ACT_MISH: {
+        vf t = vf_exp(vf_sub(zero, vf_abs(z)));
+        vf sp = vf_add(vf_max(z, zero), vf_log1p(t));
+        vf th = vf_tanh(sp);
+        vf s = sigmoid_from(z, t);
+        vf zc = vf_clamp(z, -200.0f, 200.0f);
+        vf sech2 = vf_fma(vf_sub(zero, th), th, one);
+        *df = vf_fma(vf_mul(zc, sech2), s, th);
+        return vf_mul(vf_max(vf_set1(-200.0f), z), th);
+    }
+    case GS_ACT_TANH: {
+        vf t = vf_tanh(z);
+        *df = vf_fma(vf_sub(zero, t), t, one);
+        return t;
+    }
+    case GS_ACT_SIGMOID: {
+        vf s = sigmoid_from(z, vf_exp(vf_sub(zero, vf_abs(z))));
+        *df = vf_mul(s, vf_sub(one, s));
+        return s;
+    }
+    case GS_ACT_SOFTSIGN: {
+        vf zc = vf_clamp(z, -1e30f, 1e30f);
+        vf d = vf_add(one, vf_abs(zc));
+        *df = vf_div(one, vf_mul(d, d));
+        return vf_div(zc, d);
+    }
+    case GS_ACT_HARDTANH: {
+        vf in = vf_sel(vf_le(z, vf_set1(-1.0f)), zero, one);
+        *df = vf_sel(vf_ge(z, one), zero, in);
+        return vf_clamp(z, -1.0f, 1.0f);
+    }
+    case GS_ACT_COUNT:
+        break;
+    }
+    *df = zero;
+    return zero;
+}
+
+/* Activations with no SLEEF call run fused in one pass; the others are
+ * evaluated over a sub-batch first, so calls do not spill the accumulators. */
+static inline int act_is_cheap(gs_act act)
+{
+    return act == GS_ACT_IDENTITY || act == GS_ACT_RELU || act == GS_ACT_LEAKY_RELU ||
+           act == GS_ACT_SOFTSIGN || act == GS_ACT_HARDTANH;
+}
+
+#endif

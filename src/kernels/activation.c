@@ -1,0 +1,74 @@
+/* The activation table: one row per activation. The kernels live in
+ * act_impl.h; the accuracy bounds here are what tests/test_kernels.c checks. */
+#include <math.h>
+#include <string.h>
+
+#include "gridsweep/activation.h"
+
+#define INF INFINITY
+#define FLAT(lo, hi) {lo, hi, GS_PIECE_FLAT}
+#define AFFINE(lo, hi) {lo, hi, GS_PIECE_AFFINE}
+#define CURVED(lo, hi) {lo, hi, GS_PIECE_CURVED}
+
+/* Bounds: |got - exact| <= ulps * ulp(exact) + atol. A non-zero atol marks a
+ * derivative formed from a rounded value (f' = f + alpha, 1 - t^2, s(1 - s)),
+ * whose error is absolute where the exact value is tiny. */
+static const gs_act_info table[GS_ACT_COUNT] = {
+    [GS_ACT_IDENTITY] = {"identity", "z", "none", 1, {AFFINE(-INF, INF)}, 0, 0, 0, 0},
+    [GS_ACT_RELU] = {"relu", "max(z, 0)", "relu'(0) = 0", 2,
+                     {FLAT(-INF, 0), AFFINE(0, INF)}, 0, 0, 0, 0},
+    [GS_ACT_LEAKY_RELU] = {"leaky_relu", "z > 0 ? z : 0.01 z", "leaky_relu'(0) = 0.01", 2,
+                           {AFFINE(-INF, 0), AFFINE(0, INF)}, 0, 0, 0, 0},
+    [GS_ACT_ELU] = {"elu", "z > 0 ? z : expm1(z)", "elu'(0) = 1 (the z <= 0 branch)", 2,
+                    {CURVED(-INF, 0), AFFINE(0, INF)}, 2, 0, 2, 6e-8f},
+    [GS_ACT_SELU] = {"selu", "lambda * (z > 0 ? z : alpha * expm1(z))",
+                     "selu'(0) = lambda * alpha = 1.7581 (the z <= 0 branch)", 2,
+                     {CURVED(-INF, 0), AFFINE(0, INF)}, 3, 0, 3, 2e-7f},
+    [GS_ACT_CELU] = {"celu", "z > 0 ? z : expm1(z) (alpha = 1)", "celu'(0) = 1", 2,
+                     {CURVED(-INF, 0), AFFINE(0, INF)}, 2, 0, 2, 6e-8f},
+    [GS_ACT_SOFTPLUS] = {"softplus", "max(z, 0) + log1p(exp(-|z|))", "smooth", 1,
+                         {CURVED(-INF, INF)}, 3, 0, 3, 0},
+    [GS_ACT_GELU] = {"gelu", "z * (1 + erf(z / sqrt 2)) / 2", "smooth", 1,
+                     {CURVED(-INF, INF)}, 4, 1e-7f, 4, 1e-7f},
+    [GS_ACT_GELU_TANH] = {"gelu_tanh", "z * (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3))) / 2",
+                          "smooth", 1, {CURVED(-INF, INF)}, 4, 1e-7f, 4, 1e-7f},
+    [GS_ACT_SILU] = {"silu", "z * sigmoid(z)", "smooth", 1, {CURVED(-INF, INF)}, 4, 0, 4,
+                     6e-8f},
+    [GS_ACT_MISH] = {"mish", "z * tanh(softplus(z))", "smooth", 1, {CURVED(-INF, INF)}, 4, 0,
+                     4, 6e-8f},
+    [GS_ACT_TANH] = {"tanh", "tanh(z)", "smooth", 1, {CURVED(-INF, INF)}, 2, 0, 2, 6e-8f},
+    [GS_ACT_SIGMOID] = {"sigmoid", "1 / (1 + exp(-z))", "smooth", 1, {CURVED(-INF, INF)}, 3, 0,
+                        3, 6e-8f},
+    [GS_ACT_SOFTSIGN] = {"softsign", "z / (1 + |z|)", "softsign'(0) = 1", 1,
+                         {CURVED(-INF, INF)}, 2, 0, 3, 0},
+    [GS_ACT_HARDTANH] = {"hardtanh", "min(max(z, -1), 1)", "hardtanh'(+-1) = 0", 3,
+                         {FLAT(-INF, -1), AFFINE(-1, 1), FLAT(1, INF)}, 0, 0, 0, 0},
+};
+
+const gs_act_info *gs_act_get(gs_act act) { return act < GS_ACT_COUNT ? &table[act] : NULL; }
+
+int gs_act_parse(const char *name, gs_act *out)
+{
+    for (int i = 0; i < GS_ACT_COUNT; i++) {
+        if (strcmp(name, table[i].name) == 0) {
+            *out = (gs_act)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+const char *gs_act_names(void)
+{
+    return "identity, relu, leaky_relu, elu, selu, celu, softplus, gelu, gelu_tanh, silu, "
+           "mish, tanh, sigmoid, softsign, hardtanh";
+}
+
+int gs_act_piece_of(gs_act act, float zlo, float zhi)
+{
+    const gs_act_info *info = gs_act_get(act);
+    for (int i = 0; info && i < info->npieces; i++)
+        if (info->pieces[i].lo <= zlo && zhi <= info->pieces[i].hi)
+            return (int)info->pieces[i].kind;
+    return -1;
+}

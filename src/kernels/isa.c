@@ -1,0 +1,106 @@
+/* Kernel-set names and run-time CPU detection (cpuid plus the OS's saved
+ * register state: a CPU with AVX-512 is useless if the OS does not save zmm). */
+#include <string.h>
+
+#include "gridsweep/isa.h"
+#include "gridsweep/kernels.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#include <stdint.h>
+
+static uint64_t xgetbv0(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static bool cpu_has(gs_isa isa)
+{
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d))
+        return false;
+    const bool fma = c & (1u << 12), osxsave = c & (1u << 27);
+    if (isa == GS_ISA_SCALAR)
+        return fma;
+    if (!osxsave || !__get_cpuid_count(7, 0, &a, &b, &c, &d))
+        return false;
+    const uint64_t xcr0 = xgetbv0();
+    const bool ymm_saved = (xcr0 & 0x6) == 0x6, zmm_saved = (xcr0 & 0xe6) == 0xe6;
+    const bool avx2 = b & (1u << 5), avx512f = b & (1u << 16);
+    switch (isa) {
+    case GS_ISA_AVX2: return avx2 && fma && ymm_saved;
+    case GS_ISA_AVX512: return avx512f && avx2 && fma && zmm_saved;
+    default: return false;
+    }
+}
+#else
+static bool cpu_has(gs_isa isa) { return isa == GS_ISA_SCALAR; }
+#endif
+
+static const char *const names[GS_ISA_COUNT] = {"scalar", "avx2", "avx512", "neon"};
+
+const char *gs_isa_name(gs_isa isa) { return isa < GS_ISA_COUNT ? names[isa] : "?"; }
+
+const char *gs_isa_names(void) { return "scalar, avx2, avx512, neon"; }
+
+int gs_isa_parse(const char *name, gs_isa *out)
+{
+    for (int i = 0; i < GS_ISA_COUNT; i++) {
+        if (strcmp(name, names[i]) == 0) {
+            *out = (gs_isa)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+extern const gs_kernels gs_kernels_scalar;
+#ifdef GS_HAVE_AVX2
+extern const gs_kernels gs_kernels_avx2;
+#endif
+#ifdef GS_HAVE_AVX512
+extern const gs_kernels gs_kernels_avx512;
+#endif
+#ifdef GS_HAVE_NEON
+extern const gs_kernels gs_kernels_neon;
+#endif
+
+static const gs_kernels *compiled(gs_isa isa)
+{
+    switch (isa) {
+    case GS_ISA_SCALAR: return &gs_kernels_scalar;
+#ifdef GS_HAVE_AVX2
+    case GS_ISA_AVX2: return &gs_kernels_avx2;
+#endif
+#ifdef GS_HAVE_AVX512
+    case GS_ISA_AVX512: return &gs_kernels_avx512;
+#endif
+#ifdef GS_HAVE_NEON
+    case GS_ISA_NEON: return &gs_kernels_neon;   /* AdvSIMD is mandatory on AArch64 */
+#endif
+    default: return NULL;
+    }
+}
+
+bool gs_isa_supported(gs_isa isa)
+{
+    if (!compiled(isa))
+        return false;
+    return isa == GS_ISA_NEON || cpu_has(isa);
+}
+
+gs_isa gs_isa_best(void)
+{
+    static const gs_isa ladder[] = {GS_ISA_AVX512, GS_ISA_AVX2, GS_ISA_NEON};
+    for (size_t i = 0; i < sizeof ladder / sizeof *ladder; i++)
+        if (gs_isa_supported(ladder[i]))
+            return ladder[i];
+    return GS_ISA_SCALAR;
+}
+
+const gs_kernels *gs_kernels_get(gs_isa isa)
+{
+    return gs_isa_supported(isa) ? compiled(isa) : NULL;
+}

@@ -1,0 +1,3 @@
+/* The avx512 kernel set. */
+#include "simd_avx512.h"
+#include "kernels_tmpl.h"

@@ -1,0 +1,3 @@
+/* The neon kernel set. */
+#include "simd_neon.h"
+#include "kernels_tmpl.h"

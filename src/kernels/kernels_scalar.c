@@ -1,0 +1,3 @@
+/* The scalar kernel set. */
+#include "simd_scalar.h"
+#include "kernels_tmpl.h"

@@ -1,0 +1,66 @@
+/* Instantiates one kernel set: include once, after one simd_*.h. It emits the
+ * eval and train functions for every activation and loss and the table
+ * gs_kernels_<set> that points at them. */
+#include <math.h>
+#include <string.h>
+
+#include "gridsweep/kernels.h"
+#include "act_impl.h"
+#include "train_impl.h"
+
+#define GS_CAT2(a, b) a##_##b
+#define GS_CAT(a, b) GS_CAT2(a, b)
+
+/* Whole vectors straight from the arrays; the tail through a padded buffer,
+ * so it runs the very same vector code. */
+GS_INLINE void eval_impl(gs_act act, const float *z, float *f, float *df, size_t n)
+{
+    size_t i = 0;
+    for (; i + VW <= n; i += VW) {
+        vf d;
+        vf_storeu(&f[i], act_apply(act, vf_loadu(&z[i]), &d));
+        vf_storeu(&df[i], d);
+    }
+    if (i < n) {
+        _Alignas(GS_ALIGN) float zt[VW] = {0}, ft[VW], dft[VW];
+        memcpy(zt, &z[i], (n - i) * sizeof *z);
+        vf d;
+        vf_store(ft, act_apply(act, vf_load(zt), &d));
+        vf_store(dft, d);
+        memcpy(&f[i], ft, (n - i) * sizeof *f);
+        memcpy(&df[i], dft, (n - i) * sizeof *df);
+    }
+}
+
+#define GS_EVAL_FN(ID, name)                                                              \
+    static void GS_CAT(eval_##name, GS_KSUFFIX)(const float *z, float *f, float *df,      \
+                                                 size_t n)                                \
+    {                                                                                     \
+        eval_impl(GS_ACT_##ID, z, f, df, n);                                              \
+    }
+GS_ACTIVATIONS(GS_EVAL_FN)
+
+#define GS_TRAIN_FN_LOSS(ID, name, LOSS, lname)                                           \
+    static void GS_CAT(train_##name##_##lname, GS_KSUFFIX)(const gs_train_plan *plan,     \
+                                                            gs_block *blk, int t_end)    \
+    {                                                                                     \
+        train_block_impl(plan, blk, t_end, GS_ACT_##ID, LOSS);                            \
+    }
+#define GS_TRAIN_FN(ID, name)                                                             \
+    GS_TRAIN_FN_LOSS(ID, name, GS_LOSS_MAE, mae)                                          \
+    GS_TRAIN_FN_LOSS(ID, name, GS_LOSS_MSE, mse)                                          \
+    GS_TRAIN_FN_LOSS(ID, name, GS_LOSS_HUBER, huber)
+GS_ACTIVATIONS(GS_TRAIN_FN)
+
+#define GS_EVAL_REF(ID, name) [GS_ACT_##ID] = GS_CAT(eval_##name, GS_KSUFFIX),
+#define GS_TRAIN_REF(ID, name)                                                            \
+    [GS_ACT_##ID] = {GS_CAT(train_##name##_mae, GS_KSUFFIX),                              \
+                     GS_CAT(train_##name##_mse, GS_KSUFFIX),                              \
+                     GS_CAT(train_##name##_huber, GS_KSUFFIX)},
+
+const gs_kernels GS_CAT(gs_kernels, GS_KSUFFIX) = {
+    .isa = GS_KISA,
+    .lanes = LANES,
+    .eval = {GS_ACTIVATIONS(GS_EVAL_REF)},
+    .train = {GS_ACTIVATIONS(GS_TRAIN_REF)},
+};

@@ -1,0 +1,51 @@
+/* AVX-512F: 16 lanes, two vectors interleaved. Mirrors simd_scalar.h. */
+#ifndef GS_SIMD_AVX512_H
+#define GS_SIMD_AVX512_H
+
+#include <immintrin.h>
+#include <sleef.h>
+
+#define VW 16
+#define NV 2
+#define GS_KSUFFIX avx512
+#define GS_KISA GS_ISA_AVX512
+
+typedef __m512 vf;
+typedef __mmask16 vm;
+
+static inline vf vf_set1(float x) { return _mm512_set1_ps(x); }
+static inline vf vf_load(const float *p) { return _mm512_load_ps(p); }
+static inline void vf_store(float *p, vf x) { _mm512_store_ps(p, x); }
+static inline vf vf_loadu(const float *p) { return _mm512_loadu_ps(p); }
+static inline void vf_storeu(float *p, vf x) { _mm512_storeu_ps(p, x); }
+static inline vf vf_add(vf a, vf b) { return _mm512_add_ps(a, b); }
+static inline vf vf_sub(vf a, vf b) { return _mm512_sub_ps(a, b); }
+static inline vf vf_mul(vf a, vf b) { return _mm512_mul_ps(a, b); }
+static inline vf vf_div(vf a, vf b) { return _mm512_div_ps(a, b); }
+static inline vf vf_sqrt(vf a) { return _mm512_sqrt_ps(a); }
+static inline vf vf_fma(vf a, vf b, vf c) { return _mm512_fmadd_ps(a, b, c); }
+static inline vf vf_abs(vf a) { return _mm512_abs_ps(a); }
+static inline vf vf_max(vf a, vf b) { return _mm512_max_ps(a, b); }
+static inline vf vf_min(vf a, vf b) { return _mm512_min_ps(a, b); }
+static inline vm vf_gt(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_GT_OQ); }
+static inline vm vf_ge(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_GE_OQ); }
+static inline vm vf_lt(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ); }
+static inline vm vf_le(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_LE_OQ); }
+static inline vm vf_ne(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_NEQ_OQ); }
+static inline vf vf_sel(vm m, vf a, vf b) { return _mm512_mask_blend_ps(m, b, a); }
+static inline vf vf_selz(vm m, vf a) { return _mm512_maskz_mov_ps(m, a); }
+static inline vf vf_sign(vf r)
+{
+    __m512i bits = _mm512_and_si512(_mm512_castps_si512(r), _mm512_set1_epi32((int)0x80000000u));
+    __m512i unit = _mm512_maskz_or_epi32(vf_ne(r, _mm512_setzero_ps()), bits,
+                                         _mm512_set1_epi32(0x3f800000));
+    return _mm512_castsi512_ps(unit);
+}
+
+static inline vf vf_exp(vf a) { return Sleef_expf16_u10avx512f(a); }
+static inline vf vf_expm1(vf a) { return Sleef_expm1f16_u10avx512f(a); }
+static inline vf vf_log1p(vf a) { return Sleef_log1pf16_u10avx512f(a); }
+static inline vf vf_tanh(vf a) { return Sleef_tanhf16_u10avx512f(a); }
+static inline vf vf_erf(vf a) { return Sleef_erff16_u10avx512f(a); }
+
+#endif

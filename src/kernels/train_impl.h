@@ -1,0 +1,207 @@
+/* The training loop of one block of starting points, one per lane, written
+ * once in vf_* operations (include after simd_*.h and act_impl.h). Each lane
+ * performs exactly the scalar reference's operations, in the same order, so
+ * every kernel set gives bit-identical trajectories. */
+#ifndef GS_TRAIN_IMPL_H
+#define GS_TRAIN_IMPL_H
+
+#include "gridsweep/train.h"
+#include "../train/rng.h"
+
+#define LANES (VW * NV)
+#define SUB_BATCH 64   /* samples per pass; SLEEF runs over whole sub-batches */
+
+typedef struct acc {
+    vf ga[NV], gb[NV], gc[NV], gd[NV], ls[NV];
+} acc;
+
+/* One sample on one vector of lanes: residual, loss, the four gradient sums.
+ * g is dL/dyhat up to the loss's constant scale. */
+GS_INLINE void accumulate(acc *s, int v, gs_loss loss, vf delta, vf x, vf y, vf f, vf df,
+                          vf c, vf d)
+{
+    vf r = vf_sub(vf_fma(c, f, d), y);
+    vf g;
+    if (loss == GS_LOSS_MAE) {
+        g = vf_sign(r);
+        s->ls[v] = vf_fma(g, r, s->ls[v]);          /* sign(r)*r = |r| exactly */
+    } else if (loss == GS_LOSS_MSE) {
+        g = r;
+        s->ls[v] = vf_fma(r, r, s->ls[v]);
+    } else {                                         /* huber, as torch.nn.HuberLoss */
+        vf a = vf_abs(r);
+        vf quad = vf_mul(vf_mul(vf_set1(0.5f), r), r);
+        vf lin = vf_mul(delta, vf_sub(a, vf_mul(vf_set1(0.5f), delta)));
+        s->ls[v] = vf_add(s->ls[v], vf_sel(vf_lt(a, delta), quad, lin));
+        g = vf_min(delta, vf_max(vf_sub(vf_set1(0.0f), delta), r));
+    }
+    vf gz = vf_mul(g, df);
+    s->gd[v] = vf_add(s->gd[v], g);
+    s->gc[v] = vf_fma(g, f, s->gc[v]);
+    s->gb[v] = vf_add(s->gb[v], gz);
+    s->ga[v] = vf_fma(gz, x, s->ga[v]);
+}
+
+/* Independent sampling: each lane's own stream, laid out [sample][lane]. */
+static inline void fill_independent(const gs_train_plan *plan, const gs_block *blk, int t,
+                                    int s0, int ns, float *xl, float *yl)
+{
+    const float lo = plan->cfg.data_lo, width = plan->cfg.data_hi - plan->cfg.data_lo;
+    for (int l = 0; l < LANES; l++) {
+        for (int s = s0 & ~3; s < s0 + ns; s += 4) {
+            float u[4];
+            gs_uniform4(plan->cfg.seed, blk->point[l], (uint32_t)t, (uint32_t)(s / 4), u);
+            for (int i = 0; i < 4; i++) {
+                int k = s + i - s0;
+                if (k < 0 || k >= ns)
+                    continue;
+                xl[k * LANES + l] = gs_sample_x(lo, width, u[i]);
+                yl[k * LANES + l] = gs_target(xl[k * LANES + l]);
+            }
+        }
+    }
+}
+
+/* The forward and backward pass of one step over the whole batch. */
+GS_INLINE void batch_pass(const gs_train_plan *plan, const gs_block *blk, int t, gs_act act,
+                          gs_loss loss, int independent, acc *s)
+{
+    _Alignas(GS_ALIGN) float zb[SUB_BATCH * LANES], fb[SUB_BATCH * LANES],
+        dfb[SUB_BATCH * LANES];
+    _Alignas(GS_ALIGN) float xl[independent ? SUB_BATCH * LANES : 1],
+        yl[independent ? SUB_BATCH * LANES : 1];
+    const int batch = plan->cfg.batch;
+    const float *xs = independent ? NULL : plan->xs + (size_t)t * plan->x_stride;
+    const float *ys = independent ? NULL : plan->ys + (size_t)t * plan->x_stride;
+    const vf delta = vf_set1(plan->cfg.huber_delta);
+    vf a[NV], b[NV], c[NV], d[NV];
+    for (int v = 0; v < NV; v++) {
+        a[v] = vf_load(&blk->p[0][v * VW]);
+        b[v] = vf_load(&blk->p[1][v * VW]);
+        c[v] = vf_load(&blk->p[2][v * VW]);
+        d[v] = vf_load(&blk->p[3][v * VW]);
+        s->ga[v] = s->gb[v] = s->gc[v] = s->gd[v] = s->ls[v] = vf_set1(0.0f);
+    }
+#define X_AT(k, v) (independent ? vf_load(&xl[(k) * LANES + (v) * VW]) : vf_set1(xs[s0 + (k)]))
+#define Y_AT(k, v) (independent ? vf_load(&yl[(k) * LANES + (v) * VW]) : vf_set1(ys[s0 + (k)]))
+    for (int s0 = 0; s0 < batch; s0 += SUB_BATCH) {
+        const int ns = batch - s0 < SUB_BATCH ? batch - s0 : SUB_BATCH;
+        if (independent)
+            fill_independent(plan, blk, t, s0, ns, xl, yl);
+        if (act_is_cheap(act)) {
+            for (int k = 0; k < ns; k++) {
+                for (int v = 0; v < NV; v++) {
+                    vf x = X_AT(k, v), df;
+                    vf f = act_apply(act, vf_fma(a[v], x, b[v]), &df);
+                    accumulate(s, v, loss, delta, x, Y_AT(k, v), f, df, c[v], d[v]);
+                }
+            }
+            continue;
+        }
+        for (int k = 0; k < ns; k++)
+            for (int v = 0; v < NV; v++)
+                vf_store(&zb[k * LANES + v * VW], vf_fma(a[v], X_AT(k, v), b[v]));
+        for (int i = 0; i < ns * LANES; i += VW) {
+            vf df;
+            vf_store(&fb[i], act_apply(act, vf_load(&zb[i]), &df));
+            vf_store(&dfb[i], df);
+        }
+        for (int k = 0; k < ns; k++) {
+            for (int v = 0; v < NV; v++) {
+                int i = k * LANES + v * VW;
+                accumulate(s, v, loss, delta, X_AT(k, v), Y_AT(k, v), vf_load(&fb[i]),
+                           vf_load(&dfb[i]), c[v], d[v]);
+            }
+        }
+    }
+#undef X_AT
+#undef Y_AT
+}
+
+/* One optimizer update of one parameter vector, as torch.optim does it. */
+GS_INLINE void opt_update(const gs_train_config *cfg, gs_opt opt, float *pp, float *mp,
+                          float *vp, vf g, vf lr, vf step_size, vf bc2_sqrt)
+{
+    vf p = vf_load(pp);
+    vf m = vf_load(mp);
+    switch (opt) {
+    case GS_OPT_ADAM: {
+        vf v = vf_load(vp);
+        m = vf_add(m, vf_mul(vf_set1(1.0f - cfg->beta1), vf_sub(g, m)));
+        v = vf_add(vf_mul(v, vf_set1(cfg->beta2)),
+                   vf_mul(vf_mul(vf_set1(1.0f - cfg->beta2), g), g));
+        vf denom = vf_add(vf_div(vf_sqrt(v), bc2_sqrt), vf_set1(cfg->eps));
+        p = vf_sub(p, vf_mul(step_size, vf_div(m, denom)));
+        vf_store(vp, v);
+        break;
+    }
+    case GS_OPT_SGD:
+        p = vf_sub(p, vf_mul(lr, g));
+        break;
+    case GS_OPT_MOMENTUM:
+        m = vf_add(vf_mul(m, vf_set1(cfg->momentum)), g);
+        p = vf_sub(p, vf_mul(lr, m));
+        break;
+    case GS_OPT_RMSPROP: {
+        vf v = vf_load(vp);
+        v = vf_add(vf_mul(v, vf_set1(cfg->alpha)),
+                   vf_mul(vf_mul(vf_set1(1.0f - cfg->alpha), g), g));
+        p = vf_sub(p, vf_mul(lr, vf_div(g, vf_add(vf_sqrt(v), vf_set1(cfg->eps)))));
+        vf_store(vp, v);
+        break;
+    }
+    case GS_OPT_COUNT:
+        break;
+    }
+    vf_store(mp, m);
+    vf_store(pp, p);
+}
+
+GS_INLINE void train_block_impl(const gs_train_plan *plan, gs_block *blk, int t_end, gs_act act,
+                                gs_loss loss)
+{
+    const gs_train_config *cfg = &plan->cfg;
+    const int independent = cfg->sampling == GS_SAMPLING_INDEPENDENT;
+    /* dL/dyhat = scale * g: the mean's 1/N, and MSE's factor 2. */
+    const vf scale = vf_set1(loss == GS_LOSS_MSE ? 2.0f * plan->inv_batch : plan->inv_batch);
+    const vf inv_n = vf_set1(plan->inv_batch), tol = vf_set1((float)cfg->tol);
+    for (int t = blk->t; t < t_end; t++) {
+        acc s;
+        if (independent)
+            batch_pass(plan, blk, t, act, loss, 1, &s);
+        else
+            batch_pass(plan, blk, t, act, loss, 0, &s);
+        blk->b1t *= cfg->beta1;
+        blk->b2t *= cfg->beta2;
+        const float bc1 = (float)(1.0 - blk->b1t);
+        const vf bc2_sqrt = vf_set1((float)sqrt(1.0 - blk->b2t));
+        for (int v = 0; v < NV; v++) {
+            const int o = v * VW;
+            vf c = vf_load(&blk->p[2][o]);
+            vf lr = vf_load(&blk->lr[o]);
+            vf step_size = vf_div(lr, vf_set1(bc1));
+            vf grad[4] = {
+                vf_mul(scale, vf_mul(c, s.ga[v])),
+                vf_mul(scale, vf_mul(c, s.gb[v])),
+                vf_mul(scale, s.gc[v]),
+                vf_mul(scale, s.gd[v]),
+            };
+            for (int k = 0; k < 4; k++)
+                opt_update(cfg, cfg->opt, &blk->p[k][o], &blk->m[k][o], &blk->v[k][o], grad[k],
+                           lr, step_size, bc2_sqrt);
+            /* Loss bookkeeping: the loss is that of the parameters before the update. */
+            vf l = vf_mul(s.ls[v], inv_n);
+            vf ema = t == 0 ? l : vf_load(&blk->ema[o]);
+            ema = vf_add(ema, vf_mul(vf_set1(0.1f), vf_sub(l, ema)));
+            vf_store(&blk->loss[o], l);
+            vf_store(&blk->ema[o], ema);
+            vf_store(&blk->tconv[o],
+                     vf_sel(vf_lt(ema, tol), vf_load(&blk->tconv[o]), vf_set1((float)(t + 2))));
+            if (t >= plan->window_start)
+                vf_store(&blk->wsum[o], vf_add(vf_load(&blk->wsum[o]), l));
+        }
+    }
+    blk->t = t_end;
+}
+
+#endif

@@ -1,0 +1,41 @@
+/* Counter-based random numbers (Philox4x32-10, Salmon et al. 2011): any
+ * (seed, stream, step, sample) is computed on its own, on any thread. */
+#ifndef GS_RNG_H
+#define GS_RNG_H
+
+#include <stdint.h>
+
+/* The stream of shared sampling; independent streams are point indices. */
+#define GS_SHARED_STREAM UINT64_MAX
+
+static inline void gs_philox4x32(uint32_t c[4], uint32_t k0, uint32_t k1)
+{
+    for (int round = 0; round < 10; round++) {
+        uint64_t p0 = (uint64_t)0xD2511F53u * c[0];
+        uint64_t p1 = (uint64_t)0xCD9E8D57u * c[2];
+        uint32_t n0 = (uint32_t)(p1 >> 32) ^ c[1] ^ k0;
+        uint32_t n2 = (uint32_t)(p0 >> 32) ^ c[3] ^ k1;
+        c[1] = (uint32_t)p1;
+        c[3] = (uint32_t)p0;
+        c[0] = n0;
+        c[2] = n2;
+        k0 += 0x9E3779B9u;
+        k1 += 0xBB67AE85u;
+    }
+}
+
+/* Four uniform floats in [0, 1) (24-bit) for samples 4q..4q+3 of a step. */
+static inline void gs_uniform4(uint64_t seed, uint64_t stream, uint32_t step, uint32_t q,
+                               float u[4])
+{
+    uint32_t c[4] = {q, step, (uint32_t)stream, (uint32_t)(stream >> 32)};
+    gs_philox4x32(c, (uint32_t)seed, (uint32_t)(seed >> 32));
+    for (int i = 0; i < 4; i++)
+        u[i] = (float)(c[i] >> 8) * 0x1p-24f;
+}
+
+/* A sample of U[lo, lo + width) and the target relu(x). */
+static inline float gs_sample_x(float lo, float width, float u) { return lo + width * u; }
+static inline float gs_target(float x) { return x <= 0.0f ? 0.0f : x; }
+
+#endif
