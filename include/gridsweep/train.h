@@ -48,6 +48,14 @@ typedef struct gs_train_config {
     int eval_points;     /* dense midpoint grid for final_loss and the shape tests */
 } gs_train_config;
 
+/* Shortest text that reads back as exactly v. */
+int gs_fmt_float(char *buf, size_t n, float v);
+int gs_fmt_double(char *buf, size_t n, double v);
+/* Every setting (act excluded, lr optional) as "# key: value\n" header lines,
+ * or as the canonical " --option value" words; -1 if buf is too small. */
+int gs_train_config_lines(const gs_train_config *cfg, bool with_lr, char *buf, size_t size);
+int gs_train_config_args(const gs_train_config *cfg, bool with_lr, char *buf, size_t size);
+
 /* The defaults documented in README. */
 gs_train_config gs_train_defaults(void);
 /* Checks ranges; a bad setting gives a one-line message naming it. */

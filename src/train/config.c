@@ -1,5 +1,7 @@
 /* Trainer settings: names, defaults, validation. */
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gridsweep/train.h"
@@ -103,4 +105,90 @@ int gs_train_validate(const gs_train_config *c, gs_error *err)
                             "all and allows at most %d",
                        (double)c->steps * c->batch, 1 << 28);
     return 0;
+}
+
+int gs_fmt_float(char *buf, size_t n, float v)
+{
+    for (int prec = 1; prec <= 9; prec++) {
+        int len = snprintf(buf, n, "%.*g", prec, (double)v);
+        if (prec == 9 || strtof(buf, NULL) == v)
+            return len;
+    }
+    return 0;
+}
+
+int gs_fmt_double(char *buf, size_t n, double v)
+{
+    for (int prec = 1; prec <= 17; prec++) {
+        int len = snprintf(buf, n, "%.*g", prec, v);
+        if (prec == 17 || strtod(buf, NULL) == v)
+            return len;
+    }
+    return 0;
+}
+
+/* One table drives both spellings of the settings, so they cannot drift. */
+typedef struct setting {
+    const char *key, *option;
+    char value[96];
+} setting;
+
+static int collect(const gs_train_config *c, bool with_lr, setting *s)
+{
+    int n = 0;
+#define PUT_STR(k, o, v) (s[n].key = k, s[n].option = o, snprintf(s[n++].value, 96, "%s", v))
+#define PUT_F(k, o, v) (s[n].key = k, s[n].option = o, gs_fmt_float(s[n++].value, 96, v))
+#define PUT_D(k, o, v) (s[n].key = k, s[n].option = o, gs_fmt_double(s[n++].value, 96, v))
+    char lo[32], hi[32], range[80];
+    PUT_STR("loss", "--loss", gs_loss_name(c->loss));
+    PUT_F("huber_delta", "--huber-delta", c->huber_delta);
+    PUT_STR("opt", "--opt", gs_opt_name(c->opt));
+    if (with_lr)
+        PUT_F("lr", "--lr", c->lr);
+    PUT_F("beta1", "--beta1", c->beta1);
+    PUT_F("beta2", "--beta2", c->beta2);
+    PUT_F("eps", "--eps", c->eps);
+    PUT_F("momentum", "--momentum", c->momentum);
+    PUT_F("alpha", "--alpha", c->alpha);
+    s[n].key = "steps", s[n].option = "--steps", snprintf(s[n++].value, 96, "%d", c->steps);
+    s[n].key = "batch", s[n].option = "--batch", snprintf(s[n++].value, 96, "%d", c->batch);
+    gs_fmt_float(lo, sizeof lo, c->data_lo);
+    gs_fmt_float(hi, sizeof hi, c->data_hi);
+    snprintf(range, sizeof range, "%s:%s", lo, hi);
+    PUT_STR("data", "--data", range);
+    PUT_STR("sampling", "--sampling", gs_sampling_name(c->sampling));
+    s[n].key = "seed", s[n].option = "--seed",
+    snprintf(s[n++].value, 96, "%llu", (unsigned long long)c->seed);
+    PUT_D("window", "--window", c->window);
+    PUT_D("tol", "--tol", c->tol);
+    PUT_D("dead_tol", "--dead-tol", c->dead_tol);
+    PUT_D("linear_tol", "--linear-tol", c->linear_tol);
+    s[n].key = "eval_points", s[n].option = "--eval-points",
+    snprintf(s[n++].value, 96, "%d", c->eval_points);
+#undef PUT_STR
+#undef PUT_F
+#undef PUT_D
+    return n;
+}
+
+#define MAX_SETTINGS 24
+
+int gs_train_config_lines(const gs_train_config *cfg, bool with_lr, char *buf, size_t size)
+{
+    setting s[MAX_SETTINGS];
+    int n = collect(cfg, with_lr, s);
+    size_t len = 0;
+    for (int i = 0; i < n && len < size; i++)
+        len += (size_t)snprintf(buf + len, size - len, "# %s: %s\n", s[i].key, s[i].value);
+    return len < size ? (int)len : -1;
+}
+
+int gs_train_config_args(const gs_train_config *cfg, bool with_lr, char *buf, size_t size)
+{
+    setting s[MAX_SETTINGS];
+    int n = collect(cfg, with_lr, s);
+    size_t len = 0;
+    for (int i = 0; i < n && len < size; i++)
+        len += (size_t)snprintf(buf + len, size - len, " %s %s", s[i].option, s[i].value);
+    return len < size ? (int)len : -1;
 }

@@ -1,0 +1,33 @@
+/* gridsweep: dispatch to a command; the sweep is the default. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "usage.h"
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} command;
+
+static const command commands[] = {
+    {"sweep", cmd_sweep},   {"trace", cmd_trace}, {"merge", cmd_merge},
+    {"samples", cmd_samples}, {"stats", cmd_stats}, {"diff", cmd_diff},
+};
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2) {
+        for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+            if (strcmp(argv[1], commands[i].name) == 0)
+                return commands[i].run(argc - 1, argv + 1);
+        if (argv[1][0] != '-')
+            return cli_usage_error("unknown command '%s' (commands: sweep, trace, merge, "
+                                   "samples, stats, diff; see gridsweep --help)",
+                                   argv[1]);
+    }
+    /* No command: the options are the sweep's. */
+    argv[0] = "sweep";
+    return cmd_sweep(argc, argv);
+}
