@@ -54,7 +54,7 @@ typedef struct gs_map_info {
     gs_axis x, y;
     int tile_k, tile_n;    /* band K of N; 1/1 for a whole map */
     int row_lo, row_hi;    /* the iy range this file holds: [row_lo, row_hi) */
-    int64_t cells;         /* rows a complete file holds */
+    int64_t cells;         /* the whole map's cells; this file holds (row_hi - row_lo) * x.n rows */
 } gs_map_info;
 
 /* The value of "# key: value", or NULL. */
