@@ -55,4 +55,7 @@ void cli_add_isa(cli_optset *set, gs_isa *isa);
 /* Kernel set after parsing: the forced one (checked) or the best. */
 int cli_pick_kernels(const cli_optset *set, gs_isa isa, const gs_kernels **out);
 
+/* gridsweep --version: version, SLEEF version, the kernel set in use. */
+int print_version(const cli_optset *set, gs_isa isa);
+
 #endif

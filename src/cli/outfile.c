@@ -46,6 +46,22 @@ int outfile_check(const char *path, bool force)
     return 0;
 }
 
+int outfile_check_fresh(const char *path, bool force)
+{
+    int rc = outfile_check(path, force);
+    if (rc || force || is_stdout(path))
+        return rc;
+    char *part = concat(path, ".part");
+    if (!part)
+        return cli_runtime_error("out of memory");
+    if (access(part, F_OK) == 0)
+        rc = cli_usage_error("'%s' holds an interrupted run: finish it with --resume %s, or "
+                             "start over with --force",
+                             part, path);
+    free(part);
+    return rc;
+}
+
 int outfile_open(outfile *of, const char *path)
 {
     memset(of, 0, sizeof *of);

@@ -15,6 +15,9 @@ typedef struct outfile {
 /* Checks the target (existing file without force, missing directory) before
  * anything is created; returns 0 or an exit status after one line of error. */
 int outfile_check(const char *path, bool force);
+/* outfile_check, and PATH.part must not exist either: it holds an interrupted
+ * run that --resume can finish (--force starts over). */
+int outfile_check_fresh(const char *path, bool force);
 /* Opens PATH.part for writing (truncating), or stdout for NULL / "-". */
 int outfile_open(outfile *of, const char *path);
 /* Reopens an existing PATH.part for appending, cut at byte offset keep. */

@@ -30,6 +30,18 @@ GS_INLINE vf sigmoid_from(vf z, vf t)
     return vf_sel(vf_ge(z, vf_set1(0.0f)), r, vf_mul(t, r));
 }
 
+/* sigmoid(z) and *sc = 1 - sigmoid(z) = sigmoid(-z), both from t = exp(-|z|):
+ * forming 1 - s after s rounds loses all digits once s is near 1, and the
+ * derivatives multiply that loss by z. */
+GS_INLINE vf sigmoid_pair(vf z, vf t, vf *sc)
+{
+    vf r = vf_div(vf_set1(1.0f), vf_add(vf_set1(1.0f), t));
+    vf tr = vf_mul(t, r);
+    vm pos = vf_ge(z, vf_set1(0.0f));
+    *sc = vf_sel(pos, tr, r);
+    return vf_sel(pos, r, tr);
+}
+
 GS_INLINE vf act_apply(gs_act act, vf z, vf *df)
 {
     const vf zero = vf_set1(0.0f), one = vf_set1(1.0f);
@@ -37,9 +49,9 @@ GS_INLINE vf act_apply(gs_act act, vf z, vf *df)
     case GS_ACT_IDENTITY:
         *df = one;
         return z;
-    case GS_ACT_RELU:
+    case GS_ACT_RELU:   /* vf_max(0, z) keeps NaN; relu(-0) = -0 */
         *df = vf_selz(vf_gt(z, zero), one);
-        return vf_sel(vf_le(z, zero), zero, z);
+        return vf_max(zero, z);
     case GS_ACT_LEAKY_RELU: {
         vm pos = vf_gt(z, zero);
         *df = vf_sel(pos, one, vf_set1(0.01f));
@@ -71,20 +83,23 @@ GS_INLINE vf act_apply(gs_act act, vf z, vf *df)
         return vf_mul(vf_max(vf_set1(-20.0f), z), q);
     }
     case GS_ACT_GELU_TANH: {
-        vf zc = vf_clamp(z, -10.0f, 10.0f);
+        /* (1 + tanh u)/2 = sigmoid(2u) and sech^2 u = 4 s (1 - s) from one
+         * exp(-2|u|): 1 + tanh u and 1 - tanh^2 u would cancel in the tails.
+         * At |z| = 12, exp(-2|u|) is 0, so the clamp leaves exact limits. */
+        vf zc = vf_clamp(z, -12.0f, 12.0f);
         vf z2 = vf_mul(zc, zc);
         vf u = vf_mul(vf_set1(GELU_K), vf_fma(vf_mul(vf_set1(GELU_C), z2), zc, zc));
-        vf t = vf_tanh(u);
-        vf h = vf_mul(vf_set1(0.5f), vf_add(one, t));
+        vf e = vf_exp(vf_mul(vf_set1(-2.0f), vf_abs(u)));
+        vf hc, h = sigmoid_pair(u, e, &hc);
         vf du = vf_mul(vf_set1(GELU_K), vf_fma(vf_set1(GELU_3C), z2, one));
-        vf sech2 = vf_fma(vf_sub(zero, t), t, one);
+        vf sech2 = vf_mul(vf_mul(vf_set1(4.0f), h), hc);
         *df = vf_fma(vf_mul(vf_mul(vf_set1(0.5f), zc), sech2), du, h);
-        return vf_mul(vf_max(vf_set1(-10.0f), z), h);
+        return vf_mul(vf_max(vf_set1(-12.0f), z), h);
     }
     case GS_ACT_SILU: {
-        vf s = sigmoid_from(z, vf_exp(vf_sub(zero, vf_abs(z))));
+        vf sc, s = sigmoid_pair(z, vf_exp(vf_sub(zero, vf_abs(z))), &sc);
         vf zc = vf_clamp(z, -100.0f, 100.0f);
-        *df = vf_mul(s, vf_fma(zc, vf_sub(one, s), one));
+        *df = vf_mul(s, vf_fma(zc, sc, one));
         return vf_mul(vf_max(vf_set1(-100.0f), z), s);
     }
     case GS_ACT_MISH: {
@@ -93,7 +108,11 @@ GS_INLINE vf act_apply(gs_act act, vf z, vf *df)
         vf th = vf_tanh(sp);
         vf s = sigmoid_from(z, t);
         vf zc = vf_clamp(z, -200.0f, 200.0f);
-        vf sech2 = vf_fma(vf_sub(zero, th), th, one);
+        /* sech^2(sp) = m (2 - m) with m = 1 - tanh(sp) = 2a^2 / ((1+t)^2 + a^2),
+         * a = t for z >= 0 else 1 (from e^sp = 1 + e^z): no cancellation. */
+        vf a = vf_sel(vf_ge(z, zero), t, one), a2 = vf_mul(a, a), t1 = vf_add(one, t);
+        vf m = vf_div(vf_add(a2, a2), vf_fma(t1, t1, a2));
+        vf sech2 = vf_mul(m, vf_sub(vf_set1(2.0f), m));
         *df = vf_fma(vf_mul(zc, sech2), s, th);
         return vf_mul(vf_max(vf_set1(-200.0f), z), th);
     }
@@ -103,8 +122,8 @@ GS_INLINE vf act_apply(gs_act act, vf z, vf *df)
         return t;
     }
     case GS_ACT_SIGMOID: {
-        vf s = sigmoid_from(z, vf_exp(vf_sub(zero, vf_abs(z))));
-        *df = vf_mul(s, vf_sub(one, s));
+        vf sc, s = sigmoid_pair(z, vf_exp(vf_sub(zero, vf_abs(z))), &sc);
+        *df = vf_mul(s, sc);
         return s;
     }
     case GS_ACT_SOFTSIGN: {
@@ -124,6 +143,10 @@ GS_INLINE vf act_apply(gs_act act, vf z, vf *df)
     *df = zero;
     return zero;
 }
+
+/* relu's derivative is 0 or 1: the step kernel takes it as a mask and adds
+ * under it, instead of multiplying by it. */
+static inline int act_df_is_mask(gs_act act) { return act == GS_ACT_RELU; }
 
 /* Activations with no SLEEF call run fused in one pass; the others are
  * evaluated over a sub-batch first, so calls do not spill the accumulators. */

@@ -34,11 +34,14 @@ static inline vm vf_le(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_LE_OQ)
 static inline vm vf_ne(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_NEQ_OQ); }
 static inline vf vf_sel(vm m, vf a, vf b) { return _mm512_mask_blend_ps(m, b, a); }
 static inline vf vf_selz(vm m, vf a) { return _mm512_maskz_mov_ps(m, a); }
+static inline vf vf_mask_add(vf acc, vm m, vf g) { return _mm512_mask_add_ps(acc, m, acc, g); }
+static inline vf vf_mask_fma(vf a, vf b, vf c, vm m) { return _mm512_mask3_fmadd_ps(a, b, c, m); }
 static inline vf vf_sign(vf r)
 {
-    __m512i bits = _mm512_and_si512(_mm512_castps_si512(r), _mm512_set1_epi32((int)0x80000000u));
-    __m512i unit = _mm512_maskz_or_epi32(vf_ne(r, _mm512_setzero_ps()), bits,
-                                         _mm512_set1_epi32(0x3f800000));
+    /* (r & sign bit) | 1.0f in one ternary-logic op (0xEA = A&B | C), zeroed where r == 0 */
+    __m512i unit = _mm512_maskz_ternarylogic_epi32(
+        vf_ne(r, _mm512_setzero_ps()), _mm512_castps_si512(r),
+        _mm512_set1_epi32((int)0x80000000u), _mm512_set1_epi32(0x3f800000), 0xEA);
     return _mm512_castsi512_ps(unit);
 }
 

@@ -17,8 +17,8 @@ typedef struct acc {
 
 /* One sample on one vector of lanes: residual, loss, the four gradient sums.
  * g is dL/dyhat up to the loss's constant scale. */
-GS_INLINE void accumulate(acc *s, int v, gs_loss loss, vf delta, vf x, vf y, vf f, vf df,
-                          vf c, vf d)
+GS_INLINE void accumulate(acc *s, int v, gs_act act, gs_loss loss, vf delta, vf x, vf y, vf f,
+                          vf df, vm pos, vf c, vf d)
 {
     vf r = vf_sub(vf_fma(c, f, d), y);
     vf g;
@@ -35,11 +35,16 @@ GS_INLINE void accumulate(acc *s, int v, gs_loss loss, vf delta, vf x, vf y, vf 
         s->ls[v] = vf_add(s->ls[v], vf_sel(vf_lt(a, delta), quad, lin));
         g = vf_min(delta, vf_max(vf_sub(vf_set1(0.0f), delta), r));
     }
-    vf gz = vf_mul(g, df);
     s->gd[v] = vf_add(s->gd[v], g);
     s->gc[v] = vf_fma(g, f, s->gc[v]);
-    s->gb[v] = vf_add(s->gb[v], gz);
-    s->ga[v] = vf_fma(gz, x, s->ga[v]);
+    if (act_df_is_mask(act)) {
+        s->gb[v] = vf_mask_add(s->gb[v], pos, g);
+        s->ga[v] = vf_mask_fma(g, x, s->ga[v], pos);
+    } else {
+        vf gz = vf_mul(g, df);
+        s->gb[v] = vf_add(s->gb[v], gz);
+        s->ga[v] = vf_fma(gz, x, s->ga[v]);
+    }
 }
 
 /* Independent sampling: each lane's own stream, laid out [sample][lane]. */
@@ -91,9 +96,13 @@ GS_INLINE void batch_pass(const gs_train_plan *plan, const gs_block *blk, int t,
         if (act_is_cheap(act)) {
             for (int k = 0; k < ns; k++) {
                 for (int v = 0; v < NV; v++) {
-                    vf x = X_AT(k, v), df;
-                    vf f = act_apply(act, vf_fma(a[v], x, b[v]), &df);
-                    accumulate(s, v, loss, delta, x, Y_AT(k, v), f, df, c[v], d[v]);
+                    vf x = X_AT(k, v), z = vf_fma(a[v], x, b[v]), df = vf_set1(0.0f), f;
+                    vm pos = vf_gt(z, vf_set1(0.0f));
+                    if (act_df_is_mask(act))
+                        f = vf_max(vf_set1(0.0f), z);   /* relu, as act_apply has it */
+                    else
+                        f = act_apply(act, z, &df);
+                    accumulate(s, v, act, loss, delta, x, Y_AT(k, v), f, df, pos, c[v], d[v]);
                 }
             }
             continue;
@@ -109,8 +118,8 @@ GS_INLINE void batch_pass(const gs_train_plan *plan, const gs_block *blk, int t,
         for (int k = 0; k < ns; k++) {
             for (int v = 0; v < NV; v++) {
                 int i = k * LANES + v * VW;
-                accumulate(s, v, loss, delta, X_AT(k, v), Y_AT(k, v), vf_load(&fb[i]),
-                           vf_load(&dfb[i]), c[v], d[v]);
+                accumulate(s, v, act, loss, delta, X_AT(k, v), Y_AT(k, v), vf_load(&fb[i]),
+                           vf_load(&dfb[i]), vf_gt(vf_load(&zb[i]), vf_set1(0.0f)), c[v], d[v]);
             }
         }
     }

@@ -22,6 +22,8 @@ void gs_block_init(gs_block *blk, int n, const float (*start)[5], const uint64_t
     }
 }
 
+#define JUDGE_STACK 1024   /* eval points judged without a heap allocation */
+
 static double loss_of(gs_loss loss, double delta, double r)
 {
     const double a = fabs(r);
@@ -39,21 +41,22 @@ void gs_train_judge(const gs_train_plan *plan, gs_eval_fn eval, const gs_block *
     const int n = cfg->eval_points;
     const float a = blk->p[0][lane], b = blk->p[1][lane], c = blk->p[2][lane],
                 d = blk->p[3][lane];
-    float *z = calloc(3 * (size_t)n, sizeof *z);
-    double sum_l = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
+    float stack[3 * JUDGE_STACK], *z = n <= JUDGE_STACK ? stack : malloc(3 * (size_t)n * sizeof *z);
+    double sum_l = NAN, sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
     if (z) {
         float *f = z + n, *df = f + n;
+        /* Plain multiply-add: the judge is portable C, the same for every kernel set. */
         for (int i = 0; i < n; i++)
-            z[i] = fmaf(a, plan->eval_x[i], b);
+            z[i] = a * plan->eval_x[i] + b;
         eval(z, f, df, (size_t)n);
+        sum_l = 0;
         for (int i = 0; i < n; i++) {
-            const double x = plan->eval_x[i], yhat = fmaf(c, f[i], d);
+            const double x = plan->eval_x[i], yhat = c * f[i] + d;
             sum_l += loss_of(cfg->loss, cfg->huber_delta, yhat - plan->eval_y[i]);
             sx += x, sy += yhat, sxx += x * x, sxy += x * yhat, syy += yhat * yhat;
         }
-        free(z);
-    } else {
-        sum_l = NAN;
+        if (z != stack)
+            free(z);
     }
     /* Least-squares line through (x, yhat): what is left over is the curvature. */
     const double mx = sx / n, my = sy / n, vx = sxx / n - mx * mx;

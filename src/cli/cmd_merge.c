@@ -1,0 +1,163 @@
+/* gridsweep merge: join the bands of a --tile K/N job array into the file a
+ * single run would have written, byte for byte. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "gridsweep/map.h"
+#include "options.h"
+#include "outfile.h"
+
+#define MERGE_HELP                                                                          \
+    "usage: gridsweep merge BAND.csv... -o FILE [--force]\n"                              \
+    "Joins the bands written by `gridsweep --tile K/N` (all N of them, in any order)\n"   \
+    "into the map a single run would have written. Bands of different settings,\n"        \
+    "missing or repeated bands, and incomplete bands are refused.\n"                      \
+    "  -o, --output FILE   the merged map\n"                                              \
+    "  --force             overwrite an existing FILE\n"
+
+#define MAX_BANDS 4096
+
+typedef struct band {
+    const char *path;
+    gs_map_info info;
+    long data_start;   /* byte offset of the first row */
+    char *common;      /* header without its tile line */
+} band;
+
+/* The header minus the "# tile:" line: what every band must share. */
+static char *strip_tile(const char *h)
+{
+    char *out = malloc(strlen(h) + 1), *o = out;
+    if (!out)
+        return NULL;
+    while (*h) {
+        const char *e = strchr(h, '\n');
+        size_t len = e ? (size_t)(e - h + 1) : strlen(h);
+        if (strncmp(h, "# tile:", 7) != 0) {
+            memcpy(o, h, len);
+            o += len;
+        }
+        h += len;
+    }
+    *o = 0;
+    return out;
+}
+
+/* Opens a band and checks every row: complete, in order, nothing torn. */
+static int load_band(band *b)
+{
+    gs_error err;
+    FILE *f = fopen(b->path, "r");
+    if (!f)
+        return cli_usage_error("merge: cannot open '%s': %s", b->path, strerror(errno));
+    int rc = 0;
+    if (gs_map_read_header(f, b->path, &b->info, &err)) {
+        fclose(f);
+        return cli_usage_error("merge: %s", err.msg);
+    }
+    b->data_start = ftell(f);
+    b->common = strip_tile(b->info.header);
+    const int64_t want = (int64_t)(b->info.row_hi - b->info.row_lo) * b->info.x.n;
+    int64_t rows = 0;
+    gs_map_row row;
+    long line;
+    int r;
+    while ((r = gs_map_read_row(f, &b->info, rows, &row, &line, &err)) == 1)
+        rows++;
+    if (r < 0)
+        rc = cli_usage_error("merge: %s", err.msg);
+    else if (rows != want)
+        rc = cli_usage_error("merge: '%s' is incomplete: %lld of %lld rows", b->path,
+                             (long long)rows, (long long)want);
+    else if (!b->common)
+        rc = cli_runtime_error("out of memory");
+    fclose(f);
+    return rc;
+}
+
+static int copy_rows(FILE *out, const band *b)
+{
+    FILE *f = fopen(b->path, "r");
+    char buf[1 << 16];
+    size_t n;
+    if (!f || fseek(f, b->data_start, SEEK_SET) != 0) {
+        if (f)
+            fclose(f);
+        return cli_runtime_error("merge: cannot read '%s'", b->path);
+    }
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        if (fwrite(buf, 1, n, out) != n)
+            break;
+    int bad = ferror(f) || ferror(out);
+    fclose(f);
+    return bad ? cli_runtime_error("merge: copying '%s' failed", b->path) : 0;
+}
+
+int cmd_merge(int argc, char **argv)
+{
+    const char *output = NULL;
+    bool force = false;
+    cli_optset set = {0};
+    cli_add(&set, "-o", cli_string, &output);
+    cli_add(&set, "--output", cli_string, &output);
+    cli_add(&set, "--force", NULL, &force);
+    static char *pos[MAX_BANDS];
+    int npos, rc = cli_parse(&set, argc, argv, pos, MAX_BANDS, &npos, MERGE_HELP);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    if (npos == 0)
+        return cli_usage_error("merge: no bands given (see gridsweep merge --help)");
+    if (!output)
+        return cli_usage_error("merge: -o FILE is required");
+    if ((rc = outfile_check(output, force)))
+        return rc;
+    band *bands = calloc((size_t)npos, sizeof *bands), **order = NULL;
+    if (!bands)
+        return cli_runtime_error("out of memory");
+    for (int i = 0; i < npos && !rc; i++) {
+        bands[i].path = pos[i];
+        rc = load_band(&bands[i]);
+    }
+    const int n = rc ? 0 : bands[0].info.tile_n;
+    if (!rc && !(order = calloc((size_t)n, sizeof *order)))
+        rc = cli_runtime_error("out of memory");
+    for (int i = 0; i < npos && !rc; i++) {
+        const gs_map_info *in = &bands[i].info;
+        if (strcmp(bands[i].common, bands[0].common) != 0)
+            rc = cli_usage_error("merge: '%s' and '%s' are not bands of the same map (their "
+                                 "settings differ)",
+                                 bands[0].path, bands[i].path);
+        else if (in->tile_n != n)
+            rc = cli_usage_error("merge: '%s' is band %d/%d, '%s' is band %d/%d", bands[0].path,
+                                 bands[0].info.tile_k, n, bands[i].path, in->tile_k, in->tile_n);
+        else if (order[in->tile_k - 1])
+            rc = cli_usage_error("merge: band %d/%d is given twice ('%s' and '%s')", in->tile_k,
+                                 n, order[in->tile_k - 1]->path, bands[i].path);
+        else
+            order[in->tile_k - 1] = &bands[i];
+    }
+    for (int k = 0; k < n && !rc; k++)
+        if (!order[k])
+            rc = cli_usage_error("merge: band %d/%d is missing", k + 1, n);
+    outfile of;
+    if (!rc && !(rc = outfile_open(&of, output))) {
+        fputs(bands[0].common, of.f);
+        fputs(GS_MAP_COLUMNS "\n", of.f);
+        for (int k = 0; k < n && !rc; k++)
+            rc = copy_rows(of.f, order[k]);
+        if (rc)
+            outfile_discard(&of);
+        else
+            rc = outfile_commit(&of);
+    }
+    for (int i = 0; i < npos; i++) {
+        gs_map_info_free(&bands[i].info);
+        free(bands[i].common);
+    }
+    free(bands);
+    free(order);
+    return rc;
+}
