@@ -1,0 +1,168 @@
+/* gridsweep stats: outcome fractions, basin entropy and boundary dimension of a map. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "gridsweep/stats.h"
+#include "options.h"
+
+#define STATS_HELP                                                                          \
+    "usage: gridsweep stats MAP.csv [--eps N] [--json]\n"                                 \
+    "Summarizes a basin map:\n"                                                           \
+    "  - the fraction of cells per outcome;\n"                                            \
+    "  - basin entropy Sb and boundary basin entropy Sbb (Daza et al., Sci. Rep. 2016)\n" \
+    "    over boxes of N x N cells, natural log; Sbb > ln 2 proves a fractal boundary;\n" \
+    "  - the box-counting dimension D of the boundary between the converged basin and\n"  \
+    "    the rest (least-squares fit over box sizes 1, 2, 4, ... cells, with its error\n" \
+    "    and fit range) and the uncertainty exponent alpha = 2 - D.\n"                    \
+    "A warning says when the map is too coarse for D to mean much.\n"                     \
+    "\n"                                                                                  \
+    "  --eps N     box size for the basin entropy, in cells (default 5)\n"                \
+    "  --json      one JSON object instead of text\n"
+
+/* JSON has no NaN: an estimate that does not exist is null. */
+static void json_number(FILE *f, double v)
+{
+    if (isfinite(v))
+        fprintf(f, "%.9g", v);
+    else
+        fputs("null", f);
+}
+
+static void json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; s && *s; s++) {
+        const unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+static void print_text(const char *path, const gs_map_grid *g, const gs_map_stats *st)
+{
+    const gs_map_info *in = &g->info;
+    printf("map: %s\n  act %s, x %s, y %s, %dx%d cells\n", path, gs_map_get(in, "act"),
+           gs_map_get(in, "x"), gs_map_get(in, "y"), g->nx, g->ny);
+    printf("outcomes:\n");
+    for (int k = 0; k < GS_OUT_COUNT; k++)
+        printf("  %-10s %12lld  %7.3f%%\n", gs_outcome_name((gs_outcome)k),
+               (long long)st->count[k], 100 * st->fraction[k]);
+    printf("basin entropy (boxes of %dx%d cells: %lld, %lld on a boundary; %d outcomes):\n",
+           st->eps, st->eps, (long long)st->boxes, (long long)st->boundary_boxes, st->outcomes);
+    printf("  Sb  = %.6f  (at most ln %d = %.6f)\n", st->sb, st->outcomes,
+           log(st->outcomes > 0 ? st->outcomes : 1));
+    printf("  Sbb = %.6f  (%s ln 2 = %.6f%s)\n", st->sbb, st->sbb_fractal ? ">" : "<=", log(2.0),
+           st->sbb_fractal ? ": the boundary is fractal" : ": no proof of a fractal boundary");
+    printf("boundary of the converged basin (box counting; a box of size s spans s+1 cells):\n");
+    printf("  %8s %14s %14s\n", "size", "boundary", "boxes");
+    for (int i = 0; i < st->nscales; i++)
+        printf("  %8d %14lld %14lld%s\n", st->scale[i].size, (long long)st->scale[i].boundary,
+               (long long)st->scale[i].total,
+               st->has_dim && i >= st->fit_first && i <= st->fit_last ? "  (fit)" : "");
+    if (st->has_dim) {
+        printf("  D = %.4f +- %.4f  (fit over box sizes %d..%d cells, %d scales)\n", st->dim,
+               st->dim_err, st->scale[st->fit_first].size, st->scale[st->fit_last].size,
+               st->fit_last - st->fit_first + 1);
+        printf("  alpha = 2 - D = %.4f  (uncertainty exponent)\n", st->alpha);
+    } else {
+        printf("  D: not estimated\n");
+    }
+    if (st->warn)
+        printf("warning: %s\n", st->warning);
+}
+
+static void print_json(const char *path, const gs_map_grid *g, const gs_map_stats *st)
+{
+    const gs_map_info *in = &g->info;
+    printf("{\"file\": ");
+    json_string(stdout, path);
+    printf(", \"act\": ");
+    json_string(stdout, gs_map_get(in, "act"));
+    printf(", \"x\": ");
+    json_string(stdout, gs_map_get(in, "x"));
+    printf(", \"y\": ");
+    json_string(stdout, gs_map_get(in, "y"));
+    printf(", \"nx\": %d, \"ny\": %d, \"cells\": %lld, \"counts\": {", g->nx, g->ny,
+           (long long)st->cells);
+    for (int k = 0; k < GS_OUT_COUNT; k++)
+        printf("%s\"%s\": %lld", k ? ", " : "", gs_outcome_name((gs_outcome)k),
+               (long long)st->count[k]);
+    printf("}, \"fractions\": {");
+    for (int k = 0; k < GS_OUT_COUNT; k++) {
+        printf("%s\"%s\": ", k ? ", " : "", gs_outcome_name((gs_outcome)k));
+        json_number(stdout, st->fraction[k]);
+    }
+    printf("}, \"eps\": %d, \"boxes\": %lld, \"boundary_boxes\": %lld, \"outcomes\": %d, "
+           "\"sb\": ", st->eps, (long long)st->boxes, (long long)st->boundary_boxes,
+           st->outcomes);
+    json_number(stdout, st->sb);
+    printf(", \"sbb\": ");
+    json_number(stdout, st->sbb);
+    printf(", \"sbb_fractal\": %s, \"scales\": [", st->sbb_fractal ? "true" : "false");
+    for (int i = 0; i < st->nscales; i++)
+        printf("%s{\"size\": %d, \"boundary\": %lld, \"boxes\": %lld}", i ? ", " : "",
+               st->scale[i].size, (long long)st->scale[i].boundary,
+               (long long)st->scale[i].total);
+    printf("], \"dimension\": ");
+    json_number(stdout, st->has_dim ? st->dim : NAN);
+    printf(", \"dimension_err\": ");
+    json_number(stdout, st->has_dim ? st->dim_err : NAN);
+    printf(", \"alpha\": ");
+    json_number(stdout, st->has_dim ? st->alpha : NAN);
+    if (st->has_dim)
+        printf(", \"fit_sizes\": [%d, %d]", st->scale[st->fit_first].size,
+               st->scale[st->fit_last].size);
+    else
+        printf(", \"fit_sizes\": null");
+    printf(", \"warning\": ");
+    if (st->warn)
+        json_string(stdout, st->warning);
+    else
+        printf("null");
+    printf("}\n");
+}
+
+int cmd_stats(int argc, char **argv)
+{
+    int eps = 5;
+    bool json = false;
+    cli_optset set = {0};
+    cli_add(&set, "--eps", cli_int, &eps);
+    cli_add(&set, "--json", NULL, &json);
+    char *pos[1];
+    int npos, rc = cli_parse(&set, argc, argv, pos, 1, &npos, STATS_HELP);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    if (npos != 1)
+        return cli_usage_error("stats: expected one map file (see gridsweep stats --help)");
+    if (eps < 1)
+        return cli_usage_error("stats: --eps must be at least 1, got %d", eps);
+
+    gs_map_grid g;
+    gs_error err;
+    if (gs_map_load(pos[0], &g, &err))
+        return cli_runtime_error("stats: %s", err.msg);
+    if (eps > g.nx || eps > g.ny) {
+        const int nx = g.nx, ny = g.ny;
+        gs_map_grid_free(&g);
+        return cli_usage_error("stats: --eps %d is larger than the %dx%d map", eps, nx, ny);
+    }
+    gs_map_stats st;
+    if (gs_map_stats_compute(&g, eps, &st, &err)) {
+        gs_map_grid_free(&g);
+        return cli_runtime_error("stats: %s", err.msg);
+    }
+    if (json)
+        print_json(pos[0], &g, &st);
+    else
+        print_text(pos[0], &g, &st);
+    gs_map_grid_free(&g);
+    return fflush(stdout) == 0 ? 0 : cli_runtime_error("stats: cannot write the output");
+}
