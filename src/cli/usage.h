@@ -24,7 +24,7 @@
     "  --tol X             converged: window_loss below X (default 0.03)\n"               \
     "  --dead-tol X        dead: std of the fit over the data below X (default 0.001)\n"  \
     "  --linear-tol X      linear: RMS distance from a straight line below X (default 0.001)\n" \
-    "  --eval-points N     dense grid for final_loss and the shape (default 1024)\n"      \
+    "  --eval-points N     dense grid for final_loss and the shape (default 256)\n"      \
     "Kernels:\n"                                                                          \
     "  --isa NAME          force a kernel set: scalar | avx2 | avx512 | neon (default: the best\n" \
     "                      this CPU runs; every set gives identical results)\n"

@@ -144,6 +144,19 @@ GS_INLINE vf act_apply(gs_act act, vf z, vf *df)
     return zero;
 }
 
+/* On z > 0, elu, celu and selu are affine and need no exp: when every lane of
+ * a vector is there, this gives bit for bit what act_apply would. */
+GS_INLINE int act_positive_branch(gs_act act, vf z, vf *f, vf *df)
+{
+    if ((act != GS_ACT_ELU && act != GS_ACT_CELU && act != GS_ACT_SELU) ||
+        !vm_all(vf_gt(z, vf_set1(0.0f))))
+        return 0;
+    const vf scale = vf_set1(act == GS_ACT_SELU ? SELU_LAMBDA : 1.0f);
+    *df = scale;
+    *f = act == GS_ACT_SELU ? vf_mul(scale, z) : z;
+    return 1;
+}
+
 /* relu's derivative is 0 or 1: the step kernel takes it as a mask and adds
  * under it, instead of multiplying by it. */
 static inline int act_df_is_mask(gs_act act) { return act == GS_ACT_RELU; }

@@ -39,6 +39,7 @@ static inline vf vf_sel(vm m, vf a, vf b) { return m ? a : b; }
 static inline vf vf_selz(vm m, vf a) { return m ? a : 0.0f; }
 /* +1, -1, or +0 for zero and NaN. */
 /* m ? acc + g : acc, and m ? a*b+c : c (one rounding). */
+static inline int vm_all(vm m) { return m; }
 static inline vf vf_mask_add(vf acc, vm m, vf g) { return m ? acc + g : acc; }
 static inline vf vf_mask_fma(vf a, vf b, vf c, vm m) { return m ? fmaf(a, b, c) : c; }
 static inline vf vf_sign(vf r) { return r > 0.0f ? 1.0f : (r < 0.0f ? -1.0f : 0.0f); }

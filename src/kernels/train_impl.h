@@ -111,8 +111,10 @@ GS_INLINE void batch_pass(const gs_train_plan *plan, const gs_block *blk, int t,
             for (int v = 0; v < NV; v++)
                 vf_store(&zb[k * LANES + v * VW], vf_fma(a[v], X_AT(k, v), b[v]));
         for (int i = 0; i < ns * LANES; i += VW) {
-            vf df;
-            vf_store(&fb[i], act_apply(act, vf_load(&zb[i]), &df));
+            vf z = vf_load(&zb[i]), f, df;
+            if (!act_positive_branch(act, z, &f, &df))
+                f = act_apply(act, z, &df);
+            vf_store(&fb[i], f);
             vf_store(&dfb[i], df);
         }
         for (int k = 0; k < ns; k++) {

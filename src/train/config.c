@@ -57,7 +57,7 @@ gs_train_config gs_train_defaults(void)
         .tol = 0.03,
         .dead_tol = 1e-3,
         .linear_tol = 1e-3,
-        .eval_points = 1024,
+        .eval_points = 256,
     };
 }
 

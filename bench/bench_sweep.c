@@ -1,0 +1,281 @@
+/* bench_sweep: the sweep's speed in sample-steps per second (cells x steps x
+ * batch / wall seconds), for every activation, on 1 and N threads; its
+ * slowdown when another CPU-bound process shares the cores; its memory as the
+ * grid grows; and, on the same smaller workload, its speed-up over the NumPy
+ * and PyTorch sweeps in bench/peers/. Rows are formatted as in a real map and
+ * then dropped, so everything but the disk is measured. */
+#include <omp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gridsweep/sweep.h"
+
+#define HELP                                                                                \
+    "usage: bench_sweep [--act LIST] [--res N] [--steps N] [--batch N] [--threads N]\n"   \
+    "                   [--isa NAME] [--reps N] [--no-peers] [--no-contention]\n"         \
+    "                   [--no-memory] [--quick]\n"                                        \
+    "Defaults: every activation, --res 512 --steps 1000 --batch 256, shared sampling,\n"  \
+    "1 thread and all cores, median of 3 runs.\n"
+
+typedef struct bench_opts {
+    const char *acts, *isa;
+    int res, steps, batch, threads, reps;
+    int peers, contention, memory;
+} bench_opts;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int null_write(void *ctx, const char *text, size_t len, int64_t cells)
+{
+    (void)ctx, (void)text, (void)len, (void)cells;
+    return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Seconds for one sweep of the whole plane (the default b-d plane). */
+static double sweep_seconds(gs_act act, const gs_kernels *k, int res, int steps, int batch,
+                            int threads)
+{
+    gs_sweep_config cfg = {.train = gs_train_defaults(), .tile_k = 1, .tile_n = 1};
+    gs_error err;
+    cfg.train.act = act, cfg.train.steps = steps, cfg.train.batch = batch;
+    gs_axis_parse("b:-2:2", &cfg.x, &err);
+    gs_axis_parse("d:-2:2", &cfg.y, &err);
+    cfg.x.n = cfg.y.n = res;
+    cfg.at[GS_P_A] = 1, cfg.at[GS_P_C] = 1, cfg.at[GS_P_LR] = cfg.train.lr;
+    gs_train_plan plan;
+    if (gs_sweep_validate(&cfg, &err) || gs_train_plan_init(&plan, &cfg.train, &err)) {
+        fprintf(stderr, "bench_sweep: %s\n", err.msg);
+        exit(2);
+    }
+    gs_sweep_sink sink = {null_write, NULL};
+    double t0 = now();
+    gs_sweep_compute(&cfg, k, &plan, 0, (int64_t)res * res, threads, &sink, NULL);
+    double t = now() - t0;
+    gs_train_plan_free(&plan);
+    return t;
+}
+
+static double median_rate(gs_act act, const gs_kernels *k, int res, int steps, int batch,
+                          int threads, int reps)
+{
+    double t[32];
+    for (int i = 0; i < reps; i++)
+        t[i] = sweep_seconds(act, k, res, steps, batch, threads);
+    qsort(t, (size_t)reps, sizeof *t, cmp_double);
+    return (double)res * res * steps * batch / t[reps / 2];
+}
+
+/* A CPU-bound neighbour: one busy process per call. */
+static pid_t spin(void)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        volatile unsigned long x = 0;
+        for (;;)
+            x++;
+    }
+    return pid;
+}
+
+static void section_speed(const bench_opts *o, const gs_kernels *k, const gs_act *acts, int n)
+{
+    printf("## Sweep speed (--res %d --steps %d --batch %d, shared sampling, kernels %s)\n\n",
+           o->res, o->steps, o->batch, gs_isa_name(k->isa));
+    printf("| activation | 1 thread | %d threads | wall time, %d threads |\n", o->threads,
+           o->threads);
+    printf("|---|---|---|---|\n");
+    for (int i = 0; i < n; i++) {
+        double r1 = median_rate(acts[i], k, o->res, o->steps, o->batch, 1, o->reps);
+        double rn = median_rate(acts[i], k, o->res, o->steps, o->batch, o->threads, o->reps);
+        printf("| %s | %.2fe9 | %.2fe9 | %.2f s |\n", gs_act_get(acts[i])->name, r1 / 1e9,
+               rn / 1e9, (double)o->res * o->res * o->steps * o->batch / rn);
+        fflush(stdout);
+    }
+    printf("\n");
+}
+
+static void section_contention(const bench_opts *o, const gs_kernels *k)
+{
+    const int res = o->res / 2 > 16 ? o->res / 2 : 16;
+    double idle = sweep_seconds(GS_ACT_RELU, k, res, o->steps, o->batch, o->threads);
+    pid_t pid = spin();
+    double busy = sweep_seconds(GS_ACT_RELU, k, res, o->steps, o->batch, o->threads);
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    printf("## Shared cores (relu, --res %d, %d threads, one busy process beside it)\n\n", res,
+           o->threads);
+    printf("idle %.2f s, shared %.2f s: %.2fx its idle time (target: at most about 2x)\n\n",
+           idle, busy, busy / idle);
+}
+
+/* Peak memory of a sweep (1 step, 1 sample per cell) in a child process. */
+static long child_maxrss_kb(const gs_kernels *k, int res)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        sweep_seconds(GS_ACT_RELU, k, res, 1, 1, omp_get_num_procs());
+        _exit(0);
+    }
+    int status;
+    struct rusage ru;
+    wait4(pid, &status, 0, &ru);
+    return ru.ru_maxrss;
+}
+
+static void section_memory(const gs_kernels *k)
+{
+    printf("## Memory as the grid grows (peak RSS of a 1-step sweep)\n\n");
+    printf("| res | cells | peak RSS |\n|---|---|---|\n");
+    const int res[] = {256, 1024, 4096};   /* 4096: 16.7M rows, the map no run may hold */
+    for (int i = 0; i < 3; i++)
+        printf("| %d | %d | %.1f MiB |\n", res[i], res[i] * res[i],
+               child_maxrss_kb(k, res[i]) / 1024.0);
+    printf("\n");
+}
+
+/* Runs a peer script and reads its sample_steps_per_s. */
+static double peer_rate(const char *script, const char *act, int res, int steps, int batch,
+                        int threads)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "py=$(\"%s/scripts/find-python\" 2>/dev/null) && \"$py\" \"%s/bench/peers/%s\" "
+             "--act %s --res %d --steps %d --batch %d --threads %d 2>/dev/null",
+             SOURCE_ROOT, SOURCE_ROOT, script, act, res, steps, batch, threads);
+    FILE *p = popen(cmd, "r");
+    char line[1024];
+    double rate = 0;
+    if (p) {
+        while (fgets(line, sizeof line, p)) {
+            const char *key = strstr(line, "\"sample_steps_per_s\":");
+            if (key)
+                rate = strtod(key + 21, NULL);
+        }
+        pclose(p);
+    }
+    return rate;
+}
+
+static void section_peers(const bench_opts *o, const gs_kernels *k, const gs_act *acts, int n)
+{
+    const int res = 128, steps = 200, batch = o->batch;
+    printf("## Against the peers (--res %d --steps %d --batch %d, %d threads)\n\n", res, steps,
+           batch, o->threads);
+    printf("| activation | gridsweep | NumPy | PyTorch | vs NumPy | vs PyTorch |\n");
+    printf("|---|---|---|---|---|---|\n");
+    for (int i = 0; i < n; i++) {
+        const char *name = gs_act_get(acts[i])->name;
+        double g = median_rate(acts[i], k, res, steps, batch, o->threads, o->reps);
+        double np = peer_rate("numpy_sweep.py", name, res, steps, batch, o->threads);
+        double pt = peer_rate("torch_sweep.py", name, res, steps, batch, o->threads);
+        printf("| %s | %.2fe9 | %.2fe8 | %.2fe8 | %.0fx | %.0fx |\n", name, g / 1e9, np / 1e8,
+               pt / 1e8, np > 0 ? g / np : 0, pt > 0 ? g / pt : 0);
+        fflush(stdout);
+    }
+    printf("\n");
+}
+
+static int parse_int(const char *s, int lo, int hi, int *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || v < lo || v > hi)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    bench_opts o = {.res = 512, .steps = 1000, .batch = 256, .threads = omp_get_num_procs(),
+                    .reps = 3, .peers = 1, .contention = 1, .memory = 1};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int bad = 0;
+        if (!strcmp(a, "--help")) {
+            fputs(HELP, stdout);
+            return 0;
+        } else if (!strcmp(a, "--no-peers")) {
+            o.peers = 0;
+        } else if (!strcmp(a, "--no-contention")) {
+            o.contention = 0;
+        } else if (!strcmp(a, "--no-memory")) {
+            o.memory = 0;
+        } else if (!strcmp(a, "--quick")) {
+            o.res = 128, o.steps = 200, o.reps = 1;
+        } else if (v && !strcmp(a, "--act")) {
+            o.acts = v, i++;
+        } else if (v && !strcmp(a, "--isa")) {
+            o.isa = v, i++;
+        } else if (v && !strcmp(a, "--res")) {
+            bad = parse_int(v, 1, 8192, &o.res), i++;
+        } else if (v && !strcmp(a, "--steps")) {
+            bad = parse_int(v, 1, 1000000, &o.steps), i++;
+        } else if (v && !strcmp(a, "--batch")) {
+            bad = parse_int(v, 1, 65536, &o.batch), i++;
+        } else if (v && !strcmp(a, "--threads")) {
+            bad = parse_int(v, 1, 1024, &o.threads), i++;
+        } else if (v && !strcmp(a, "--reps")) {
+            bad = parse_int(v, 1, 31, &o.reps), i++;
+        } else {
+            fprintf(stderr, "bench_sweep: unknown or incomplete option '%s' (see --help)\n", a);
+            return 2;
+        }
+        if (bad) {
+            fprintf(stderr, "bench_sweep: %s %s: out of range\n", a, v);
+            return 2;
+        }
+    }
+    gs_isa isa = gs_isa_best();
+    if (o.isa && gs_isa_parse(o.isa, &isa)) {
+        fprintf(stderr, "bench_sweep: unknown kernel set '%s' (valid: %s)\n", o.isa,
+                gs_isa_names());
+        return 2;
+    }
+    const gs_kernels *k = gs_kernels_get(isa);
+    if (!k) {
+        fprintf(stderr, "bench_sweep: this CPU cannot run kernel set '%s'\n", o.isa);
+        return 2;
+    }
+    gs_act acts[GS_ACT_COUNT];
+    int n = 0;
+    if (!o.acts) {
+        for (int i = 0; i < GS_ACT_COUNT; i++)
+            acts[n++] = (gs_act)i;
+    } else {
+        char buf[512];
+        snprintf(buf, sizeof buf, "%s", o.acts);
+        for (char *s, *t = strtok_r(buf, ",", &s); t && n < GS_ACT_COUNT; t = strtok_r(NULL, ",", &s)) {
+            if (gs_act_parse(t, &acts[n++])) {
+                fprintf(stderr, "bench_sweep: unknown activation '%s' (valid: %s)\n", t,
+                        gs_act_names());
+                return 2;
+            }
+        }
+    }
+    section_speed(&o, k, acts, n);
+    if (o.contention)
+        section_contention(&o, k);
+    if (o.memory)
+        section_memory(k);
+    if (o.peers)
+        section_peers(&o, k, acts, n);
+    return 0;
+}
