@@ -1,0 +1,331 @@
+#!/usr/bin/env python3
+"""Agreement of gridsweep's trainer with an independent implementation:
+PyTorch autograd + torch.optim.Adam in float32, fed the same x batches.
+
+usage: torch_agree.py GRIDSWEEP [--starts N] [--long-steps N] [--verbose]
+
+1. Short runs: from N starting points (a box around the discussion's points
+   (1, 0.5, 1, -0.5) and (1, 0.5, 1, 0)), every activation, grid sampling and
+   shared sampling (batches exported with `gridsweep samples`; the grid runs
+   use the data range [-0.5, 0.75], see GRID_LO below): the parameters
+   after 20 steps of Adam (lr 0.1, MAE, batch 256) agree to 1e-5 (absolute,
+   on parameters of size ~1). The two sides differ only in float rounding
+   (torch computes a*x + b in two roundings, gridsweep in one fma; torch's
+   reductions sum in another order; SLEEF vs libm activations), which stays
+   at a few 1e-7 over 20 steps.
+
+2. Long runs: the same starts, 1000 steps, shared sampling. After hundreds of
+   steps of Adam on MAE (sign gradients) the rounding differences grow into
+   visibly different trajectories, so only the outcome is compared, and only
+   where the torch run is clearly inside a basin. The outcome is computed on
+   the torch side with the rules of src/train/judge.c (diverged / dead /
+   linear / converged / stuck on a 1024-point midpoint grid, window loss =
+   mean batch loss over the last 10% of steps). A run is "clear" when
+     - it is not within a factor 1.5 of the convergence tolerance 0.03
+       (window loss < 0.02 or > 0.045),
+     - its smoothed batch loss (EMA 0.1, as gridsweep's) stayed on the same
+       side of that band over the whole window (so it is not in the middle of
+       leaving the 0.0625 plateau, whose timing rides on rounding), and
+     - its spread and lin_err are not within a factor 3 of dead_tol and
+       linear_tol (1e-3), unless the piece test decides (all pre-activations in
+       one flat or affine piece, with a margin of 0.01 in z).
+   The same rule is applied to the gridsweep run (its window loss, its t_conv
+   standing in for the EMA, its spread, lin_err and final parameters): the
+   two trajectories part ways over hundreds of steps, so a run that ends on a
+   boundary on either side says nothing about the basin. For runs clear on
+   both sides the outcomes must be equal; the rest are counted and shown.
+
+Exit status: 0 agreement, 1 disagreement (with a message), 77 no torch.
+"""
+import argparse
+import math
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+try:
+    import numpy as np
+    import torch
+    import torch.nn.functional as F
+except ImportError as e:  # pragma: no cover
+    print(f"torch_agree: SKIP: {e}", file=sys.stderr)
+    sys.exit(77)
+
+torch.set_num_threads(1)
+
+LO, HI = -0.5, 0.5
+BATCH = 256
+LR = 0.1
+TOL, DEAD_TOL, LINEAR_TOL = 0.03, 1e-3, 1e-3
+EVAL_POINTS = 1024
+SHORT_STEPS = 20
+PARAM_TOL = 1e-5
+SHARED_SEED = 3
+# The short grid runs use an asymmetric data range: on the symmetric default
+# grid, whenever every residual has one sign over a piece where f is affine,
+# dL/da = c * mean(+-x_i) is exactly 0 in exact arithmetic, and its float value
+# is pure rounding (0 in gridsweep's sequential sum, ~1e-9 in torch's pairwise
+# sum); Adam (eps 1e-8) turns a gradient that small into a step of up to lr,
+# so the two sides would differ by rounding luck, not by a fault.
+GRID_LO, GRID_HI = -0.5, 0.75
+
+ACTS = {
+    "identity": lambda z: z,
+    "relu": F.relu,
+    "leaky_relu": lambda z: F.leaky_relu(z, 0.01),
+    "elu": F.elu,
+    "selu": F.selu,
+    "celu": lambda z: F.celu(z, 1.0),
+    "softplus": F.softplus,
+    "gelu": F.gelu,
+    "gelu_tanh": lambda z: F.gelu(z, approximate="tanh"),
+    "silu": F.silu,
+    "mish": F.mish,
+    "tanh": torch.tanh,
+    "sigmoid": torch.sigmoid,
+    "softsign": F.softsign,
+    "hardtanh": F.hardtanh,
+}
+INF = math.inf
+# (lo, hi, kind) pieces as in src/kernels/activation.c
+PIECES = {
+    "identity": [(-INF, INF, "affine")],
+    "relu": [(-INF, 0, "flat"), (0, INF, "affine")],
+    "leaky_relu": [(-INF, 0, "affine"), (0, INF, "affine")],
+    "elu": [(-INF, 0, "curved"), (0, INF, "affine")],
+    "selu": [(-INF, 0, "curved"), (0, INF, "affine")],
+    "celu": [(-INF, 0, "curved"), (0, INF, "affine")],
+    "hardtanh": [(-INF, -1, "flat"), (-1, 1, "affine"), (1, INF, "flat")],
+}
+
+
+def fail(msg):
+    print(f"torch_agree: FAIL: {msg}", file=sys.stderr)
+    sys.exit(1)
+
+
+def midpoints(n, lo=LO, hi=HI):
+    i = np.arange(n, dtype=np.float64)
+    return (lo + (i + 0.5) * (hi - lo) / n).astype(np.float32)
+
+
+def run_cli(args):
+    r = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if r.returncode != 0:
+        fail(f"{' '.join(args)} exited {r.returncode}: {r.stderr.strip()}")
+    return r.stdout
+
+
+def samples(gs, steps, seed):
+    out = run_cli([gs, "samples", "--steps", str(steps), "--batch", str(BATCH),
+                   "--seed", str(seed), "--sampling", "shared"])
+    rows = np.loadtxt(out.splitlines()[1:], delimiter=",", dtype=np.float64)
+    x = rows[:, 2].astype(np.float32).reshape(steps, BATCH)
+    if not (np.all(rows[:, 0].reshape(steps, BATCH) == np.arange(steps)[:, None])):
+        fail("gridsweep samples: rows out of order")
+    return x
+
+
+def trace(gs, act, start, steps, sampling, seed, data=(LO, HI)):
+    init = ",".join(f"{v:.9g}" for v in start)
+    out = run_cli([gs, "trace", "--act", act, "--init", init, "--steps", str(steps),
+                   "--every", str(steps), "--snapshots", "0", "--curve-points", "2",
+                   "--batch", str(BATCH), "--sampling", sampling, "--seed", str(seed),
+                   "--data", f"{data[0]:g}:{data[1]:g}"])
+    p, meta = None, {}
+    for line in out.splitlines():
+        if line.startswith(f"param,{steps},"):
+            p = [float(v) for v in line.split(",")[2:6]]
+        elif line.startswith("# ") and ": " in line:
+            k, v = line[2:].split(": ", 1)
+            meta[k] = v
+    if p is None or "outcome" not in meta:
+        fail(f"trace {act} {init}: no param row at step {steps} or no outcome")
+    return np.array(p, dtype=np.float64), meta
+
+
+def torch_train(act, starts, xs, steps):
+    # targets: relu(x) of the batch itself
+    """Adam on MAE from every start at once (elementwise: starts never mix).
+    xs: [steps or 1][batch] float32. Returns params [S,4], batch losses [steps,S]
+    (loss of the parameters before each update)."""
+    f = ACTS[act]
+    st = torch.tensor(starts, dtype=torch.float32)
+    a, b, c, d = (st[:, k:k + 1].clone().requires_grad_(True) for k in range(4))
+    opt = torch.optim.Adam([a, b, c, d], lr=LR, betas=(0.9, 0.999), eps=1e-8)
+    xt = torch.from_numpy(xs)
+    losses = torch.empty(steps, len(starts), dtype=torch.float32)
+    for t in range(steps):
+        x = xt[t if xt.shape[0] > 1 else 0][None, :]
+        y = F.relu(x)
+        yhat = c * f(a * x + b) + d
+        per_start = (yhat - y).abs().mean(dim=1)
+        losses[t] = per_start.detach()
+        opt.zero_grad()
+        per_start.sum().backward()
+        opt.step()
+    p = torch.cat([a, b, c, d], dim=1).detach().numpy().astype(np.float64)
+    return p, losses.numpy().astype(np.float64)
+
+
+def piece_of(act, zlo, zhi, margin=0.0):
+    for lo, hi, kind in PIECES.get(act, [(-INF, INF, "curved")]):
+        if lo <= zlo - margin and zhi + margin <= hi:
+            return kind
+    return None
+
+
+def unclear_shape(act, p, spread, lin_err):
+    """The dead / linear tests sit near their thresholds."""
+    a, b = float(p[0]), float(p[1])
+    za, zb = a * LO + b, a * HI + b
+    zlo, zhi = min(za, zb), max(za, zb)
+    piece, sure_piece = piece_of(act, zlo, zhi), piece_of(act, zlo, zhi, margin=0.01)
+    if piece is not None and sure_piece is None:
+        return True   # the piece test is on its edge
+    near = lambda v, tol: tol / 3 < v < tol * 3
+    return sure_piece is None and (near(spread, DEAD_TOL) or near(lin_err, LINEAR_TOL))
+
+
+def gridsweep_clear(act, meta, p, steps):
+    """The same rule on gridsweep's side, from the trace's trailing lines:
+    t_conv tells whether the smoothed loss stayed below tol over the window."""
+    if meta["outcome"] == "diverged":
+        return True
+    wl, t_conv = float(meta["window_loss"]), int(meta["t_conv"])
+    window_start = steps - int(round(0.1 * steps))
+    ok = (wl < TOL / 1.5 and 0 <= t_conv <= window_start + 1) or wl > TOL * 1.5
+    return ok and not unclear_shape(act, p, float(meta["spread"]), float(meta["lin_err"]))
+
+
+def judge(act, p, losses, steps):
+    """Outcome of one torch run by src/train/judge.c's rules, plus clarity."""
+    a, b, c, d = (np.float32(v) for v in p)
+    window = int(round(0.1 * steps))
+    wl = float(np.mean(losses[steps - window:]))
+    x = midpoints(EVAL_POINTS)
+    with torch.no_grad():
+        fz = ACTS[act](torch.from_numpy(a * x + b)).numpy()
+    yhat = (c * fz + d).astype(np.float64)
+    xd = x.astype(np.float64)
+    fl = float(np.mean(np.abs(yhat - np.maximum(xd, 0))))
+    mx, my = xd.mean(), yhat.mean()
+    vx = (xd * xd).mean() - mx * mx
+    vy = max((yhat * yhat).mean() - my * my, 0.0)
+    cxy = (xd * yhat).mean() - mx * my
+    spread = math.sqrt(vy)
+    lin_err = math.sqrt(max(vy - cxy * cxy / vx, 0.0)) if math.isfinite(vy) else math.nan
+    za, zb = float(a) * LO + float(b), float(a) * HI + float(b)
+    zlo, zhi = min(za, zb), max(za, zb)
+    piece = piece_of(act, zlo, zhi)
+    finite = all(math.isfinite(float(v)) for v in (a, b, c, d, wl, fl))
+    if not finite:
+        out = "diverged"
+    elif piece == "flat" or c == 0 or spread < DEAD_TOL:
+        out = "dead"
+    elif piece == "affine" or lin_err < LINEAR_TOL:
+        out = "linear"
+    elif wl < TOL:
+        out = "converged"
+    else:
+        out = "stuck"
+    # clarity
+    ema, emas = float(losses[0]), []
+    for t in range(steps):
+        ema += 0.1 * (float(losses[t]) - ema)
+        if t >= steps - window:
+            emas.append(ema)
+    clear = out == "diverged" or (
+        (wl < TOL / 1.5 and max(emas) < TOL) or (wl > TOL * 1.5 and min(emas) > TOL))
+    if out != "diverged" and unclear_shape(act, p, spread, lin_err):
+        clear = False
+    return out, wl, clear
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("gridsweep")
+    ap.add_argument("--starts", type=int, default=20)
+    ap.add_argument("--long-steps", type=int, default=1000)
+    ap.add_argument("--verbose", action="store_true")
+    args = ap.parse_args()
+    gs = args.gridsweep
+
+    rng = np.random.default_rng(20240611)
+    centres = np.array([[1, 0.5, 1, -0.5], [1, 0.5, 1, 0]], dtype=np.float64)
+    starts = np.concatenate([
+        centres[k % 2] + rng.uniform(-0.3, 0.3, size=4) for k in range(args.starts)
+    ]).reshape(args.starts, 4).astype(np.float32)
+    starts_l = starts.tolist()
+
+    pool = ThreadPoolExecutor(max_workers=2)
+    problems = []
+
+    # 1. 20 steps: parameters
+    x_shared = samples(gs, args.long_steps, SHARED_SEED)
+    x_grid = midpoints(BATCH, GRID_LO, GRID_HI)[None, :]
+    print(f"{SHORT_STEPS} steps: max |param difference| over {args.starts} starts")
+    print(f"{'activation':<11} {'grid':>10} {'shared':>10}")
+    for act in ACTS:
+        row = []
+        for sampling, xs, data in (("grid", x_grid, (GRID_LO, GRID_HI)),
+                                   ("shared", x_shared[:SHORT_STEPS], (LO, HI))):
+            tp, _ = torch_train(act, starts_l, xs, SHORT_STEPS)
+            futs = [pool.submit(trace, gs, act, s, SHORT_STEPS, sampling, SHARED_SEED, data)
+                    for s in starts_l]
+            gp = np.array([f.result()[0] for f in futs])
+            diff = np.abs(gp - tp)
+            worst = float(np.max(diff))
+            row.append(worst)
+            if not worst <= PARAM_TOL:
+                i, k = np.unravel_index(np.argmax(diff), diff.shape)
+                problems.append(
+                    f"{act} {sampling}: after {SHORT_STEPS} steps from {starts_l[i]} param "
+                    f"{'abcd'[k]} is {gp[i, k]:.9g} (gridsweep) vs {tp[i, k]:.9g} (torch)")
+        print(f"{act:<11} {row[0]:10.3g} {row[1]:10.3g}")
+
+    # 2. long runs: outcomes
+    steps = args.long_steps
+    tot_agree = tot_clear = tot_runs = 0
+    print(f"\n{steps} steps, shared sampling seed {SHARED_SEED}: outcome agreement "
+          f"(clear runs; all runs)")
+    for act in ACTS:
+        futs = [pool.submit(trace, gs, act, s, steps, "shared", SHARED_SEED) for s in starts_l]
+        tp, tl = torch_train(act, starts_l, x_shared, steps)
+        agree = clear_n = agree_all = 0
+        for i, s in enumerate(starts_l):
+            gp, meta = futs[i].result()
+            out, wl, clear = judge(act, tp[i], tl[:, i], steps)
+            clear = clear and gridsweep_clear(act, meta, gp, steps)
+            same = out == meta["outcome"]
+            agree_all += same
+            if clear:
+                clear_n += 1
+                agree += same
+                if not same:
+                    problems.append(
+                        f"{act} from {[round(v, 6) for v in s]}: {steps} steps give "
+                        f"{meta['outcome']} (window {meta['window_loss']}) in gridsweep but "
+                        f"{out} (window {wl:.6g}) in torch")
+            if args.verbose or (not same and not clear):
+                print(f"  {act} {[round(v, 4) for v in s]}: gridsweep {meta['outcome']} "
+                      f"{float(meta['window_loss']):.5f}, torch {out} {wl:.5f}"
+                      f"{'' if clear else ' (not clear)'}")
+        tot_agree += agree
+        tot_clear += clear_n
+        tot_runs += len(starts_l)
+        print(f"{act:<11} {agree}/{clear_n} clear agree; {agree_all}/{len(starts_l)} overall")
+    print(f"total: {tot_agree}/{tot_clear} clear runs agree ({tot_runs} runs)")
+    pool.shutdown()
+    if tot_clear < tot_runs // 2:
+        problems.append(f"only {tot_clear} of {tot_runs} long runs were clear enough to compare")
+    if problems:
+        for p in problems:
+            print(f"torch_agree: DISAGREE: {p}", file=sys.stderr)
+        fail(f"{len(problems)} disagreement(s) between gridsweep and torch")
+    print("torch_agree: OK")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
