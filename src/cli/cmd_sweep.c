@@ -11,6 +11,9 @@
 #include "cli.h"
 #include "gridsweep/sweep.h"
 #include "interrupt.h"
+#ifdef GS_HAVE_MPI
+#include "mpi_driver.h"
+#endif
 #include "options.h"
 #include "outfile.h"
 #include "progress.h"
@@ -214,8 +217,13 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
     progress_start(&prog, gs_act_get(job->cfg.train.act)->name, done, end - begin, sa->quiet);
     sink_ctx ctx = {.f = of.f, .prog = &prog, .last_flush = progress_now()};
     gs_sweep_sink sink = {sink_write, &ctx};
+#ifdef GS_HAVE_MPI
+    int64_t wrote = mpi_sweep_compute(&job->cfg, k, &plan, begin + done, end, sa->threads,
+                                      &sink, stop);
+#else
     int64_t wrote = gs_sweep_compute(&job->cfg, k, &plan, begin + done, end, sa->threads,
                                      &sink, stop);
+#endif
     progress_end(&prog);
     gs_train_plan_free(&plan);
     done += wrote;
@@ -303,6 +311,10 @@ int cmd_sweep(int argc, char **argv)
     const gs_kernels *k;
     if ((rc = cli_pick_kernels(&set, isa, &k)))
         return rc;
+#ifdef GS_HAVE_MPI
+    if (mpi_rank() > 0)   /* rank 0 alone checks and writes the files */
+        return mpi_worker(k, sa.threads);
+#endif
 
     /* Plan every map and check every output before creating anything. */
     map_job jobs[MAX_ACTS] = {0};
@@ -333,6 +345,9 @@ int cmd_sweep(int argc, char **argv)
             if (strcmp(jobs[i].path, jobs[j].path) == 0)
                 rc = cli_usage_error("two maps would be written to '%s'", jobs[i].path);
     }
+#ifdef GS_HAVE_MPI
+    rc = mpi_gate(rc, true);   /* every rank goes on, or none */
+#endif
     const atomic_int *stop = interrupt_install();
     for (int i = 0; i < nacts && !rc; i++)
         rc = run_map(&jobs[i], &sa, k, stop, argc, argv);

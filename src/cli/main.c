@@ -5,6 +5,9 @@
 
 #include "cli.h"
 #include "usage.h"
+#ifdef GS_HAVE_MPI
+#include "mpi_driver.h"
+#endif
 
 typedef struct command {
     const char *name;
@@ -16,7 +19,7 @@ static const command commands[] = {
     {"samples", cmd_samples}, {"stats", cmd_stats}, {"diff", cmd_diff},
 };
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
     if (argc >= 2) {
         for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
@@ -30,4 +33,14 @@ int main(int argc, char **argv)
     /* No command: the options are the sweep's. */
     argv[0] = "sweep";
     return cmd_sweep(argc, argv);
+}
+
+int main(int argc, char **argv)
+{
+#ifdef GS_HAVE_MPI
+    mpi_init(&argc, &argv);   /* a no-op unless launched by mpirun/srun */
+    return mpi_finish(dispatch(argc, argv));
+#else
+    return dispatch(argc, argv);
+#endif
 }
