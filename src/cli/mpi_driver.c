@@ -12,6 +12,7 @@
  * then the rows' text (whole rows, a prefix of the chunk). */
 #include <errno.h>
 #include <mpi.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,10 @@ enum { K_MAP = 1, K_WORK, K_QUIT, K_STOP };
 
 #define PER_RANK 2            /* chunks outstanding per worker: one computing, one queued */
 #define HDR 4                 /* int64 words before the rows of a result */
-#define DRAIN_TIMEOUT 10.0    /* seconds to wait for cut-short chunks after a stop */
+/* Seconds to wait for cut-short chunks after a stop: mpirun turns Ctrl-C and
+ * a dead rank into SIGTERM for every rank and SIGKILL one second later
+ * (odls_base_sigkill_timeout), and the file must be closed before that. */
+#define DRAIN_TIMEOUT 0.4
 
 static bool g_on;             /* MPI initialised */
 static int g_rank, g_size = 1;
@@ -372,6 +376,25 @@ static void flush(coord *c)
     }
 }
 
+static bool stop_asked(const coord *c) { return c->stop && atomic_load(c->stop); }
+
+/* Completes a receive while watching the stop flag: a blocking MPI_Recv from a
+ * rank that was just killed never returns, and rank 0 must still close the
+ * file before mpirun's SIGKILL. Returns 0, or -1 when given up. */
+static int wait_request(const coord *c, MPI_Request *rq)
+{
+    double deadline = 0;
+    int done = 0, us = 20;
+    while (MPI_Test(rq, &done, MPI_STATUS_IGNORE) == MPI_SUCCESS && !done) {
+        if (stop_asked(c) && deadline == 0)
+            deadline = now() + DRAIN_TIMEOUT / 2;
+        if (deadline != 0 && now() > deadline)
+            return -1;
+        nap(&us);
+    }
+    return done ? 0 : -1;
+}
+
 /* Takes every result that has arrived; returns how many. */
 static int receive(coord *c)
 {
@@ -388,9 +411,18 @@ static int receive(coord *c)
             return got;
         MPI_Get_count(&st, MPI_BYTE, &n);
         char *data = malloc(n > 0 ? (size_t)n : 1);
-        int64_t scratch[HDR];
-        e = MPI_Recv(data ? (void *)data : (void *)scratch, data ? n : (int)sizeof scratch,
-                     MPI_BYTE, st.MPI_SOURCE, TAG_ROWS, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        static int64_t scratch[HDR];
+        MPI_Request rq;
+        e = MPI_Irecv(data ? (void *)data : (void *)scratch, data ? n : (int)sizeof scratch,
+                      MPI_BYTE, st.MPI_SOURCE, TAG_ROWS, MPI_COMM_WORLD, &rq);
+        if (e == MPI_SUCCESS && wait_request(c, &rq)) {
+            /* The sender died mid-message (mpirun is ending the job): the
+             * request may still write into data, so it is never freed. */
+            fprintf(stderr, "gridsweep: rank %d stopped in the middle of a message\n",
+                    st.MPI_SOURCE);
+            g_failed = c->halted = true;
+            return got;
+        }
         if (e != MPI_SUCCESS || !data || (size_t)n < sizeof scratch) {
             free(data);
             if (e == MPI_SUCCESS)
@@ -417,8 +449,6 @@ static void stop_workers(void)
     for (int r = 1; r < g_size; r++)
         MPI_Send(msg, 4, MPI_INT64_T, r, TAG_STOP, MPI_COMM_WORLD);
 }
-
-static bool stop_asked(const coord *c) { return c->stop && atomic_load(c->stop); }
 
 static int root_service(void *ctx)
 {
@@ -514,6 +544,9 @@ int64_t mpi_sweep_compute(const gs_sweep_config *cfg, const gs_kernels *k,
     /* Stopped early: let the workers cut their chunks short and write what
      * still joins on in cell order, then give up on anything missing. */
     if (c.next_write < c.nchunks && !g_failed) {
+        if (stop_asked(&c) && atomic_load(stop) == SIGTERM)
+            fprintf(stderr, "gridsweep: terminated (mpirun ends every rank this way when one "
+                            "rank fails or the job is interrupted)\n");
         stop_workers();
         const double t0 = now();
         for (;;) {
@@ -523,8 +556,10 @@ int64_t mpi_sweep_compute(const gs_sweep_config *cfg, const gs_kernels *k,
             if (!pending || g_failed)
                 break;
             if (now() - t0 > DRAIN_TIMEOUT) {
-                fprintf(stderr, "gridsweep: %d chunk(s) never came back; ending the job\n",
-                        pending);
+                for (int r = 1; r < g_size; r++)
+                    if (c.outstanding[r])
+                        fprintf(stderr, "gridsweep: rank %d failed or hangs: its chunk never "
+                                        "came back; ending the job without it\n", r);
                 g_failed = true;
                 break;
             }
