@@ -19,7 +19,7 @@ typedef struct gs_sweep_config {
 } gs_sweep_config;
 
 #define GS_MAX_RES 65536
-#define GS_MAX_CELLS ((int64_t)1 << 32)
+#define GS_MAX_CELLS ((int64_t)1 << 31)   /* about 200 GB of CSV */
 
 int gs_sweep_validate(const gs_sweep_config *cfg, gs_error *err);
 /* The rows of cells (iy) this tile covers: [*lo, *hi). */

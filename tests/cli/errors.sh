@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Every bad input to the sweep, trace and merge: one line, exit 2, nothing written.
+GS=${1:?usage: errors.sh /path/to/gridsweep}
+. "$(dirname "$0")/lib.sh"
+
+small=(--res 4 --steps 5 --batch 8 --quiet)
+expect_error "unknown command" "$GS" frobnicate
+expect_error "unknown option" "$GS" --frobnicate
+expect_error "unknown activation" "$GS" --act swish "${small[@]}"
+grep -q 'valid: identity, relu' "$tmp/stderr" && ok || fail "unknown activation lists the valid ones"
+expect_error "duplicate activation" "$GS" --act relu,relu "${small[@]}"
+expect_error "unknown kernel set" "$GS" --isa sse9 "${small[@]}"
+grep -q 'valid: scalar, avx2, avx512, neon' "$tmp/stderr" && ok || fail "unknown isa lists the valid ones"
+for isa in scalar avx2 avx512 neon; do
+    supported_isas | grep -qx "$isa" || expect_error "unsupported kernel set $isa" "$GS" --isa "$isa" "${small[@]}"
+done
+expect_error "unknown axis parameter" "$GS" --x q:0:1 "${small[@]}"
+expect_error "LO >= HI" "$GS" --x b:2:-2 "${small[@]}"
+expect_error "LO == HI" "$GS" --x b:1:1 "${small[@]}"
+expect_error "axis not a number" "$GS" --x b:zero:1 "${small[@]}"
+expect_error "axis inf" "$GS" --x b:-inf:1 "${small[@]}"
+expect_error "axis bad suffix" "$GS" --x b:1:2:ln "${small[@]}"
+expect_error "log axis reaching 0" "$GS" --x c:0:2:log "${small[@]}"
+expect_error "log axis below 0" "$GS" --x c:-1:2:log "${small[@]}"
+expect_error "lr axis below 0" "$GS" --x lr:-0.1:1 "${small[@]}"
+expect_error "duplicate axes" "$GS" --x b:-1:1 --y b:0:1 "${small[@]}"
+expect_error "--at names an axis" "$GS" --at b=1 "${small[@]}"
+expect_error "--at unknown parameter" "$GS" --at q=1 "${small[@]}"
+expect_error "--at not a number" "$GS" --at a=x "${small[@]}"
+expect_error "--at twice" "$GS" --at a=1,a=2 "${small[@]}"
+expect_error "--lr and --at lr" "$GS" --at lr=0.2 --lr 0.1 "${small[@]}"
+expect_error "--lr with an lr axis" "$GS" --x lr:0.01:1:log --lr 0.1 "${small[@]}"
+expect_error "res 0" "$GS" --res 0 --steps 5 --quiet
+expect_error "res negative" "$GS" --res -3 --steps 5 --quiet
+expect_error "res absurd" "$GS" --res 1000000 --steps 5 --quiet
+expect_error "res too many cells" "$GS" --res 65536,65536 --steps 5 --quiet
+expect_error "res not a number" "$GS" --res big --steps 5 --quiet
+expect_error "tile 0/3" "$GS" --tile 0/3 "${small[@]}"
+expect_error "tile 4/3" "$GS" --tile 4/3 "${small[@]}"
+expect_error "tile 1/0" "$GS" --tile 1/0 "${small[@]}"
+expect_error "tile more bands than rows" "$GS" --tile 1/5 "${small[@]}"
+expect_error "tile garbage" "$GS" --tile half "${small[@]}"
+expect_error "threads 0" "$GS" --threads 0 "${small[@]}"
+expect_error "steps 0" "$GS" --steps 0 --res 4 --quiet
+expect_error "steps negative" "$GS" --steps -1 --res 4 --quiet
+expect_error "batch 0" "$GS" --batch 0 --res 4 --quiet
+expect_error "lr 0" "$GS" --lr 0 "${small[@]}"
+expect_error "lr negative" "$GS" --lr -0.1 "${small[@]}"
+expect_error "lr nan" "$GS" --lr nan "${small[@]}"
+expect_error "empty data range" "$GS" --data 0.5:-0.5 "${small[@]}"
+expect_error "unknown loss" "$GS" --loss hinge "${small[@]}"
+expect_error "unknown optimizer" "$GS" --opt lbfgs "${small[@]}"
+expect_error "unknown sampling" "$GS" --sampling sobol "${small[@]}"
+expect_error "option twice" "$GS" --steps 5 --steps 6 --res 4 --quiet
+expect_error "missing value" "$GS" --res
+expect_error "unwritable output dir" "$GS" "${small[@]}" -o /nonexistent/dir/map.csv
+expect_error "several acts, -o a file" "$GS" --act relu,selu "${small[@]}" -o map.csv
+
+# An existing output is refused and left alone.
+mkdir -p "$tmp/keep"
+echo precious > "$tmp/keep/map.csv"
+(cd "$tmp/keep" && "$GS" "${small[@]}" -o map.csv) 2> "$tmp/stderr"
+rc=$?
+check "existing output refused (exit 2)" [ "$rc" -eq 2 ]
+check "existing output untouched" [ "$(cat "$tmp/keep/map.csv")" = precious ]
+check "existing output: one line" [ "$(wc -l < "$tmp/stderr")" -eq 1 ]
+
+# --resume of things that are not this map.
+printf 'a,b\n1,2\n' > "$tmp/keep/other.csv.part"
+(cd "$tmp/keep" && "$GS" "${small[@]}" --resume other.csv) 2> "$tmp/stderr"
+check "resume of a non-map: exit 2" [ $? -eq 2 ]
+check "resume of a non-map: one line" [ "$(wc -l < "$tmp/stderr")" -eq 1 ]
+(cd "$tmp/keep" && "$GS" "${small[@]}" --resume missing.csv) 2> "$tmp/stderr"
+check "resume of a missing file: exit 2" [ $? -eq 2 ]
+
+# merge and trace.
+expect_error "merge without bands" "$GS" merge -o m.csv
+expect_error "merge without -o" "$GS" merge a.csv
+expect_error "merge of a missing band" "$GS" merge nothere.csv -o m.csv
+expect_error "trace: init count" "$GS" trace --init 1,2,3
+expect_error "trace: init nan" "$GS" trace --init 1,nan,1,0
+expect_error "trace: init inf" "$GS" trace --init 1,inf,1,0
+expect_error "trace: init word" "$GS" trace --init 1,x,1,0
+expect_error "trace: snapshot past the end" "$GS" trace --steps 10 --snapshots 0,20
+finish

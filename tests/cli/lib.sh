@@ -1,0 +1,58 @@
+# Shared by the CLI tests: a temp dir, counters, and checks.
+# Each test sources it after setting GS (the gridsweep binary).
+set -u
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passes=0
+fails=0
+
+ok() { passes=$((passes + 1)); }
+fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+
+# expect_error NAME CMD...: exit status 2, exactly one line on stderr that
+# starts with "gridsweep:", nothing on stdout, and no file left in $tmp/out.
+expect_error() {
+    local name=$1
+    shift
+    rm -rf "$tmp/out" && mkdir -p "$tmp/out"
+    (cd "$tmp/out" && "$@") > "$tmp/stdout" 2> "$tmp/stderr"
+    local rc=$?
+    local lines
+    lines=$(wc -l < "$tmp/stderr")
+    if [ "$rc" -ne 2 ]; then
+        fail "$name: exit $rc, want 2 ($(head -c 200 "$tmp/stderr"))"
+    elif [ "$lines" -ne 1 ] || ! grep -q '^gridsweep: ' "$tmp/stderr"; then
+        fail "$name: want one 'gridsweep:' line on stderr, got: $(cat "$tmp/stderr")"
+    elif [ -s "$tmp/stdout" ]; then
+        fail "$name: wrote to stdout"
+    elif [ -n "$(ls -A "$tmp/out")" ]; then
+        fail "$name: left files behind: $(ls -A "$tmp/out")"
+    else
+        ok
+    fi
+}
+
+# same NAME A B: the two files are byte-identical.
+same() {
+    if cmp -s "$2" "$3"; then ok; else fail "$1: $2 and $3 differ"; fi
+}
+
+# check NAME COND...: a test(1) condition.
+check() {
+    local name=$1
+    shift
+    if "$@"; then ok; else fail "$name"; fi
+}
+
+finish() {
+    echo "$passes passed, $fails failed"
+    [ "$fails" -eq 0 ]
+}
+
+# The kernel sets this CPU runs, from --version with each forced.
+supported_isas() {
+    local isa
+    for isa in scalar avx2 avx512 neon; do
+        "$GS" --version --isa "$isa" > /dev/null 2>&1 && echo "$isa"
+    done
+}
