@@ -22,7 +22,7 @@ void gs_block_init(gs_block *blk, int n, const float (*start)[5], const uint64_t
     }
 }
 
-#define JUDGE_STACK 1024   /* eval points judged without a heap allocation */
+#define JUDGE_STACK 512   /* eval points judged without a heap allocation */
 
 static double loss_of(gs_loss loss, double delta, double r)
 {
@@ -41,7 +41,8 @@ void gs_train_judge(const gs_train_plan *plan, gs_eval_fn eval, const gs_block *
     const int n = cfg->eval_points;
     const float a = blk->p[0][lane], b = blk->p[1][lane], c = blk->p[2][lane],
                 d = blk->p[3][lane];
-    float stack[3 * JUDGE_STACK], *z = n <= JUDGE_STACK ? stack : malloc(3 * (size_t)n * sizeof *z);
+    float stack[3 * JUDGE_STACK] = {0};
+    float *z = n <= JUDGE_STACK ? stack : malloc(3 * (size_t)n * sizeof *z);
     double sum_l = NAN, sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
     if (z) {
         float *f = z + n, *df = f + n;
