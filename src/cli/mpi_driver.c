@@ -208,6 +208,16 @@ static int worker_service(void *ctx)
     return 0;
 }
 
+/* MPI_Wait without the busy loop: on a shared node the spinning would take
+ * the core that rank 0 needs to receive this very message. */
+static int polite_wait(MPI_Request *rq)
+{
+    int done = 0, us = 20, e;
+    while ((e = MPI_Test(rq, &done, MPI_STATUS_IGNORE)) == MPI_SUCCESS && !done)
+        nap(&us);
+    return e;
+}
+
 int mpi_worker(const gs_kernels *k, int threads)
 {
     worker w = {.sig = interrupt_install()};
@@ -247,7 +257,7 @@ int mpi_worker(const gs_kernels *k, int threads)
             plan_status = have_plan ? 0 : EXIT_FAILURE;
         } else if (msg[0] == K_WORK) {
             membuf *m = &buf[cur];
-            if ((e = MPI_Wait(&req[cur], MPI_STATUS_IGNORE)) != MPI_SUCCESS)
+            if ((e = polite_wait(&req[cur])) != MPI_SUCCESS)
                 break;
             m->len = HDR * sizeof(int64_t);
             m->cells = 0;
@@ -278,8 +288,8 @@ int mpi_worker(const gs_kernels *k, int threads)
             break;
         }
     }
-    if (e == MPI_SUCCESS)
-        e = MPI_Waitall(2, req, MPI_STATUSES_IGNORE);
+    for (int i = 0; i < 2 && e == MPI_SUCCESS; i++)
+        e = polite_wait(&req[i]);
     if (e != MPI_SUCCESS) {
         g_failed = true;   /* rank 0 is gone or unreachable: end the job */
         status = EXIT_FAILURE;
