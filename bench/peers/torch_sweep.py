@@ -125,7 +125,7 @@ def main():
         "threads": torch.get_num_threads(), "wall_s": round(wall, 4),
         "sample_steps_per_s": n * args.steps * args.batch / wall,
         "last_batch_loss_cell0": float(last[0]), "final_loss_cell0": final,
-        "final_params_cell0": [float(p[0]) for p in params],
+        "final_params_cell0": [float(p.detach()[0]) for p in params],
     }))
 
 

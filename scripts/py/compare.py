@@ -52,7 +52,7 @@ def draw(maps, out):
     fig, axes = plt.subplots(2, n, figsize=(3.7 * n + 2.2, 8.4), sharex=True, sharey=True,
                              squeeze=False)
     fig.subplots_adjust(left=0.9 / (3.7 * n + 2.2) + 0.02, right=0.88, bottom=0.13, top=0.84,
-                        wspace=0.08, hspace=0.12)
+                        wspace=0.16 if n < 3 else 0.1, hspace=0.12)
     t_range = gsmap.t_conv_range(maps)
     views = [m.display() for m in maps]
     logs = []

@@ -2,8 +2,9 @@
 scripts share: outcome colours, axis ticks, titles, error handling.
 
 Maps can be 4096 x 4096 (16.7M rows, GBs of CSV), so rows are parsed with
-NumPy on raw bytes, chunk by chunk in one reused buffer: only the three columns
-the plots need are converted, and no temporary is file-sized.
+NumPy on raw bytes, in byte ranges on worker threads, chunk by chunk in reused
+buffers: only the three columns the plots need are converted, and no temporary
+is file-sized.
 """
 import os
 import sys
@@ -299,6 +300,44 @@ def _numbers(buf, s, e, width, dtype, name, rows=None):
         raise
 
 
+def _parse_range(fd, ncols, cols, limit, lo, hi):
+    """Parses the rows in bytes [lo, hi) of the file (lo at a line start).
+
+    Returns (outcome, final_loss, t_conv, error or None, torn): a RowError's index
+    counts rows from lo; torn says the range ends inside a line. Stops early past
+    `limit` rows (the caller reports the excess)."""
+    parser = _Parser(ncols, cols, 2 * CHUNK)
+    buf = parser.buf
+    parts = []
+    carry, row, pos = 0, 0, lo
+    while pos < hi and row <= limit:
+        got = os.preadv(fd, [memoryview(buf)[carry:carry + min(CHUNK, hi - pos)]], pos)
+        if not got:
+            break
+        pos += got
+        n = carry + got
+        end = _last_newline(buf, n)
+        if end == 0:
+            if n > CHUNK:
+                return _join(parts) + (RowError(row, " is not a map row (line too long)"), False)
+            carry = n
+            continue
+        try:
+            parts.append(parser.parse(end))
+        except RowError as e:
+            return _join(parts) + (RowError(row + e.index, e.text), False)
+        row += len(parts[-1][0])
+        carry = n - end
+        buf[:carry] = buf[end:n]
+    return _join(parts) + (None, carry > 0)
+
+
+def _join(parts):
+    if not parts:
+        return (np.empty(0, np.uint8), np.empty(0, np.float32), np.empty(0, np.int32))
+    return tuple(np.concatenate([p[i] for p in parts]) for i in range(3))
+
+
 class Map:
     """A basin map: header, plane, and per-cell outcome / final_loss / t_conv
     as (ny, nx) arrays (cells a tile file does not hold are MISSING / NaN)."""
@@ -348,52 +387,54 @@ class Map:
         return (self.x.text, self.y.text, self.nx, self.ny, at)
 
     def _rows(self, f, data_start):
-        """Reads the rows chunk by chunk into one reused buffer; a partial last
-        line is carried to the front of the buffer for the next read."""
-        path, ncols = self.path, len(self.columns)
+        """Reads the rows. Big files are cut into byte ranges at line starts, one
+        per worker thread (NumPy releases the GIL); each range is read with its own
+        file offsets and parsed chunk by chunk; the results join in file order."""
+        from concurrent.futures import ThreadPoolExecutor
+        path = self.path
         nrows = (self.row_hi - self.row_lo) * self.nx
-        cols = tuple(self.columns.index(c) for c in ("outcome", "final_loss", "t_conv"))
-        self.outcome = np.full((self.ny, self.nx), MISSING, np.uint8)
-        self.final_loss = np.full((self.ny, self.nx), np.nan, np.float32)
-        self.t_conv = np.full((self.ny, self.nx), -1, np.int32)
-        first = self.row_lo * self.nx
-        outcome = self.outcome.reshape(-1)[first:first + nrows]
-        loss = self.final_loss.reshape(-1)[first:first + nrows]
-        tconv = self.t_conv.reshape(-1)[first:first + nrows]
-
-        parser = _Parser(ncols, cols, 2 * CHUNK)
-        buf = parser.buf
+        size = os.fstat(f.fileno()).st_size
         f.seek(data_start)
-        carry, row = 0, 0
-        while True:
-            got = f.readinto(memoryview(buf)[carry:carry + CHUNK])
-            if not got:
-                break
-            n = carry + got
-            end = int(buf[:n].tobytes().rfind(b"\n") + 1) if n < 4096 else _last_newline(buf, n)
-            if end == 0:
-                if n > CHUNK:
-                    raise GsError(f"{path}: row {row + 1} is not a map row (line too long)")
-                carry = n
-                continue
-            if row == 0:
-                self._check_first(bytes(buf[:min(end, 200)]).split(b"\n")[0])
-            try:
-                o, l, t = parser.parse(end)
-            except RowError as e:
-                raise GsError(f"{path}: row {row + e.index + 1}{e.text}") from None
-            k = len(o)
-            if row + k > nrows:
+        head = f.read(4096)
+        if head:
+            self._check_first(head.split(b"\n")[0])
+        workers = max(1, min(os.cpu_count() or 1, 8, (size - data_start) // (4 * CHUNK)))
+        cuts = [data_start]
+        for i in range(1, workers):        # each cut moves on to the next line start
+            at = data_start + (size - data_start) * i // workers
+            f.seek(at - 1)
+            nl = f.read(1 << 20).find(b"\n")
+            cut = at + nl if nl >= 0 else size
+            if cut > cuts[-1]:
+                cuts.append(cut)
+        cuts.append(size)
+        ranges = list(zip(cuts[:-1], cuts[1:]))
+        args = (f.fileno(), len(self.columns),
+                tuple(self.columns.index(c) for c in ("outcome", "final_loss", "t_conv")), nrows)
+        if len(ranges) == 1:
+            parts = [_parse_range(*args, *ranges[0])]
+        else:
+            with ThreadPoolExecutor(len(ranges)) as pool:
+                parts = list(pool.map(lambda r: _parse_range(*args, *r), ranges))
+        row = 0
+        for o, l, t, err, torn in parts:
+            if err is not None:
+                raise GsError(f"{path}: row {row + err.index + 1}{err.text}")
+            row += len(o)
+            if row > nrows:
                 raise GsError(f"{path}: more rows than the {nrows} cells the header gives")
-            outcome[row:row + k], loss[row:row + k], tconv[row:row + k] = o, l, t
-            row += k
-            carry = n - end
-            buf[:carry] = buf[end:n]
-        if carry:
+        if parts[-1][4]:
             raise GsError(f"{path}: truncated map (torn last line: row {row + 1} is incomplete; "
                           f"{row} of {nrows} rows)")
         if row < nrows:
             raise GsError(f"{path}: truncated map ({row} of {nrows} rows)")
+        shape = (self.row_hi - self.row_lo, self.nx)
+        self.outcome = np.full((self.ny, self.nx), MISSING, np.uint8)
+        self.final_loss = np.full((self.ny, self.nx), np.nan, np.float32)
+        self.t_conv = np.full((self.ny, self.nx), -1, np.int32)
+        held = slice(self.row_lo, self.row_hi)
+        for dst, i in ((self.outcome, 0), (self.final_loss, 1), (self.t_conv, 2)):
+            dst[held] = np.concatenate([p[i] for p in parts]).reshape(shape)
 
     def _check_first(self, line):
         """The first row must be cell (0, row_lo): row-major order is assumed."""
