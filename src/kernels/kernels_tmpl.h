@@ -6,7 +6,6 @@
 
 #include "gridsweep/kernels.h"
 #include "act_impl.h"
-#include "train_impl.h"
 
 #define GS_CAT2(a, b) a##_##b
 #define GS_CAT(a, b) GS_CAT2(a, b)
@@ -17,8 +16,10 @@ GS_INLINE void eval_impl(gs_act act, const float *z, float *f, float *df, size_t
 {
     size_t i = 0;
     for (; i + VW <= n; i += VW) {
-        vf d;
-        vf_storeu(&f[i], act_apply(act, vf_loadu(&z[i]), &d));
+        vf zi = vf_loadu(&z[i]), fi, d;
+        if (!act_positive_branch(act, zi, &fi, &d))
+            fi = act_apply(act, zi, &d);
+        vf_storeu(&f[i], fi);
         vf_storeu(&df[i], d);
     }
     if (i < n) {
@@ -32,19 +33,23 @@ GS_INLINE void eval_impl(gs_act act, const float *z, float *f, float *df, size_t
     }
 }
 
+/* Not inlined: the training loop calls them once per sub-batch. */
 #define GS_EVAL_FN(ID, name)                                                              \
-    static void GS_CAT(eval_##name, GS_KSUFFIX)(const float *z, float *f, float *df,      \
+    static __attribute__((noinline)) void GS_CAT(eval_##name, GS_KSUFFIX)(const float *z, float *f, float *df,      \
                                                  size_t n)                                \
     {                                                                                     \
         eval_impl(GS_ACT_##ID, z, f, df, n);                                              \
     }
 GS_ACTIVATIONS(GS_EVAL_FN)
 
+#include "train_impl.h"
+
 #define GS_TRAIN_FN_LOSS(ID, name, LOSS, lname)                                           \
     static void GS_CAT(train_##name##_##lname, GS_KSUFFIX)(const gs_train_plan *plan,     \
                                                             gs_block *blk, int t_end)    \
     {                                                                                     \
-        train_block_impl(plan, blk, t_end, GS_ACT_##ID, LOSS);                            \
+        train_block_impl(plan, blk, t_end, GS_ACT_##ID, GS_CAT(eval_##name, GS_KSUFFIX),    \
+                         LOSS);                                                           \
     }
 #define GS_TRAIN_FN(ID, name)                                                             \
     GS_TRAIN_FN_LOSS(ID, name, GS_LOSS_MAE, mae)                                          \

@@ -5,6 +5,7 @@
 #ifndef GS_TRAIN_IMPL_H
 #define GS_TRAIN_IMPL_H
 
+#include "gridsweep/kernels.h"
 #include "gridsweep/train.h"
 #include "../train/rng.h"
 
@@ -69,7 +70,7 @@ static inline void fill_independent(const gs_train_plan *plan, const gs_block *b
 
 /* The forward and backward pass of one step over the whole batch. */
 GS_INLINE void batch_pass(const gs_train_plan *plan, const gs_block *blk, int t, gs_act act,
-                          gs_loss loss, int independent, acc *s)
+                          gs_eval_fn eval, gs_loss loss, int independent, acc *s)
 {
     _Alignas(GS_ALIGN) float zb[SUB_BATCH * LANES], fb[SUB_BATCH * LANES],
         dfb[SUB_BATCH * LANES];
@@ -94,6 +95,7 @@ GS_INLINE void batch_pass(const gs_train_plan *plan, const gs_block *blk, int t,
         if (independent)
             fill_independent(plan, blk, t, s0, ns, xl, yl);
         if (act_is_cheap(act)) {
+#pragma GCC unroll 4
             for (int k = 0; k < ns; k++) {
                 for (int v = 0; v < NV; v++) {
                     vf x = X_AT(k, v), z = vf_fma(a[v], x, b[v]), df = vf_set1(0.0f), f;
@@ -110,13 +112,9 @@ GS_INLINE void batch_pass(const gs_train_plan *plan, const gs_block *blk, int t,
         for (int k = 0; k < ns; k++)
             for (int v = 0; v < NV; v++)
                 vf_store(&zb[k * LANES + v * VW], vf_fma(a[v], X_AT(k, v), b[v]));
-        for (int i = 0; i < ns * LANES; i += VW) {
-            vf z = vf_load(&zb[i]), f, df;
-            if (!act_positive_branch(act, z, &f, &df))
-                f = act_apply(act, z, &df);
-            vf_store(&fb[i], f);
-            vf_store(&dfb[i], df);
-        }
+        /* An out-of-line call: the accumulators are saved once around it,
+         * not around every SLEEF call inside it. */
+        eval(zb, fb, dfb, (size_t)ns * LANES);
         for (int k = 0; k < ns; k++) {
             for (int v = 0; v < NV; v++) {
                 int i = k * LANES + v * VW;
@@ -169,7 +167,7 @@ GS_INLINE void opt_update(const gs_train_config *cfg, gs_opt opt, float *pp, flo
 }
 
 GS_INLINE void train_block_impl(const gs_train_plan *plan, gs_block *blk, int t_end, gs_act act,
-                                gs_loss loss)
+                                gs_eval_fn eval, gs_loss loss)
 {
     const gs_train_config *cfg = &plan->cfg;
     const int independent = cfg->sampling == GS_SAMPLING_INDEPENDENT;
@@ -179,9 +177,9 @@ GS_INLINE void train_block_impl(const gs_train_plan *plan, gs_block *blk, int t_
     for (int t = blk->t; t < t_end; t++) {
         acc s;
         if (independent)
-            batch_pass(plan, blk, t, act, loss, 1, &s);
+            batch_pass(plan, blk, t, act, eval, loss, 1, &s);
         else
-            batch_pass(plan, blk, t, act, loss, 0, &s);
+            batch_pass(plan, blk, t, act, eval, loss, 0, &s);
         blk->b1t *= cfg->beta1;
         blk->b2t *= cfg->beta2;
         const float bc1 = (float)(1.0 - blk->b1t);
