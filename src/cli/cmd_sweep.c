@@ -278,7 +278,7 @@ int cmd_sweep(int argc, char **argv)
 
     gs_error err;
     gs_act acts[MAX_ACTS];
-    int nacts;
+    int nacts = 0;
     bool lr_at = false;
     if ((rc = parse_acts(sa.acts, acts, &nacts)))
         return rc;
