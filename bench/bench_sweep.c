@@ -125,28 +125,34 @@ static void section_contention(const bench_opts *o, const gs_kernels *k)
            idle, busy, busy / idle);
 }
 
-/* Peak memory of a sweep (1 step, 1 sample per cell) in a child process. */
-static long child_maxrss_kb(const gs_kernels *k, int res)
+/* Peak memory of a sweep (1 step, 1 sample per cell), run in a fresh process
+ * (this program re-executed with --memory-child): libgomp's threads do not
+ * survive a bare fork. */
+static long child_maxrss_kb(int res, const char *isa)
 {
+    char arg[16];
+    snprintf(arg, sizeof arg, "%d", res);
     pid_t pid = fork();
     if (pid == 0) {
-        sweep_seconds(GS_ACT_RELU, k, res, 1, 1, omp_get_num_procs());
-        _exit(0);
+        execl("/proc/self/exe", "bench_sweep", "--memory-child", arg, "--isa", isa, (char *)NULL);
+        _exit(127);
     }
     int status;
     struct rusage ru;
-    wait4(pid, &status, 0, &ru);
+    if (pid < 0 || wait4(pid, &status, 0, &ru) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+        return -1;
     return ru.ru_maxrss;
 }
 
 static void section_memory(const gs_kernels *k)
 {
+    const char *isa = gs_isa_name(k->isa);
     printf("## Memory as the grid grows (peak RSS of a 1-step sweep)\n\n");
     printf("| res | cells | peak RSS |\n|---|---|---|\n");
     const int res[] = {256, 1024, 4096};   /* 4096: 16.7M rows, the map no run may hold */
     for (int i = 0; i < 3; i++)
         printf("| %d | %d | %.1f MiB |\n", res[i], res[i] * res[i],
-               child_maxrss_kb(k, res[i]) / 1024.0);
+               child_maxrss_kb(res[i], isa) / 1024.0);
     printf("\n");
 }
 
@@ -218,6 +224,9 @@ int main(int argc, char **argv)
             o.contention = 0;
         } else if (!strcmp(a, "--no-memory")) {
             o.memory = 0;
+        } else if (v && !strcmp(a, "--memory-child")) {
+            bad = parse_int(v, 1, 8192, &o.res), i++;
+            o.memory = -1;
         } else if (!strcmp(a, "--quick")) {
             o.res = 128, o.steps = 200, o.reps = 1;
         } else if (v && !strcmp(a, "--act")) {
@@ -269,6 +278,10 @@ int main(int argc, char **argv)
                 return 2;
             }
         }
+    }
+    if (o.memory < 0) {   /* the child of section_memory */
+        sweep_seconds(GS_ACT_RELU, k, o.res, 1, 1, omp_get_num_procs());
+        return 0;
     }
     section_speed(&o, k, acts, n);
     if (o.contention)
