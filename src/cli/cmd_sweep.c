@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "gridsweep/sweep.h"
@@ -21,7 +22,8 @@
 #include "usage.h"
 
 #define MAX_ACTS GS_ACT_COUNT
-#define FLUSH_PERIOD 0.5
+#define FLUSH_PERIOD 0.5   /* seconds between flushes to the OS (Ctrl-C, kill) */
+#define SYNC_PERIOD 5.0    /* seconds between fsyncs to the disk (power loss) */
 
 typedef struct sweep_args {
     const char *acts, *x, *y, *at, *res, *output, *resume, *tile;
@@ -145,7 +147,7 @@ static bool is_dir(const char *path)
 typedef struct sink_ctx {
     FILE *f;
     progress *prog;
-    double last_flush;
+    double last_flush, last_sync;
     int error;
 } sink_ctx;
 
@@ -163,6 +165,10 @@ static int sink_write(void *ctx, const char *text, size_t len, int64_t cells)
             return -1;
         }
         s->last_flush = now;
+        if (now - s->last_sync >= SYNC_PERIOD) {
+            fsync(fileno(s->f));   /* best effort: a pipe or /dev/null cannot sync */
+            s->last_sync = now;
+        }
     }
     progress_add(s->prog, cells);
     return 0;
@@ -216,6 +222,7 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
     progress prog;
     progress_start(&prog, gs_act_get(job->cfg.train.act)->name, done, end - begin, sa->quiet);
     sink_ctx ctx = {.f = of.f, .prog = &prog, .last_flush = progress_now()};
+    ctx.last_sync = ctx.last_flush;
     gs_sweep_sink sink = {sink_write, &ctx};
 #ifdef GS_HAVE_MPI
     int64_t wrote = mpi_sweep_compute(&job->cfg, k, &plan, begin + done, end, sa->threads,
