@@ -98,16 +98,19 @@ def main():
     lines.append("")
 
     # Where selu's wall lies: the stuck cells of selu at batch 256.
-    m = gsmap.Map(map_of(maps, "batch256", "selu"))
-    data = np.genfromtxt(m.path, delimiter=",", names=True, dtype=None, encoding=None,
-                         comments="#")
-    stuck = data[data["outcome"] == "stuck"]
-    lin = data[data["outcome"] == "linear"]
-    conv = data[data["outcome"] == "converged"]
+    with open(map_of(maps, "batch256", "selu")) as f:
+        rows = list(csv.DictReader(l for l in f if not l.startswith("#")))
+    cols = ("b0", "d0", "window_loss", "c", "b")
+    data = {k: np.array([float(r[k]) for r in rows]) for k in cols}
+    outcome = np.array([r["outcome"] for r in rows])
+
+    def select(name):
+        return {k: v[outcome == name] for k, v in data.items()}
+    conv, stuck, lin = select("converged"), select("stuck"), select("linear")
     lines += ["## selu's wall (batch 256)", ""]
     for name, sel in (("converged", conv), ("stuck", stuck), ("linear", lin)):
-        if len(sel):
-            lines.append(f"- {name}: {len(sel)} cells, start b0 in [{sel['b0'].min():.2f}, "
+        if len(sel["b0"]):
+            lines.append(f"- {name}: {len(sel['b0'])} cells, start b0 in [{sel['b0'].min():.2f}, "
                          f"{sel['b0'].max():.2f}], d0 in [{sel['d0'].min():.2f}, {sel['d0'].max():.2f}]; "
                          f"median window loss {np.median(sel['window_loss']):.4f}, final c "
                          f"{np.median(sel['c']):.2f}, final b {np.median(sel['b']):.2f}")
