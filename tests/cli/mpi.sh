@@ -96,15 +96,15 @@ check "resume of a 3-rank partial map without MPI" cmp -s ref.csv res1.csv
 
 # A rank killed with -9 mid-sweep: mpirun ends the job, rank 0 keeps whole
 # rows in FILE.part, and a resume (any rank count) completes the same map.
-LONG=(--act selu --res 128 --steps 1000)
+LONG=(--act selu --res 128 --steps 6000)
 "$GS" "${LONG[@]}" --quiet -o longref.csv || fail "single-process reference (long)"
 mpirun --oversubscribe --allow-run-as-root -n 3 "$GS" "${LONG[@]}" --quiet -o killed.csv \
     >kill.out 2>&1 &
 mp=$!
 killed=
-for _ in $(seq 100); do   # wait for rows, then kill rank 1
+for _ in $(seq 600); do   # wait for rows, then kill rank 1
     sleep 0.1
-    [ -s killed.csv.part ] && [ "$(wc -l <killed.csv.part)" -gt 2000 ] || continue
+    [ -s killed.csv.part ] && [ "$(wc -l <killed.csv.part)" -gt 100 ] || continue
     for p in $(pgrep -P "$mp"); do
         r=$(tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | sed -n 's/^OMPI_COMM_WORLD_RANK=//p')
         [ "$r" = 1 ] && kill -9 "$p" && killed=$p
@@ -129,9 +129,9 @@ fi
 mpirun --oversubscribe --allow-run-as-root -n 2 "$GS" "${LONG[@]}" --quiet -o int.csv \
     >int.out 2>&1 &
 mp=$!
-for _ in $(seq 100); do
+for _ in $(seq 600); do
     sleep 0.1
-    [ -s int.csv.part ] && [ "$(wc -l <int.csv.part)" -gt 2000 ] && break
+    [ -s int.csv.part ] && [ "$(wc -l <int.csv.part)" -gt 100 ] && break
 done
 kill -INT "$mp"
 wait "$mp"
