@@ -53,7 +53,20 @@ GS_INLINE vf log1p_unit(vf t)
     return vf_sel(tiny, t, r);
 }
 
-GS_INLINE vf act_apply(gs_act act, vf z, vf *df)
+/* t = exp(-|z|), the first step of softplus, silu, mish and sigmoid. */
+GS_INLINE vf act_t(vf z) { return vf_exp(vf_sub(vf_set1(0.0f), vf_abs(z))); }
+
+/* The activations built on t: eval computes t for a whole block first, so
+ * SLEEF's exp and the call that needs its result (log, for softplus) do not
+ * wait on each other vector by vector. */
+static inline int act_uses_t(gs_act act)
+{
+    return act == GS_ACT_SOFTPLUS || act == GS_ACT_SILU || act == GS_ACT_MISH ||
+           act == GS_ACT_SIGMOID;
+}
+
+/* f(z) and f'(z); tp, when not NULL, holds act_t(z) already. */
+GS_INLINE vf act_eval(gs_act act, vf z, const vf *tp, vf *df)
 {
     const vf zero = vf_set1(0.0f), one = vf_set1(1.0f);
     switch (act) {
@@ -85,7 +98,7 @@ GS_INLINE vf act_apply(gs_act act, vf z, vf *df)
         return vf_sel(pos, vf_mul(vf_set1(SELU_LAMBDA), z), vf_fma(la, e, vf_sub(zero, la)));
     }
     case GS_ACT_SOFTPLUS: {      /* max(z,0) + log1p(exp(-|z|)); f' = sigmoid */
-        vf t = vf_exp(vf_sub(zero, vf_abs(z)));
+        vf t = tp ? *tp : act_t(z);
         *df = sigmoid_from(z, t);
         return vf_add(vf_max(z, zero), log1p_unit(t));
     }
@@ -111,7 +124,7 @@ GS_INLINE vf act_apply(gs_act act, vf z, vf *df)
         return vf_mul(vf_max(vf_set1(-12.0f), z), h);
     }
     case GS_ACT_SILU: {
-        vf sc, s = sigmoid_pair(z, vf_exp(vf_sub(zero, vf_abs(z))), &sc);
+        vf sc, s = sigmoid_pair(z, tp ? *tp : act_t(z), &sc);
         vf zc = vf_clamp(z, -100.0f, 100.0f);
         *df = vf_mul(s, vf_fma(zc, sc, one));
         return vf_mul(vf_max(vf_set1(-100.0f), z), s);
@@ -122,7 +135,7 @@ GS_INLINE vf act_apply(gs_act act, vf z, vf *df)
          * den = n + 2. One exp and no log1p or tanh; every term is positive,
          * so nothing cancels. 1 - tanh = 2a^2 / den (a = t or 1) gives
          * sech^2 = m (2 - m) without cancelling either. */
-        vf t = vf_exp(vf_sub(zero, vf_abs(z)));
+        vf t = tp ? *tp : act_t(z);
         vm pos = vf_ge(z, zero);
         vf n = vf_sel(pos, vf_fma(vf_set1(2.0f), t, one), vf_mul(t, vf_add(t, vf_set1(2.0f))));
         vf a = vf_sel(pos, t, one), a2 = vf_add(vf_mul(a, a), vf_mul(a, a));
@@ -140,7 +153,7 @@ GS_INLINE vf act_apply(gs_act act, vf z, vf *df)
         return t;
     }
     case GS_ACT_SIGMOID: {
-        vf sc, s = sigmoid_pair(z, vf_exp(vf_sub(zero, vf_abs(z))), &sc);
+        vf sc, s = sigmoid_pair(z, tp ? *tp : act_t(z), &sc);
         *df = vf_mul(s, sc);
         return s;
     }
@@ -161,6 +174,8 @@ GS_INLINE vf act_apply(gs_act act, vf z, vf *df)
     *df = zero;
     return zero;
 }
+
+GS_INLINE vf act_apply(gs_act act, vf z, vf *df) { return act_eval(act, z, NULL, df); }
 
 /* On z > 0, elu, celu and selu are affine and need no exp: when every lane of
  * a vector is there, this gives bit for bit what act_apply would. */
