@@ -37,7 +37,8 @@ GS_INLINE void accumulate(acc *s, int v, gs_act act, gs_loss loss, vf delta, vf 
         g = vf_min(delta, vf_max(vf_sub(vf_set1(0.0f), delta), r));
     }
     s->gd[v] = vf_add(s->gd[v], g);
-    s->gc[v] = vf_fma(g, f, s->gc[v]);
+    if (!act_df_is_mask(act))
+        s->gc[v] = vf_fma(g, f, s->gc[v]);
     if (act_df_is_mask(act)) {
         s->gb[v] = vf_mask_add(s->gb[v], pos, g);
         s->ga[v] = vf_mask_fma(g, x, s->ga[v], pos);
@@ -189,10 +190,15 @@ GS_INLINE void train_block_impl(const gs_train_plan *plan, gs_block *blk, int t_
             vf c = vf_load(&blk->p[2][o]);
             vf lr = vf_load(&blk->lr[o]);
             vf step_size = vf_div(lr, vf_set1(bc1));
+            /* relu: f = a x + b where active, so sum g f = a sum g x + b sum g,
+             * from the two masked sums the loop keeps anyway. */
+            vf gc = act_df_is_mask(act)
+                        ? vf_fma(vf_load(&blk->p[0][o]), s.ga[v], vf_mul(vf_load(&blk->p[1][o]), s.gb[v]))
+                        : s.gc[v];
             vf grad[4] = {
                 vf_mul(scale, vf_mul(c, s.ga[v])),
                 vf_mul(scale, vf_mul(c, s.gb[v])),
-                vf_mul(scale, s.gc[v]),
+                vf_mul(scale, gc),
                 vf_mul(scale, s.gd[v]),
             };
             for (int k = 0; k < 4; k++)
