@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "json.h"
 #include "gridsweep/map.h"
 #include "options.h"
 
@@ -27,21 +28,6 @@ static void count_transitions(const gs_map_grid *a, const gs_map_grid *b, transi
         t->n[a->outcome[i]][b->outcome[i]]++;
         t->changed += a->outcome[i] != b->outcome[i];
     }
-}
-
-static void json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        const unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
 }
 
 static void print_matrix(const transitions *t, bool fractions)

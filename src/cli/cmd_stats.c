@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "json.h"
 #include "gridsweep/stats.h"
 #include "options.h"
 
@@ -20,30 +21,6 @@
     "\n"                                                                                  \
     "  --eps N     box size for the basin entropy, in cells (default 5)\n"                \
     "  --json      one JSON object instead of text\n"
-
-/* JSON has no NaN: an estimate that does not exist is null. */
-static void json_number(FILE *f, double v)
-{
-    if (isfinite(v))
-        fprintf(f, "%.9g", v);
-    else
-        fputs("null", f);
-}
-
-static void json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; s && *s; s++) {
-        const unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
 
 static void print_text(const char *path, const gs_map_grid *g, const gs_map_stats *st)
 {
