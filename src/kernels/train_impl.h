@@ -37,13 +37,12 @@ GS_INLINE void accumulate(acc *s, int v, gs_act act, gs_loss loss, vf delta, vf 
         g = vf_min(delta, vf_max(vf_sub(vf_set1(0.0f), delta), r));
     }
     s->gd[v] = vf_add(s->gd[v], g);
-    if (!act_df_is_mask(act))
-        s->gc[v] = vf_fma(g, f, s->gc[v]);
-    if (act_df_is_mask(act)) {
+    if (act_df_is_mask(act)) {   /* relu: the sum for c follows from these two */
         s->gb[v] = vf_mask_add(s->gb[v], pos, g);
         s->ga[v] = vf_mask_fma(g, x, s->ga[v], pos);
     } else {
         vf gz = vf_mul(g, df);
+        s->gc[v] = vf_fma(g, f, s->gc[v]);
         s->gb[v] = vf_add(s->gb[v], gz);
         s->ga[v] = vf_fma(gz, x, s->ga[v]);
     }
