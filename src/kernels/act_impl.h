@@ -15,12 +15,32 @@
 #define INV_SQRT2 0.70710678118654752f
 #define INV_SQRT_2PI 0.39894228040143268f
 #define GELU_K 0.79788456080286536f             /* sqrt(2/pi) */
+#define HALF_INV_SQRT_PI 0.28209479177387814f   /* 1 / (2 sqrt(pi)) */
+
+/* gelu's erf: least-squares fits made and checked by scripts/py/fit_erf.py. */
+static const float GELU_P[7] = {9.654687643e-01f, -1.405360997e-01f, 1.985249482e-02f,
+                                -2.285419963e-03f, 2.175202535e-04f, -1.766878449e-05f,
+                                1.226121640e-06f};
+static const float GELU_S[13] = {8.903982639e-01f, -1.356207430e-01f, -7.309061941e-03f,
+                                 1.588637009e-02f, -7.051018067e-03f, 1.630039653e-03f,
+                                 1.725642505e-04f, -3.994497529e-04f, 2.558197011e-04f,
+                                 -1.293051464e-04f, 2.377475175e-05f, 3.256533455e-05f,
+                                 -1.766675450e-05f};
 #define GELU_C 0.044715f
 #define GELU_3C 0.134145f                       /* 3 * 0.044715 */
 
 GS_INLINE vf vf_clamp(vf z, float lo, float hi)
 {
     return vf_min(vf_set1(hi), vf_max(vf_set1(lo), z));
+}
+
+/* c[0] + c[1] s + ... + c[n-1] s^(n-1), one rounding per step. */
+GS_INLINE vf horner(const float *c, int n, vf s)
+{
+    vf acc = vf_set1(c[n - 1]);
+    for (int k = n - 2; k >= 0; k--)
+        acc = vf_fma(acc, s, vf_set1(c[k]));
+    return acc;
 }
 
 /* sigmoid from t = exp(-|z|), stable for every z. */
@@ -103,10 +123,26 @@ GS_INLINE vf act_eval(gs_act act, vf z, const vf *tp, vf *df)
         return vf_add(vf_max(z, zero), log1p_unit(t));
     }
     case GS_ACT_GELU: {
-        vf q = vf_mul(vf_set1(0.5f), vf_add(one, vf_erf(vf_mul(z, vf_set1(INV_SQRT2)))));
-        vf zc = vf_clamp(z, -20.0f, 20.0f);
-        vf phi = vf_mul(vf_set1(INV_SQRT_2PI), vf_exp(vf_mul(vf_set1(-0.5f), vf_mul(zc, zc))));
-        *df = vf_fma(zc, phi, q);
+        /* Phi(z) = (1 + erf(x)) / 2 with x = z / sqrt 2, from one exp(-x^2),
+         * which gelu' needs anyway: SLEEF's erff costs nine of its exps.
+         * |x| < 1: erf = x P(2x^2 - 1); |x| >= 1: erfc(|x|) = e^(-x^2) v
+         * S(v) / sqrt(pi), v = 1/|x|, so the negative tail keeps its relative
+         * accuracy instead of cancelling in 1 + erf. */
+        vf x = vf_mul(z, vf_set1(INV_SQRT2)), ax = vf_abs(x);
+        /* u = z^2/2 and its rounding error e, so t = exp(-u - e) keeps
+         * exp's accuracy in the tails, where u is large. */
+        vf zc = vf_clamp(z, -20.0f, 20.0f);   /* exp(-200) is 0 already */
+        vf zz = vf_mul(zc, zc), u = vf_mul(vf_set1(0.5f), zz);
+        vf e = vf_mul(vf_set1(0.5f), vf_fma(zc, zc, vf_sub(zero, zz)));
+        vf t = vf_exp(vf_sub(zero, u));
+        t = vf_fma(vf_sub(zero, t), e, t);
+        vf erf_small = vf_mul(x, horner(GELU_P, 7, vf_fma(vf_set1(2.0f), u, vf_set1(-1.0f))));
+        vf v = vf_div(one, vf_max(one, ax));
+        vf sv = vf_fma(vf_max(vf_set1(0.1f), v), vf_set1(1.0f / 0.45f), vf_set1(-0.55f / 0.45f));
+        vf half_erfc = vf_mul(vf_mul(t, horner(GELU_S, 13, sv)), vf_mul(v, vf_set1(HALF_INV_SQRT_PI)));
+        vf q = vf_sel(vf_lt(ax, one), vf_fma(vf_set1(0.5f), erf_small, vf_set1(0.5f)),
+                      vf_sel(vf_gt(x, zero), vf_sub(one, half_erfc), half_erfc));
+        *df = vf_fma(zc, vf_mul(vf_set1(INV_SQRT_2PI), t), q);
         return vf_mul(vf_max(vf_set1(-20.0f), z), q);
     }
     case GS_ACT_GELU_TANH: {

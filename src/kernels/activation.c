@@ -30,7 +30,7 @@ static const gs_act_info table[GS_ACT_COUNT] = {
     [GS_ACT_SOFTPLUS] = {"softplus", "max(z, 0) + log1p(exp(-|z|))", "smooth", 1,
                          {CURVED(-INF, INF)}, 2.5f, 0, 3.5f, 0},
     [GS_ACT_GELU] = {"gelu", "z * (1 + erf(z / sqrt 2)) / 2", "smooth", 1,
-                     {CURVED(-INF, INF)}, 2, 1e-7f, 2, 6e-8f},
+                     {CURVED(-INF, INF)}, 2, 1e-7f, 2, 1.5e-7f},
     [GS_ACT_GELU_TANH] = {"gelu_tanh", "z * (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3))) / 2",
                           "smooth", 1, {CURVED(-INF, INF)}, 5, 2.5e-8f, 2, 8e-8f},
     [GS_ACT_SILU] = {"silu", "z * sigmoid(z)", "smooth", 1, {CURVED(-INF, INF)}, 4, 1e-43f, 3,
