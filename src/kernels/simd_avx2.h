@@ -44,10 +44,7 @@ static inline vf vf_sign(vf r)
 }
 
 static inline vf vf_exp(vf a) { return Sleef_expf8_u10avx2(a); }
-static inline vf vf_expm1(vf a) { return Sleef_expm1f8_u10avx2(a); }
-static inline vf vf_log1p(vf a) { return Sleef_log1pf8_u10avx2(a); }
 static inline vf vf_log(vf a) { return Sleef_logf8_u10avx2(a); }
 static inline vf vf_tanh(vf a) { return Sleef_tanhf8_u10avx2(a); }
-static inline vf vf_erf(vf a) { return Sleef_erff8_u10avx2(a); }
 
 #endif

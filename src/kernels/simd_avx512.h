@@ -47,10 +47,7 @@ static inline vf vf_sign(vf r)
 }
 
 static inline vf vf_exp(vf a) { return Sleef_expf16_u10avx512f(a); }
-static inline vf vf_expm1(vf a) { return Sleef_expm1f16_u10avx512f(a); }
-static inline vf vf_log1p(vf a) { return Sleef_log1pf16_u10avx512f(a); }
 static inline vf vf_log(vf a) { return Sleef_logf16_u10avx512f(a); }
 static inline vf vf_tanh(vf a) { return Sleef_tanhf16_u10avx512f(a); }
-static inline vf vf_erf(vf a) { return Sleef_erff16_u10avx512f(a); }
 
 #endif

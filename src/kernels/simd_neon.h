@@ -49,10 +49,7 @@ static inline vf vf_sign(vf r)
 }
 
 static inline vf vf_exp(vf a) { return Sleef_expf4_u10advsimd(a); }
-static inline vf vf_expm1(vf a) { return Sleef_expm1f4_u10advsimd(a); }
-static inline vf vf_log1p(vf a) { return Sleef_log1pf4_u10advsimd(a); }
 static inline vf vf_log(vf a) { return Sleef_logf4_u10advsimd(a); }
 static inline vf vf_tanh(vf a) { return Sleef_tanhf4_u10advsimd(a); }
-static inline vf vf_erf(vf a) { return Sleef_erff4_u10advsimd(a); }
 
 #endif

@@ -48,17 +48,11 @@ static inline vf vf_sign(vf r) { return r > 0.0f ? 1.0f : (r < 0.0f ? -1.0f : 0.
  * sleef.h declares these only under FP_FAST_FMA; they are always exported. On
  * x86-64 they need a CPU with FMA, which isa.c checks. */
 float Sleef_expf1_u10purecfma(float);
-float Sleef_expm1f1_u10purecfma(float);
-float Sleef_log1pf1_u10purecfma(float);
 float Sleef_logf1_u10purecfma(float);
 float Sleef_tanhf1_u10purecfma(float);
-float Sleef_erff1_u10purecfma(float);
 
 static inline vf vf_exp(vf a) { return Sleef_expf1_u10purecfma(a); }
-static inline vf vf_expm1(vf a) { return Sleef_expm1f1_u10purecfma(a); }
-static inline vf vf_log1p(vf a) { return Sleef_log1pf1_u10purecfma(a); }
 static inline vf vf_log(vf a) { return Sleef_logf1_u10purecfma(a); }
 static inline vf vf_tanh(vf a) { return Sleef_tanhf1_u10purecfma(a); }
-static inline vf vf_erf(vf a) { return Sleef_erff1_u10purecfma(a); }
 
 #endif
