@@ -178,7 +178,7 @@ static int sink_write(void *ctx, const char *text, size_t len, int64_t cells)
 static void print_resume_hint(int argc, char **argv, const char *part)
 {
     fputs("gridsweep: to finish it, run:\n  gridsweep", stderr);
-    for (int i = argc > 0 && strcmp(argv[0], "sweep") == 0 ? 0 : 1; i < argc; i++) {
+    for (int i = 0; i < argc; i++) {   /* argv[0] is "sweep" */
         if (strcmp(argv[i], "--resume") == 0) {
             i++;
             continue;
