@@ -173,22 +173,27 @@ static int collect(const gs_train_config *c, bool with_lr, setting *s)
 
 #define MAX_SETTINGS 24
 
-int gs_train_config_lines(const gs_train_config *cfg, bool with_lr, char *buf, size_t size)
+/* Every setting through one format: header lines or command-line words. */
+static int render(const gs_train_config *cfg, bool with_lr, bool as_args, char *buf,
+                  size_t size)
 {
     setting s[MAX_SETTINGS];
     int n = collect(cfg, with_lr, s);
     size_t len = 0;
     for (int i = 0; i < n && len < size; i++)
-        len += (size_t)snprintf(buf + len, size - len, "# %s: %s\n", s[i].key, s[i].value);
+        len += (size_t)(as_args ? snprintf(buf + len, size - len, " %s %s", s[i].option,
+                                           s[i].value)
+                                : snprintf(buf + len, size - len, "# %s: %s\n", s[i].key,
+                                           s[i].value));
     return len < size ? (int)len : -1;
+}
+
+int gs_train_config_lines(const gs_train_config *cfg, bool with_lr, char *buf, size_t size)
+{
+    return render(cfg, with_lr, false, buf, size);
 }
 
 int gs_train_config_args(const gs_train_config *cfg, bool with_lr, char *buf, size_t size)
 {
-    setting s[MAX_SETTINGS];
-    int n = collect(cfg, with_lr, s);
-    size_t len = 0;
-    for (int i = 0; i < n && len < size; i++)
-        len += (size_t)snprintf(buf + len, size - len, " %s %s", s[i].option, s[i].value);
-    return len < size ? (int)len : -1;
+    return render(cfg, with_lr, true, buf, size);
 }
