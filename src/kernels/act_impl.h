@@ -43,13 +43,6 @@ GS_INLINE vf horner(const float *c, int n, vf s)
     return acc;
 }
 
-/* sigmoid from t = exp(-|z|), stable for every z. */
-GS_INLINE vf sigmoid_from(vf z, vf t)
-{
-    vf r = vf_div(vf_set1(1.0f), vf_add(vf_set1(1.0f), t));
-    return vf_sel(vf_ge(z, vf_set1(0.0f)), r, vf_mul(t, r));
-}
-
 /* sigmoid(z) and *sc = 1 - sigmoid(z) = sigmoid(-z), both from t = exp(-|z|):
  * forming 1 - s after s rounds loses all digits once s is near 1, and the
  * derivatives multiply that loss by z. */
@@ -60,6 +53,13 @@ GS_INLINE vf sigmoid_pair(vf z, vf t, vf *sc)
     vm pos = vf_ge(z, vf_set1(0.0f));
     *sc = vf_sel(pos, tr, r);
     return vf_sel(pos, r, tr);
+}
+
+/* sigmoid alone, from t = exp(-|z|), stable for every z. */
+GS_INLINE vf sigmoid_from(vf z, vf t)
+{
+    vf unused;
+    return sigmoid_pair(z, t, &unused);
 }
 
 /* log1p(t) for t in [0, 1] as t log(u) / (u - 1), u = 1 + t (Goldberg's
