@@ -8,13 +8,14 @@
 #include <string.h>
 
 #include "gridsweep/map.h"
+#include "gridsweep/numparse.h"
 
 #define MAX_RES 65536                  /* the sweep's limits (sweep.h) */
 #define MAX_CELLS ((int64_t)1 << 32)
 #define HEADER_LINE_MAX 16384          /* the sweep writes at most 8 KiB of header */
 #define HEADER_MAX (1 << 20)
 #define ROW_MAX 512                    /* a row is at most ~260 bytes */
-#define NFIELDS 17
+#define NFIELDS GS_MAP_NCOLUMNS
 
 enum { LINE_EOF = 0, LINE_TORN = -1, LINE_LONG = -2, LINE_NUL = -3, LINE_IOERR = -4 };
 
@@ -59,109 +60,11 @@ static const char *excerpt(const char *s, char out[48])
 
 /* ---- numbers ---------------------------------------------------------- */
 
+/* An integer within [lo, hi] (numparse.h's grammar). */
 static int parse_i64(const char *s, int64_t lo, int64_t hi, int64_t *out)
 {
-    const char *p = s;
-    bool neg = *p == '-';
-    p += neg;
-    if (!isdigit((unsigned char)*p))
-        return -1;
-    int64_t v = 0;
-    for (; isdigit((unsigned char)*p); p++) {
-        if (v > (INT64_C(1) << 40))   /* far beyond any range we accept */
-            return -1;
-        v = v * 10 + (*p - '0');
-    }
-    if (*p)
-        return -1;
-    v = neg ? -v : v;
-    if (v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-static int parse_i32(const char *s, int32_t *out)
-{
     int64_t v;
-    if (parse_i64(s, INT32_MIN, INT32_MAX, &v))
-        return -1;
-    *out = (int32_t)v;
-    return 0;
-}
-
-static const double pow10_exact[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                       1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
-/* d is the double nearest the decimal; (float)d is then the float nearest the
- * decimal too, unless d fell exactly on a midpoint between two floats (double
- * rounding). Only then is strtof needed. */
-static bool float_midpoint(double d, float f)
-{
-    if ((double)f == d)
-        return false;
-    float g = nextafterf(f, d > f ? INFINITY : -INFINITY);
-    return d == ((double)f + (double)g) * 0.5;
-}
-
-/* What %.9g prints: -?DIGITS[.DIGITS][e[+-]DIGITS], nan, inf. Exact decimals
- * of up to 15 digits with a small exponent take Clinger's fast path (one
- * correctly rounded multiply or divide); the rest go to strtof. */
-static int parse_float(const char *s, float *out)
-{
-    const char *p = s;
-    const bool neg = *p == '-';
-    p += neg;
-    if (strcmp(p, "nan") == 0 || strcmp(p, "inf") == 0) {
-        *out = *p == 'n' ? NAN : INFINITY;
-        *out = neg ? -*out : *out;
-        return 0;
-    }
-    uint64_t m = 0;
-    int e10 = 0, ndig = 0;
-    bool exact = true;
-    for (; isdigit((unsigned char)*p); p++, ndig++) {
-        if (m < UINT64_C(100000000000000000))
-            m = m * 10 + (uint64_t)(*p - '0');
-        else
-            exact = false;
-    }
-    if (*p == '.') {
-        for (p++; isdigit((unsigned char)*p); p++, ndig++) {
-            if (m < UINT64_C(100000000000000000))
-                m = m * 10 + (uint64_t)(*p - '0'), e10--;
-            else
-                exact = false;
-        }
-    }
-    if (ndig == 0)
-        return -1;
-    if (*p == 'e' || *p == 'E') {
-        p++;
-        const bool eneg = *p == '-';
-        p += (*p == '-' || *p == '+');
-        if (!isdigit((unsigned char)*p))
-            return -1;
-        int e = 0;
-        for (; isdigit((unsigned char)*p); p++)
-            e = e < 10000 ? e * 10 + (*p - '0') : e;
-        e10 += eneg ? -e : e;
-    }
-    if (*p)
-        return -1;
-    if (exact && m <= (UINT64_C(1) << 53) && e10 >= -22 && e10 <= 22) {
-        double d = (double)m;
-        d = e10 < 0 ? d / pow10_exact[-e10] : d * pow10_exact[e10];
-        float f = (float)d;
-        if (isfinite(f) && !float_midpoint(d, f)) {
-            *out = neg ? -f : f;
-            return 0;
-        }
-    }
-    char *end;
-    float v = strtof(s, &end);
-    if (*end || isinf(v))   /* beyond float range: not something we wrote */
+    if (gs_parse_i64(s, &v) || v < lo || v > hi)
         return -1;
     *out = v;
     return 0;
@@ -363,10 +266,6 @@ int gs_map_read_header(FILE *f, const char *path, gs_map_info *info, gs_error *e
 
 /* ---- rows ------------------------------------------------------------- */
 
-static const char *const field_names[NFIELDS] = {
-    "ix", "iy", "a0", "b0", "c0", "d0", "lr", "a", "b", "c", "d",
-    "window_loss", "final_loss", "lin_err", "spread", "outcome", "t_conv"};
-
 /* The file line of row `index`: the header lines, the column line, then rows. */
 static long long row_line(const gs_map_info *info, int64_t index)
 {
@@ -392,24 +291,34 @@ static int split_fields(char *s, char *field[NFIELDS])
     return n;
 }
 
+#define MEMBER(row, col, type) ((type *)(void *)((char *)(row) + (col)->offset))
+
+/* Each field by its column's type; returns the index of the first bad field,
+ * or -1. */
 static int parse_fields(char *field[NFIELDS], gs_map_row *row)
 {
-    if (parse_i32(field[0], &row->ix))
-        return 0;
-    if (parse_i32(field[1], &row->iy))
-        return 1;
-    float v[13];
-    for (int k = 0; k < 13; k++)
-        if (parse_float(field[2 + k], &v[k]))
-            return 2 + k;
-    memcpy(row->start, v, sizeof row->start);
-    gs_result *r = &row->res;
-    r->a = v[5], r->b = v[6], r->c = v[7], r->d = v[8];
-    r->window_loss = v[9], r->final_loss = v[10], r->lin_err = v[11], r->spread = v[12];
-    if (gs_outcome_parse(field[15], &r->outcome))
-        return 15;
-    if (parse_i32(field[16], &r->t_conv) || r->t_conv < -1)
-        return 16;
+    for (int i = 0; i < NFIELDS; i++) {
+        const gs_map_column *col = gs_map_column_at(i);
+        switch (col->type) {
+        case GS_COL_INT: {
+            int64_t v;
+            if (parse_i64(field[i], INT32_MIN, INT32_MAX, &v))
+                return i;
+            *MEMBER(row, col, int32_t) = (int32_t)v;
+            break;
+        }
+        case GS_COL_FLOAT:
+            if (gs_parse_float_any(field[i], MEMBER(row, col, float)))
+                return i;
+            break;
+        case GS_COL_OUTCOME:
+            if (gs_outcome_parse(field[i], MEMBER(row, col, gs_outcome)))
+                return i;
+            break;
+        }
+    }
+    if (row->res.t_conv < -1)   /* -1 is "never"; no other negative step */
+        return GS_COLUMN_t_conv;
     return -1;
 }
 
@@ -437,7 +346,7 @@ int gs_map_read_row(FILE *f, const gs_map_info *info, int64_t expected_index, gs
     const int bad = parse_fields(field, row);
     if (bad >= 0)
         return gs_fail(err, "line %lld: bad %s '%s'", row_line(info, expected_index),
-                       field_names[bad], excerpt(field[bad], ex));
+                       gs_map_column_at(bad)->name, excerpt(field[bad], ex));
     const int64_t ix = expected_index % info->x.n, iy = info->row_lo + expected_index / info->x.n;
     if (row->ix != ix || row->iy != iy)
         return gs_fail(err, "line %lld: cell %d,%d out of order, expected %lld,%lld",
