@@ -1,5 +1,6 @@
-/* Basin maps on disk: the CSV format (docs/formats.md), its rows, and the
- * reader shared by --resume, merge, stats and diff. */
+/* Basin maps on disk: the CSV format (docs/formats.md), its columns, the
+ * writer and the reader of its header and rows (shared by the sweep,
+ * --resume, merge, stats and diff). */
 #ifndef GRIDSWEEP_MAP_H
 #define GRIDSWEEP_MAP_H
 
@@ -70,6 +71,10 @@ typedef struct gs_map_row {
  * it does not fit. Floats use %.9g, which round-trips float32 exactly. */
 int gs_map_format_row(char *buf, size_t size, const gs_map_row *row);
 
+/* Every '#' line plus the column line, as a map file starts (malloc'd; NULL
+ * when out of memory). The reader below reads it back. */
+char *gs_map_header(const gs_train_config *train, const gs_plane *plane);
+
 /* What a map file's '#' header says. */
 #define GS_MAP_MAX_KEYS 64
 typedef struct gs_map_info {
@@ -79,8 +84,10 @@ typedef struct gs_map_info {
     char *keys[GS_MAP_MAX_KEYS], *values[GS_MAP_MAX_KEYS];  /* point into a private copy */
     char *kv_store;
     gs_act act;
-    gs_axis x, y;
-    int tile_k, tile_n;    /* band K of N; 1/1 for a whole map */
+    union {                /* the plane of the header; at[] is NaN where not given */
+        gs_plane plane;
+        struct { GS_PLANE_FIELDS };
+    };
     int row_lo, row_hi;    /* the iy range this file holds: [row_lo, row_hi) */
     int64_t cells;         /* the whole map's cells; this file holds (row_hi - row_lo) * x.n rows */
 } gs_map_info;

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "gridsweep/error.h"
 
@@ -36,5 +37,41 @@ float gs_axis_value(const gs_axis *ax, int i);
 int gs_axis_parse(const char *s, gs_axis *ax, gs_error *err);
 /* The text gs_axis_parse reads back: "b:-2:2", shortest numbers. */
 int gs_axis_format(const gs_axis *ax, char *buf, size_t size);
+
+#define GS_MAX_RES 65536
+#define GS_MAX_CELLS ((int64_t)1 << 31)   /* about 200 GB of CSV */
+
+/* The plane's fields, as a macro so that a struct can hold them both as one
+ * gs_plane and as direct members (gs_sweep_config, gs_map_info). */
+#define GS_PLANE_FIELDS                                                                    \
+    gs_axis x, y;           /* x.n, y.n: the resolution */                                \
+    float at[GS_P_COUNT];   /* fixed values; those of the axes are ignored */             \
+    int tile_k, tile_n;     /* band K of N (1/1: the whole map) */
+
+typedef struct gs_plane {
+    GS_PLANE_FIELDS
+} gs_plane;
+
+/* The command line's spellings (--res, --at, --tile); each validates its own
+ * syntax, gs_plane_validate the whole. Messages name the option. */
+/* "N" or "NX,NY" */
+int gs_plane_parse_res(const char *s, gs_plane *p, gs_error *err);
+/* "a=1,c=1[,lr=0.1]": the parameters that are not axes (x and y already
+ * set); *lr_given says whether lr was among them. */
+int gs_plane_parse_at(const char *s, gs_plane *p, bool *lr_given, gs_error *err);
+/* "K/N" */
+int gs_plane_parse_tile(const char *s, gs_plane *p, gs_error *err);
+int gs_plane_validate(const gs_plane *p, gs_error *err);
+
+/* "a=1,c=1,lr=0.1": the fixed values, in parameter order, axes left out. */
+int gs_plane_format_at(const gs_plane *p, char *buf, size_t size);
+/* The rows of cells (iy) band tile_k of tile_n covers: [*lo, *hi). */
+void gs_plane_rows(const gs_plane *p, int *lo, int *hi);
+/* The starting point (a, b, c, d, lr) of cell (ix, iy). */
+void gs_plane_start(const gs_plane *p, int ix, int iy, float start[GS_P_COUNT]);
+/* 0 if a and b are the same plane (axes, fixed values, resolution; the band
+ * may differ); else -1 and *key names the first difference by its header key
+ * ("x", "y", "res" or "at"). */
+int gs_plane_same(const gs_plane *a, const gs_plane *b, const char **key);
 
 #endif
