@@ -1,3 +1,4 @@
+#include <float.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,7 +116,11 @@ int cli_u64(const char *name, const char *arg, void *target, gs_error *err)
 
 int cli_float(const char *name, const char *arg, void *target, gs_error *err)
 {
-    if (gs_parse_float(arg, target))
+    const int rc = gs_parse_float(arg, target);
+    if (rc == GS_NUM_RANGE)
+        return gs_fail(err, "%s: '%s' is too large for float32 (at most %g)", name, arg,
+                       (double)FLT_MAX);
+    if (rc)
         return gs_fail(err, "%s: '%s' is not a finite number", name, arg);
     return 0;
 }

@@ -11,7 +11,6 @@
 #include "gridsweep/version.h"
 #include "lines.h"
 
-#define MAX_CELLS ((int64_t)1 << 32)   /* beyond the sweep's limit, never beyond int64 */
 #define HEADER_MAX (1 << 20)
 
 /* ---- writing --------------------------------------------------------- */
@@ -150,7 +149,7 @@ static const char *need(const gs_map_info *info, const char *path, const char *k
     return v;
 }
 
-/* "NX,NY", both within the sweep's limits. */
+/* "NX,NY", within the limits of the plane (plane.h), which the sweep keeps. */
 static int parse_res(const char *s, int *nx, int *ny)
 {
     char buf[32], *comma;
@@ -162,7 +161,7 @@ static int parse_res(const char *s, int *nx, int *ny)
         return -1;
     *comma = 0;
     if (map_int(buf, 1, GS_MAX_RES, &x) || map_int(comma + 1, 1, GS_MAX_RES, &y) ||
-        x * y > MAX_CELLS)
+        x * y > GS_MAX_CELLS)
         return -1;
     *nx = (int)x, *ny = (int)y;
     return 0;
@@ -223,7 +222,7 @@ static int parse_keys(const char *path, gs_map_info *info, gs_error *err)
     /* cells is the whole map's count, in a band too (docs/formats.md). */
     info->cells = (int64_t)info->x.n * info->y.n;
     int64_t c;
-    if (map_int(cells, 1, MAX_CELLS, &c) || c != info->cells)
+    if (map_int(cells, 1, GS_MAX_CELLS, &c) || c != info->cells)
         return gs_fail(err, "%s: header 'cells' is '%s', expected %lld for res %s", path, cells,
                        (long long)info->cells, res);
     return 0;

@@ -1,5 +1,6 @@
 /* The training settings as a table (settings.def) and the operations every
  * front end needs on one setting: read, write, check, describe. */
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -165,7 +166,11 @@ static int parse_float(const gs_setting *s, const char *name, const char *text,
 {
     float f;
     double d;
-    if (gs_parse_float(text, &f) || gs_parse_double(text, &d))
+    const int rc = gs_parse_float(text, &f);
+    if (rc == GS_NUM_RANGE)
+        return gs_fail(err, "%s: '%s' is too large for float32 (at most %g)", name, text,
+                       (double)FLT_MAX);
+    if (rc || gs_parse_double(text, &d))
         return gs_fail(err, "%s: '%s' is not a finite number", name, text);
     if (in_range(s->check, d) && !in_range(s->check, (double)f))
         return gs_fail(err, "%s must be %s, got %s, which is %g in float32", name,

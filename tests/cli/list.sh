@@ -64,6 +64,33 @@ for s in json.load(open(sys.argv[1])):
         assert f'# {s["key"]}: {s["default"]}\n' in header, s
 PY
 
+# Every setting given on the command line reaches the map header, both ends
+# of --data included.
+(cd "$tmp/map" && "$GS" --res 1 --steps 3 --quiet -o set.csv --loss huber --huber-delta 0.5 \
+    --opt rmsprop --beta1 0.5 --beta2 0.75 --eps 1e-06 --momentum 0.25 --alpha 0.5 --batch 8 \
+    --data -1:2 --sampling grid --seed 7 --window 0.5 --tol 0.125 --dead-tol 0.25 \
+    --linear-tol 0.375 --eval-points 16)
+want='# loss: huber
+# huber_delta: 0.5
+# opt: rmsprop
+# beta1: 0.5
+# beta2: 0.75
+# eps: 1e-06
+# momentum: 0.25
+# alpha: 0.5
+# steps: 3
+# batch: 8
+# data: -1:2
+# sampling: grid
+# seed: 7
+# window: 0.5
+# tol: 0.125
+# dead_tol: 0.25
+# linear_tol: 0.375
+# eval_points: 16'
+check "every setting reaches the header" \
+    [ "$(sed -n '/^# loss:/,/^# eval_points:/p' "$tmp/map/set.csv")" = "$want" ]
+
 # Every activation name is one the sweep takes.
 mkdir -p "$tmp/acts"
 "$GS" --act "$(paste -sd, "$tmp/activations.txt")" --res 1 --steps 1 --batch 4 --quiet \
