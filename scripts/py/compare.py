@@ -109,7 +109,7 @@ def main():
     p.add_argument("-o", "--output", metavar="PNG",
                    help="output file (default: FIRST-compare.png beside the first map)")
     args = p.parse_args()
-    out = args.output or output.default_path(args.maps[0], "-compare.png")
+    out = output.output_path(args.output, args.maps[0], "-compare.png")
     output.check_output(out, args.maps)
     maps = []
     for path in args.maps:

@@ -80,7 +80,7 @@ def main():
     p.add_argument("map", metavar="MAP.csv")
     p.add_argument("-o", "--output", metavar="PNG", help="output file (default: MAP.png)")
     args = p.parse_args()
-    out = args.output or output.default_path(args.map)
+    out = output.output_path(args.output, args.map)
     output.check_output(out, [args.map])
     draw(Map(args.map), out)
 

@@ -74,7 +74,7 @@ def main():
     p.add_argument("trace", metavar="TRACE.csv")
     p.add_argument("-o", "--output", metavar="PNG", help="output file (default: TRACE.png)")
     args = p.parse_args()
-    out = args.output or output.default_path(args.trace)
+    out = output.output_path(args.output, args.trace)
     output.check_output(out, [args.trace])
     draw(Trace(args.trace), out)
 

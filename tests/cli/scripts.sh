@@ -212,6 +212,8 @@ for kind in $kinds; do
         check "$script -o $kind: left as it was" [ "$(stat -c '%F %s' "$t")" = "$before" ]
     done
 done
+expect_fail "heatmap -o ''" 2 heatmap "$maps/relu.csv" -o ''
+expect_fail "heatmap -o a new name ending in /" 2 heatmap "$maps/relu.csv" -o "$targets/new/"
 check "the symlink's target is untouched" [ "$(cat "$targets/file.txt")" = target ]
 check "the dangling symlink made nothing" [ ! -e "$targets/nowhere.png" ]
 check "no temporary left in the targets' directory" \

@@ -12,9 +12,13 @@ _NOT_REGULAR = ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISDIR, "a directory")
                 (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"))
 
 
-def default_path(src, suffix=".png"):
-    """MAP.csv -> MAP.png, beside the input."""
-    return os.path.splitext(src)[0] + suffix
+def output_path(arg, src, suffix=".png"):
+    """The -o argument, or by default MAP.csv -> MAP{suffix} beside the input."""
+    if arg is None:
+        return os.path.splitext(src)[0] + suffix
+    if not arg or arg.endswith(os.sep):
+        raise GsError(f"-o '{arg}': not a file name")
+    return arg
 
 
 def check_output(out, inputs):
