@@ -96,6 +96,9 @@ expect_ok "plot-trace" "$png/trace.png" "$S/plot-trace" "$tmp/trace.csv" -o "$pn
 : > "$png/old.png"
 expect_ok "heatmap replaces a regular file" "$png/old.png" "$S/heatmap" "$maps/relu.csv" \
     -o "$png/old.png"
+grep -v '^# at:' "$maps/relu.csv" > "$png/no-at.csv"
+expect_ok "heatmap, a header without 'at' (stats reads it too)" "$png/no-at.png" "$S/heatmap" \
+    "$png/no-at.csv"
 check "find-python honours GRIDSWEEP_PYTHON" \
     [ "$(GRIDSWEEP_PYTHON="$py" bash "$S/find-python")" = "$(command -v "$py")" ]
 
@@ -167,11 +170,12 @@ damage row-gone '40d'
 damage order '40 s/^\([0-9]*\),\([0-9]*\),/\1,7,/'
 damage ix-word '40 s/^\([0-9]*\),/x,/'
 damage act 's/^# act: relu$/# act: rely/'
+damage at-axis 's/^# at: a=1,c=1,/# at: a=1,b=0,c=1,/'
 damage key 's/^# loss: mae$/# loss:mae/'
 damage columns 's/^ix,iy,/ix,iy2,/'
 (cat "$maps/relu.csv"; tail -n 1 "$maps/relu.csv") > "$bad/extra-row.csv"
 for name in outcome outcome-alike tconv-word tconv-below tconv-huge tconv-plus loss-range \
-    float-junk float-space row-gone order ix-word act key columns extra-row; do
+    float-junk float-space row-gone order ix-word act at-axis key columns extra-row; do
     file=$bad/$name.csv
     cmp -s "$file" "$maps/relu.csv" && { fail "damage $name: the edit did nothing"; continue; }
     where=$("$GS" stats "$file" 2>&1 > /dev/null | grep -o 'line [0-9]*' | head -n 1)

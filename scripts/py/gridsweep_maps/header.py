@@ -213,7 +213,8 @@ class Plane:
         except ValueError:
             raise GsError(f"{path}: header 'res': expected NX,NY (1 to {MAX_RES} each), got "
                           f"'{res}'") from None
-        self.nx, self.ny = self.x.n, self.y.n = nx, ny
+        self.nx, self.ny = nx, ny
+        self.x.n, self.y.n = nx, ny
         self.row_lo, self.row_hi = 0, ny
         self.tiled = "tile" in h.values
         if self.tiled:
@@ -236,7 +237,11 @@ class Plane:
         except ValueError:
             raise GsError(f"{path}: header 'cells' is '{cells}', expected {self.cells} for res "
                           f"{res}") from None
-        self.at = parse_at(h.need("at"), path)
+        self.at = parse_at(h.get("at", ""), path)
+        fixed_axis = [p for p in (self.x.param, self.y.param) if p in self.at]
+        if fixed_axis:
+            raise GsError(f"{path}: header 'at': '{fixed_axis[0]}' is an axis of the plane; it "
+                          "cannot be fixed")
 
     def key(self):
         """What must match for two maps to share a figure's axes."""
