@@ -1,5 +1,5 @@
 """One chunk of map rows (whole lines in a buffer), parsed with NumPy on raw
-bytes and checked as strictly as gridsweep's reader (src/map/map_read.c)
+bytes and checked as strictly as gridsweep's reader (src/map/map_row.c)
 checks them: every row's field count and length, ix and iy (row-major order,
 within the plane or band), the outcome word, every int column (t_conv at least
 -1), and every float column's characters. The columns a caller asks for are
@@ -14,10 +14,11 @@ import re
 import numpy as np
 
 from . import vocab
+from .cli import RUN_FAULT, GsError
 
 CHUNK = 1 << 24      # bytes per read: amortises NumPy calls, keeps temporaries small
-PAD = 64             # past the buffer's end, for the fixed-width window views
-ROW_MAX = 511        # bytes of a row with its newline, as map_read.c's ROW_MAX
+PAD = 64             # bytes past the buffer's end: 8-byte reads of a field stay inside
+ROW_MAX = 511        # bytes of a row with its newline (src/map/lines.h: ROW_MAX 512 with the NUL)
 MISSING = 255        # outcome code of a cell the file does not hold (a tile's other rows)
 INT_WIDTH = 11       # "-2147483648"
 FLOAT_WIDTH = 16     # '%.9g' of a float32 is at most 15 characters
@@ -49,14 +50,14 @@ class Layout:
         self.ncols = len(cols)
         for need in ("ix", "iy", "t_conv"):
             if need not in self.names or self.types[self.names.index(need)] != "int":
-                raise vocab.GsError(f"{vocab.binary()} --list columns: no int column '{need}'",
-                                    vocab.RUN_FAULT)
+                raise GsError(f"{vocab.binary()} --list columns: no int column '{need}'",
+                                    RUN_FAULT)
         if self.types.count("outcome") != 1:
-            raise vocab.GsError(f"{vocab.binary()} --list columns: not exactly one outcome "
-                                "column", vocab.RUN_FAULT)
+            raise GsError(f"{vocab.binary()} --list columns: not exactly one outcome "
+                                "column", RUN_FAULT)
         unknown = [w for w in want if w not in self.names]
         if unknown:
-            raise vocab.GsError(f"maps have no column '{unknown[0]}'", vocab.RUN_FAULT)
+            raise GsError(f"maps have no column '{unknown[0]}'", RUN_FAULT)
         self.want = tuple(want)
         self.nx, self.row_lo, self.row_hi, self.band = nx, row_lo, row_hi, band
         self.nrows = (row_hi - row_lo) * nx
@@ -69,7 +70,7 @@ class Layout:
         outcomes = vocab.outcomes()
         width = max(len(n) for n, _ in outcomes)
         if width >= PAD:
-            raise vocab.GsError("an outcome word longer than the reader's padding", vocab.RUN_FAULT)
+            raise GsError("an outcome word longer than the reader's padding", RUN_FAULT)
         self.word_words = (width + 7) // 8
         # (first byte, length) -> code; then the whole word is compared.
         self.lut = np.full((256, PAD), MISSING, np.uint8)
@@ -78,9 +79,9 @@ class Layout:
         for name, code in outcomes:
             raw = name.encode()
             if self.lut[raw[0], len(raw)] != MISSING:
-                raise vocab.GsError(f"outcome words sharing a first letter and a length "
+                raise GsError(f"outcome words sharing a first letter and a length "
                                     f"('{name}'): the map reader needs a longer key",
-                                    vocab.RUN_FAULT)
+                                    RUN_FAULT)
             self.lut[raw[0], len(raw)] = code
             self.word_keys[code] = _keys(raw, self.word_words)
             self.foreign_in_word[code] = len(raw.translate(None, NUMBER_BYTES))

@@ -1,5 +1,5 @@
 """The '#' header of maps and traces (docs/formats.md), checked as strictly as
-gridsweep's own reader (src/map/map_read.c) checks it, with the same kind of
+gridsweep's own reader (src/map/map_header.c) checks it, with the same kind of
 message: what is wrong, and on which line."""
 import math
 import os
@@ -17,8 +17,9 @@ TRACE_MAGIC = b"# gridsweep-trace 1"
 # command line and the header use for the same five values.
 PARAMS = ("a", "b", "c", "d", "lr")
 
-LINE_MAX = 16383          # as map_read.c: longer header lines are not ours
+LINE_MAX = 16383          # as src/map/lines.h: longer header lines are not ours
 HEADER_MAX = 1 << 20
+MAX_KEYS = 64             # as include/gridsweep/map.h
 MAX_RES = 65536
 MAX_CELLS = 1 << 32
 FLT_MAX = 3.4028234663852886e38
@@ -90,6 +91,8 @@ class Header:
             key = m.group(1).decode()
             if key in self.values:
                 raise GsError(f"{path}: line {no}: key '{key}' given twice")
+            if len(self.values) == MAX_KEYS:
+                raise GsError(f"{path}: more than {MAX_KEYS} header keys")
             try:
                 self.values[key] = m.group(2).decode()
             except UnicodeDecodeError:

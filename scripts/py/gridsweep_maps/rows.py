@@ -2,12 +2,12 @@
 the file is cut into byte ranges at line starts, one per worker thread, each
 read chunk by chunk into a reused buffer and parsed by chunk.py; no temporary
 is file-sized. The ranges join in file order, and the first bad row becomes a
-one-line message naming its line, as map_read.c names it."""
+one-line message naming its line, as src/map/map_row.c names it."""
 import os
 
 import numpy as np
 
-from . import vocab
+from .cli import GsError
 from .chunk import CHUNK, RowError, Chunk, Parser
 
 
@@ -103,18 +103,18 @@ def read_rows(fd, path, layout, data_start, size, first_line):
                 break
             if got.error.kind == "order":
                 ix, iy = got.error.detail
-                raise vocab.GsError(f"{line(index)}: cell {ix},{iy} out of order, expected "
+                raise GsError(f"{line(index)}: cell {ix},{iy} out of order, expected "
                                     f"{index % layout.nx},{layout.row_lo + index // layout.nx}")
-            raise vocab.GsError(f"{line(index)}: {got.error.detail}")
+            raise GsError(f"{line(index)}: {got.error.detail}")
         row += got.rows
         if row > nrows:
             break
         if got.torn:
-            raise vocab.GsError(f"{line(row)}: torn last line (no newline at the end of the file)")
+            raise GsError(f"{line(row)}: torn last line (no newline at the end of the file)")
     if row > nrows:
         which = "of this band" if layout.band else "of the map"
-        raise vocab.GsError(f"{line(nrows)}: more rows than the {nrows} cells {which}")
+        raise GsError(f"{line(nrows)}: more rows than the {nrows} cells {which}")
     if row < nrows:
-        raise vocab.GsError(f"{path}: truncated: {row} of {nrows} rows")
+        raise GsError(f"{path}: truncated: {row} of {nrows} rows")
     return {name: np.concatenate([a for got in parts for a in got.cols[name]])
             for name in layout.want}
