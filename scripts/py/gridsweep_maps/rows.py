@@ -85,12 +85,14 @@ def read_rows(fd, path, layout, data_start, size, first_line):
             cuts.append(cut)
     cuts.append(size)
     ranges = list(zip(cuts[:-1], cuts[1:]))
+    # Only the first range knows the row it starts at; the others are checked
+    # against their predecessors below.
+    starts = [0] + [None] * (len(ranges) - 1)
     if len(ranges) == 1:
         parts = [_parse_range(fd, layout, *ranges[0], 0)]
     else:
         with ThreadPoolExecutor(len(ranges)) as pool:
-            parts = list(pool.map(lambda r: _parse_range(fd, layout, *r[1], 0 if r[0] == 0 else None),
-                                  enumerate(ranges)))
+            parts = list(pool.map(lambda r, s: _parse_range(fd, layout, *r, s), ranges, starts))
     row = 0
     for got in parts:
         if got.first is not None and got.first != row and row < nrows and \
