@@ -107,7 +107,8 @@ def main():
     p = cli.make_parser(NAME, "Draw several gridsweep basin maps of one plane side by side.")
     p.add_argument("maps", nargs="+", metavar="MAP.csv")
     p.add_argument("-o", "--output", metavar="PNG",
-                   help="output file (default: FIRST-compare.png beside the first map)")
+                   help="output PNG: a new name or a regular file, not a map "
+                   "(default: FIRST-compare.png beside the first map)")
     args = p.parse_args()
     out = output.output_path(args.output, args.maps[0], "-compare.png")
     output.check_output(out, args.maps)

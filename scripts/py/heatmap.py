@@ -78,7 +78,9 @@ def draw(m, out):
 def main():
     p = cli.make_parser(NAME, "Draw a gridsweep basin map (outcomes and final loss) as a PNG.")
     p.add_argument("map", metavar="MAP.csv")
-    p.add_argument("-o", "--output", metavar="PNG", help="output file (default: MAP.png)")
+    p.add_argument("-o", "--output", metavar="PNG",
+                   help="output PNG: a new name or a regular file, not the map "
+                   "(default: MAP.png)")
     args = p.parse_args()
     out = output.output_path(args.output, args.map)
     output.check_output(out, [args.map])

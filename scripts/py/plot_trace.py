@@ -72,7 +72,9 @@ def draw(t, out):
 def main():
     p = cli.make_parser(NAME, "Draw a gridsweep trace: the learned function and the loss.")
     p.add_argument("trace", metavar="TRACE.csv")
-    p.add_argument("-o", "--output", metavar="PNG", help="output file (default: TRACE.png)")
+    p.add_argument("-o", "--output", metavar="PNG",
+                   help="output PNG: a new name or a regular file, not the trace "
+                   "(default: TRACE.png)")
     args = p.parse_args()
     out = output.output_path(args.output, args.trace)
     output.check_output(out, [args.trace])
