@@ -166,6 +166,9 @@ damage tconv-plus '$ s/,[^,]*$/,+5/'
 damage loss-range '40 s/\(,[^,]*\)\(,[^,]*,[^,]*,[a-z]*,\)/,1e39\2/'
 damage float-junk '40 s/^\([0-9]*\),\([0-9]*\),\([^,]*\),/\1,\2,1x,/'
 damage float-space '40 s/^\([0-9]*\),\([0-9]*\),\([^,]*\),/\1,\2, 1,/'
+damage float-empty '40 s/^\([0-9]*\),\([0-9]*\),\([^,]*\),/\1,\2,,/'
+damage float-dash '40 s/^\([0-9]*\),\([0-9]*\),\([^,]*\),/\1,\2,-,/'
+damage float-plus '40 s/^\([0-9]*\),\([0-9]*\),\([^,]*\),/\1,\2,+1,/'
 damage row-gone '40d'
 damage order '40 s/^\([0-9]*\),\([0-9]*\),/\1,7,/'
 damage ix-word '40 s/^\([0-9]*\),/x,/'
@@ -175,7 +178,8 @@ damage key 's/^# loss: mae$/# loss:mae/'
 damage columns 's/^ix,iy,/ix,iy2,/'
 (cat "$maps/relu.csv"; tail -n 1 "$maps/relu.csv") > "$bad/extra-row.csv"
 for name in outcome outcome-alike tconv-word tconv-below tconv-huge tconv-plus loss-range \
-    float-junk float-space row-gone order ix-word act at-axis key columns extra-row; do
+    float-junk float-space float-empty float-dash float-plus row-gone order ix-word act at-axis key \
+    columns extra-row; do
     file=$bad/$name.csv
     cmp -s "$file" "$maps/relu.csv" && { fail "damage $name: the edit did nothing"; continue; }
     where=$("$GS" stats "$file" 2>&1 > /dev/null | grep -o 'line [0-9]*' | head -n 1)

@@ -4,10 +4,12 @@ checks them: every row's field count and length, ix and iy (row-major order,
 within the plane or band), the outcome word, every int column (t_conv at least
 -1), and every float column's characters. The columns a caller asks for are
 converted in full, so a value that is drawn has passed the whole number
-grammar; a float column nobody draws is checked for its bytes only (a
-malformed number made of number characters, such as 1.2.3, passes there:
-parsing twelve more columns would triple the reading time). The columns and
-their types come from the binary (vocab.columns()).
+grammar. A float column nobody draws is checked for what costs little: its
+bytes, an empty or one-character field that is not a digit, a '+' that does
+not follow an exponent's e; other malformed numbers made of number bytes
+(1.2.3, 1-2, 1e5e5) pass there, as parsing twelve more columns would triple
+the reading time. The columns and their types come from the binary
+(vocab.columns()).
 """
 import re
 
@@ -216,6 +218,29 @@ class Parser:
         stray = len(buf[:n].tobytes().translate(None, NUMBER_BYTES + b",\n"))
         if stray != int(lay.foreign_in_word[codes].sum()):
             self._stray_field(n, sep, codes, first_bad)
+        # '+' only follows an exponent's e (gridsweep writes it for exponents of
+        # 10 and more, so rarely that looking at each one costs nothing).
+        np.equal(buf[:n], 43, out=m2)
+        if m2.any():
+            at = np.flatnonzero(m2)
+            before = buf[np.maximum(at - 1, 0)]
+            at = at[(before != 101) & (before != 69)]
+            if len(at):
+                col = np.searchsorted(sep.ravel(), at[0])
+                mask = np.zeros(k, np.bool_)
+                mask[col // ncols] = True
+                first_bad(mask, int(col % ncols))
+        # No field is empty, and a one-byte field is a digit (not '-', '.', 'e').
+        # The fields after the first of each row start one byte after a separator.
+        width = np.diff(sep.ravel())
+        for short in (1, 2):
+            at = np.flatnonzero(width == short)
+            if short == 2:
+                at = at[(buf[sep.ravel()[at] + 1] - 48).astype(np.uint8) > 9]
+            if len(at):
+                mask = np.zeros(k, np.bool_)
+                mask[(at[0] + 1) // ncols] = True
+                first_bad(mask, int((at[0] + 1) % ncols))
         chunk = self._order(field, sep, expect_first, fails)
         chunk.cols = out
         if fails:
