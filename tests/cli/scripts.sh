@@ -30,6 +30,7 @@ sweep --act elu --res 8 -o "$maps/elu.csv"
 sweep --act relu --res 8,6 --x lr:0.01:1:log --y d:-1:1 -o "$maps/log.csv"
 sweep --act relu --res 8 --tile 2/3 -o "$maps/tile.csv"
 sweep --act relu --res 4 --x b:-1:1 -o "$maps/other.csv"
+sweep --act mish --res 4 --loss mse --opt sgd --lr 100 -o "$maps/diverged.csv"   # nan, inf
 "$GS" trace --act selu --init 1,0.5,1,-0.5 --steps 200 -o "$tmp/trace.csv" > /dev/null 2>&1 ||
     { fail "gridsweep trace"; finish; exit 1; }
 
@@ -90,6 +91,8 @@ cp "$maps/elu.csv" "$png/elu.csv"
 expect_ok "heatmap default name" "$png/elu.png" "$S/heatmap" "$png/elu.csv"
 expect_ok "heatmap log axis" "$png/log.png" "$S/heatmap" "$maps/log.csv" -o "$png/log.png"
 expect_ok "heatmap tile" "$png/tile.png" "$S/heatmap" "$maps/tile.csv" -o "$png/tile.png"
+expect_ok "heatmap of diverged cells" "$png/div.png" "$S/heatmap" "$maps/diverged.csv" \
+    -o "$png/div.png"
 expect_ok "compare" "$png/cmp.png" "$S/compare" "$maps/relu.csv" "$maps/elu.csv" -o "$png/cmp.png"
 expect_ok "compare one map" "$png/cmp1.png" "$S/compare" "$maps/relu.csv" -o "$png/cmp1.png"
 expect_ok "plot-trace" "$png/trace.png" "$S/plot-trace" "$tmp/trace.csv" -o "$png/trace.png"
