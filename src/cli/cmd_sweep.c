@@ -302,7 +302,7 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
     }
     outfile of;
     if (sa->resume)
-        rc = resume_open(&of, sa->resume, job->header, &done);
+        rc = resume_open(&of, sa->resume, &job->cfg, job->header, &done);
     else if (!(rc = sa->force ? outfile_open(&of, job->path) : outfile_open_new(&of, job->path)) &&
              (outfile_write(&of, job->header, strlen(job->header)) != 0 ||
               (of.path && fsync(of.fd) != 0)))   /* resumable from its first byte */

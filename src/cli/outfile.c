@@ -199,7 +199,7 @@ static int open_part(outfile *of, const char *path, bool exclusive)
     if (!of->path || !of->part)
         return cli_runtime_error("out of memory");
     int rc = 0;
-    of->fd = open_locked(of->part, O_WRONLY | O_CREAT | (exclusive ? O_EXCL : 0), "create", &rc);
+    of->fd = open_locked(of->part, O_RDWR | O_CREAT | (exclusive ? O_EXCL : 0), "create", &rc);
     if (of->fd < 0)
         return rc;
     /* Emptied only now that it is ours: a run still writing it kept it. */

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "gridsweep/map.h"
+#include "gridsweep/sweep.h"
 #include "resume.h"
 
 static const char PART[] = ".part";
@@ -114,9 +115,16 @@ static long long header_lines(const gs_map_info *info)
 }
 
 /* The row at line_start..f's position must be byte for byte what the row
- * formatter makes of its values. */
-static int row_as_written(FILE *f, const gs_map_row *row, long line_start)
+ * formatter makes of its values, and start where this plane puts its cell.
+ * (A result value edited into another canonical number would need the cell
+ * trained again to be found.) */
+static int row_as_written(FILE *f, const gs_sweep_config *cfg, const gs_map_row *row,
+                          long line_start)
 {
+    float start[GS_P_COUNT];
+    gs_sweep_start(cfg, row->ix, row->iy, start);
+    if (memcmp(start, row->start, sizeof start) != 0)
+        return 0;
     char want[512], got[512];
     const long end = ftell(f);
     const int n = gs_map_format_row(want, sizeof want, row);
@@ -127,8 +135,8 @@ static int row_as_written(FILE *f, const gs_map_row *row, long line_start)
 
 /* Whole rows at the start of the file; *keep is where they end. A malformed
  * line that is not the last one means the file is damaged, not torn. */
-static int count_rows(FILE *f, const char *path, const gs_map_info *info, int64_t *rows,
-                      long *keep)
+static int count_rows(FILE *f, const char *path, const gs_map_info *info,
+                      const gs_sweep_config *cfg, int64_t *rows, long *keep)
 {
     gs_map_row row;
     gs_error err;
@@ -149,7 +157,7 @@ static int count_rows(FILE *f, const char *path, const gs_map_info *info, int64_
                 return cli_usage_error("--resume: '%s' is damaged: %s", path, err.msg);
             return 0;   /* a torn last line: it goes */
         }
-        if (!row_as_written(f, &row, line_start))
+        if (!row_as_written(f, cfg, &row, line_start))
             return cli_usage_error("--resume: '%s' line %lld (cell %d,%d) is not what gridsweep "
                                    "writes for that cell (edited?); start over with --force",
                                    path, header_lines(info) + 2 + *rows, (int)row.ix,
@@ -197,7 +205,7 @@ static bool header_prefix(outfile *of, const char *header)
 }
 
 static int open_part(outfile *of, const char *final, const char *part, const char *header,
-                     int64_t *done)
+                     const gs_sweep_config *cfg, int64_t *done)
 {
     int rc = outfile_reopen(of, final, part);
     if (rc)
@@ -214,7 +222,7 @@ static int open_part(outfile *of, const char *final, const char *part, const cha
     long keep = 0;
     if ((rc = check_header(of->f, part, header, &info)))
         return rc;
-    rc = count_rows(of->f, part, &info, done, &keep);
+    rc = count_rows(of->f, part, &info, cfg, done, &keep);
     gs_map_info_free(&info);
     if (!rc)
         rc = outfile_cut(of, keep);
@@ -223,7 +231,8 @@ static int open_part(outfile *of, const char *final, const char *part, const cha
     return rc;
 }
 
-int resume_open(outfile *of, const char *arg, const char *header, int64_t *done)
+int resume_open(outfile *of, const char *arg, const gs_sweep_config *cfg, const char *header,
+                int64_t *done)
 {
     memset(of, 0, sizeof *of);
     of->fd = -1;
@@ -239,7 +248,7 @@ int resume_open(outfile *of, const char *arg, const char *header, int64_t *done)
     struct stat st;
     if (lstat(part, &st) != 0 && errno == ENOENT && lstat(final, &st) == 0)
         rc = check_complete(final, header);
-    else if ((rc = open_part(of, final, part, header, done)))
+    else if ((rc = open_part(of, final, part, header, cfg, done)))
         outfile_keep(of);   /* closes it, untouched */
     free(final);
     free(part);
