@@ -153,6 +153,25 @@ else
     skip "a full disk (tmpfs)" "mounting a tmpfs needs root"
 fi
 
+# ---- a failed rename -----------------------------------------------------
+# The final name taken by a directory while the run computes: the rename
+# fails, the complete .part stays, and the printed command finishes it.
+mkdir ren && cd ren || exit 1
+"$GS" "${long[@]:0:8}" --threads 1 --quiet -o m.csv 2> err &
+pid=$!
+wait_rows m.csv.part 40
+mkdir m.csv
+wait "$pid"
+rc=$?
+check "a failed rename: exit 1 (got $rc)" [ "$rc" -eq 1 ]
+check "a failed rename: says so" grep -q "^gridsweep: 'm.csv' became a directory during the run; the map stays in 'm.csv.part'" err
+check "a failed rename: the .part is kept whole" cmp -s m.csv.part ../long.csv
+rmdir m.csv
+run_hint err
+check "a failed rename: the printed command finishes it (exit $?)" [ -f m.csv ]
+same "a failed rename, then the printed command" ../long.csv m.csv
+cd "$tmp" || exit 1
+
 # ---- two writers on one map ----------------------------------------------
 mkdir two && cd two || exit 1
 "$GS" "${long[@]:0:8}" --threads 1 --quiet -o m.csv &
