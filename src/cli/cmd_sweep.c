@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "gridsweep/sweep.h"
 #include "interrupt.h"
+#include "map_sink.h"
 #ifdef GS_HAVE_MPI
 #include "mpi_driver.h"
 #endif
@@ -23,8 +24,6 @@
 #include "usage.h"
 
 #define MAX_ACTS GS_ACT_COUNT
-#define FLUSH_PERIOD 0.5   /* seconds between flushes to the OS (Ctrl-C, kill) */
-#define SYNC_PERIOD 5.0    /* seconds between fsyncs to the disk (power loss) */
 
 typedef struct sweep_args {
     const char *acts, *x, *y, *at, *res, *output, *resume, *tile;
@@ -160,108 +159,6 @@ static bool is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* Rows are collected here and written with write(2), so that after a failed
- * write the file is known to hold whole rows up to an exact byte. */
-#define SINK_BUFFER (256 * 1024)
-
-typedef struct sink_ctx {
-    outfile *of;
-    progress *prog;
-    char *buf;
-    size_t used;
-    double last_flush, last_sync;
-    int error;
-} sink_ctx;
-
-static int sink_flush(sink_ctx *s)
-{
-    if (s->used && outfile_write(s->of, s->buf, s->used) != 0) {
-        s->error = errno;
-        return -1;
-    }
-    s->used = 0;
-    return 0;
-}
-
-static int sink_write(void *ctx, const char *text, size_t len, int64_t cells)
-{
-    sink_ctx *s = ctx;
-    if (s->used + len > SINK_BUFFER && sink_flush(s))
-        return -1;
-    if (len > SINK_BUFFER) {
-        if (outfile_write(s->of, text, len) != 0) {
-            s->error = errno;
-            return -1;
-        }
-    } else {
-        memcpy(s->buf + s->used, text, len);
-        s->used += len;
-    }
-    const double now = progress_now();
-    if (now - s->last_flush >= FLUSH_PERIOD) {
-        if (sink_flush(s))
-            return -1;
-        s->last_flush = now;
-        if (now - s->last_sync >= SYNC_PERIOD && s->of->path) {
-            if (fsync(s->of->fd) != 0) {
-                s->error = errno;
-                return -1;
-            }
-            s->last_sync = now;
-        }
-    }
-    progress_add(s->prog, cells);
-    return 0;
-}
-
-/* A word as the shell reads it back: quoted unless plainly safe. */
-static void put_word(const char *w)
-{
-    if (*w && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-                        "@%+=:,./_-") == strlen(w)) {
-        fprintf(stderr, " %s", w);
-        return;
-    }
-    fputs(" '", stderr);
-    for (; *w; w++)
-        if (*w == '\'')
-            fputs("'\\''", stderr);
-        else
-            fputc(*w, stderr);
-    fputc('\'', stderr);
-}
-
-static bool is_option(const char *w, const char *name)
-{
-    const size_t n = strlen(name);
-    return strncmp(w, name, n) == 0 && (w[n] == 0 || w[n] == '=');
-}
-
-/* The command that finishes this map: the user's own words without -o (the
- * .part names the output) and --resume, with this map's activation only. */
-static void print_resume_hint(int argc, char **argv, const char *act, const char *part)
-{
-    fputs("gridsweep: to finish it, run:\n  gridsweep", stderr);
-    put_word(argv[0]);   /* "sweep" */
-    for (int i = 1; i < argc; i++) {
-        const char *w = argv[i];
-        const bool act_opt = is_option(w, "--act");
-        if (act_opt || is_option(w, "--resume") || is_option(w, "-o") ||
-            is_option(w, "--output")) {
-            i += !strchr(w, '=');   /* the value, when it is the next word */
-            if (act_opt) {
-                fputs(" --act", stderr);
-                put_word(act);
-            }
-            continue;
-        }
-        put_word(w);
-    }
-    fputs(" --resume", stderr);
-    put_word(part);
-    fputc('\n', stderr);
-}
-
 typedef struct map_job {
     gs_sweep_config cfg;
     char *header, *path;
@@ -277,7 +174,7 @@ static int write_failed(outfile *of, int err, int argc, char **argv, const char 
     outfile_cut_torn(of);
     fprintf(stderr, "gridsweep: writing '%s' failed: %s; its whole rows are kept\n", of->part,
             strerror(err));
-    print_resume_hint(argc, argv, act, of->part);
+    resume_print_hint(argc, argv, act, of->part);
     outfile_keep(of);
     return EXIT_FAILURE;
 }
@@ -295,8 +192,8 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
     /* Memory first: a run that cannot start leaves no .part to block the next. */
     if (gs_train_plan_init(&plan, &job->cfg.train, &err))
         return cli_runtime_error("%s", err.msg);
-    sink_ctx ctx = {.buf = malloc(SINK_BUFFER)};
-    if (!ctx.buf) {
+    map_sink ctx;
+    if (map_sink_init(&ctx)) {
         gs_train_plan_free(&plan);
         return cli_runtime_error("out of memory for the output buffer");
     }
@@ -309,15 +206,14 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
         rc = write_failed(&of, errno, argc, argv, act);
     if (rc || !of.f) {   /* an error, or a resume of a complete map */
         gs_train_plan_free(&plan);
-        free(ctx.buf);
+        map_sink_free(&ctx);
         return rc;
     }
     of.resumable = true;
     progress prog;
     progress_start(&prog, act, done, end - begin, sa->quiet);
-    ctx.of = &of, ctx.prog = &prog, ctx.last_flush = progress_now();
-    ctx.last_sync = ctx.last_flush;
-    gs_sweep_sink sink = {sink_write, &ctx};
+    map_sink_start(&ctx, &of, &prog);
+    gs_sweep_sink sink = {map_sink_write, &ctx};
 #ifdef GS_HAVE_MPI
     int64_t wrote = mpi_sweep_compute(&job->cfg, k, &plan, begin + done, end, sa->threads,
                                       &sink, stop);
@@ -328,8 +224,8 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
     progress_end(&prog);
     gs_train_plan_free(&plan);
     if (!ctx.error)
-        sink_flush(&ctx);
-    free(ctx.buf);
+        map_sink_flush(&ctx);
+    map_sink_free(&ctx);
     done += wrote;
     if (ctx.error)
         return write_failed(&of, ctx.error, argc, argv, act);
@@ -339,14 +235,14 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
                 sig ? "interrupted" : "stopped", (long long)done, (long long)(end - begin),
                 of.path ? of.part : "standard output");
         if (of.path)
-            print_resume_hint(argc, argv, act, of.part);
+            resume_print_hint(argc, argv, act, of.part);
         outfile_keep(&of);
         return sig ? 128 + sig : EXIT_FAILURE;
     }
     const bool to_file = of.path != NULL;
     char *part = to_file ? strdup(of.part) : NULL;
     if ((rc = outfile_commit(&of)) && part)
-        print_resume_hint(argc, argv, act, part);
+        resume_print_hint(argc, argv, act, part);
     free(part);
     if (!rc && !sa->quiet)
         fprintf(stderr, "gridsweep: wrote %s\n", to_file ? job->path : "standard output");

@@ -167,6 +167,56 @@ static int count_rows(FILE *f, const char *path, const gs_map_info *info,
     }
 }
 
+/* A word as the shell reads it back: quoted unless plainly safe. */
+static void put_word(const char *w)
+{
+    if (*w && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+                        "@%+=:,./_-") == strlen(w)) {
+        fprintf(stderr, " %s", w);
+        return;
+    }
+    fputs(" '", stderr);
+    for (; *w; w++)
+        if (*w == '\'')
+            fputs("'\\''", stderr);
+        else
+            fputc(*w, stderr);
+    fputc('\'', stderr);
+}
+
+static bool is_option(const char *w, const char *name)
+{
+    const size_t n = strlen(name);
+    return strncmp(w, name, n) == 0 && (w[n] == 0 || w[n] == '=');
+}
+
+/* ---- the command that finishes a map ---------------------------------- */
+
+/* The command that finishes this map: the user's own words without -o (the
+ * .part names the output) and --resume, with this map's activation only. */
+void resume_print_hint(int argc, char **argv, const char *act, const char *part)
+{
+    fputs("gridsweep: to finish it, run:\n  gridsweep", stderr);
+    put_word(argv[0]);   /* "sweep" */
+    for (int i = 1; i < argc; i++) {
+        const char *w = argv[i];
+        const bool act_opt = is_option(w, "--act");
+        if (act_opt || is_option(w, "--resume") || is_option(w, "-o") ||
+            is_option(w, "--output")) {
+            i += !strchr(w, '=');   /* the value, when it is the next word */
+            if (act_opt) {
+                fputs(" --act", stderr);
+                put_word(act);
+            }
+            continue;
+        }
+        put_word(w);
+    }
+    fputs(" --resume", stderr);
+    put_word(part);
+    fputc('\n', stderr);
+}
+
 /* ---- opening ---------------------------------------------------------- */
 
 /* FILE.part is gone and FILE exists: it must be this very map, complete. */

@@ -20,4 +20,9 @@ char *resume_final_name(const char *arg);
 int resume_open(outfile *of, const char *arg, const gs_sweep_config *cfg, const char *header,
                 int64_t *done);
 
+/* Prints "gridsweep: to finish it, run:" and the command, as the shell reads
+ * it back: the user's own words without -o/--output (the .part names the
+ * output) and without --resume, with --act ACT only, then --resume PART. */
+void resume_print_hint(int argc, char **argv, const char *act, const char *part);
+
 #endif
