@@ -156,6 +156,8 @@ static int open_locked(const char *part, int flags, const char *what, int *rc)
             *rc = outfile_lock_holder(part) ? busy(part, outfile_lock_holder(part))
                 : cli_usage_error("'%s' appeared meanwhile: another run started on this map",
                                   part);
+        else if (errno == ENOSPC || errno == EDQUOT || errno == EIO || errno == ENOMEM)
+            *rc = cli_runtime_error("cannot %s '%s': %s", what, part, strerror(errno));
         else
             *rc = cli_usage_error("cannot %s '%s': %s", what, part, strerror(errno));
         return -1;

@@ -228,20 +228,22 @@ done
 check "SIGTERM: the second map was not started" [ "$(ls TERM/maps | grep -c selu)" -eq 0 ]
 cd "$tmp" || exit 1
 
-# kill -9 at random moments (before the first write too), --resume after each.
+# kill -9, INT, TERM and HUP at random moments (before the first write too),
+# --resume after each, until the map is complete.
 mkdir k9 && cd k9 || exit 1
-for i in $(seq 8); do
-    if [ -e m.csv.part ]; then args=(--resume m.csv); else args=(-o m.csv); fi
+sigs=(KILL KILL INT TERM HUP)
+for i in $(seq 10); do
     [ -e m.csv ] && break
+    if [ -e m.csv.part ]; then args=(--resume m.csv); else args=(-o m.csv); fi
     "$GS" "${long[@]}" "${args[@]}" 2> /dev/null &
     pid=$!
     sleep "0.$((RANDOM % 4))$((RANDOM % 10))"
-    kill -KILL "$pid" 2> /dev/null
+    kill -"${sigs[RANDOM % 5]}" "$pid" 2> /dev/null
     wait "$pid" 2> /dev/null
 done
 [ -e m.csv ] || "$GS" "${long[@]}" --resume m.csv 2> resume.err
-check "kill -9 loop: the last resume exits 0 ($(cat resume.err 2> /dev/null))" [ -f m.csv ]
-same "kill -9 at random moments, --resume after each" ../long.csv m.csv
+check "signal loop: the last resume exits 0 ($(cat resume.err 2> /dev/null))" [ -f m.csv ]
+same "kill -9 and signals at random moments, --resume after each" ../long.csv m.csv
 # Killed before its first row: an empty, a header-only or a torn-header .part.
 : > e.csv.part
 sed -n '/^ix,/q;p' ../ref.csv > h.csv.part
