@@ -9,7 +9,6 @@
  * rename, out of memory, a lost rank); 2 bad input, nothing written; 128+N
  * stopped by signal N (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP), the .part kept. */
 #define EXIT_USAGE 2
-#define EXIT_INTERRUPTED 130
 
 /* "gridsweep: MSG" on stderr; they return EXIT_USAGE and EXIT_FAILURE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -127,9 +127,10 @@ int cmd_stats(int argc, char **argv)
     gs_error err;
     if (gs_map_load(pos[0], &g, &err))
         return cli_input_error("stats", err.msg);
-    if (!cli_seen(&set, "--eps")) {   /* the default fits any map */
-        eps = eps < g.nx ? eps : g.nx;
-        eps = eps < g.ny ? eps : g.ny;
+    bool adapted = false;
+    if (!cli_seen(&set, "--eps") && (eps > g.nx || eps > g.ny)) {   /* the default fits any map */
+        eps = g.nx < g.ny ? g.nx : g.ny;
+        adapted = true;
     }
     if (eps > g.nx || eps > g.ny) {
         const int nx = g.nx, ny = g.ny;
@@ -145,6 +146,9 @@ int cmd_stats(int argc, char **argv)
         print_json(pos[0], &g, &st);
     else
         print_text(pos[0], &g, &st);
+    if (adapted && !json)
+        printf("note: the map is %dx%d cells, so the boxes are %dx%d (the default is 5x5)\n",
+               g.nx, g.ny, eps, eps);
     gs_map_grid_free(&g);
     return fflush(stdout) == 0 ? 0 : cli_runtime_error("stats: cannot write the output");
 }

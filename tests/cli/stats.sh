@@ -206,6 +206,7 @@ map "$tmp/thin.csv" 1 16 half
 map "$tmp/tiny.csv" 2 2 half
 run "stats 1x16" 0 "$GS" stats "$tmp/thin.csv"
 expect_out "stats 1x16" "boxes of 1x1 cells"
+expect_out "stats 1x16" "note: the map is 1x16 cells, so the boxes are 1x1"
 expect_out "stats 1x16" "one cell wide or high"
 run "stats 2x2" 0 "$GS" stats "$tmp/tiny.csv" --json
 expect_out "stats 2x2" '"eps": 2'
