@@ -145,15 +145,20 @@ static int lock(int fd, const char *part)
  * that it is a regular file and locks it; returns the fd or -1 after one line. */
 static int open_locked(const char *part, int flags, const char *what, int *rc)
 {
-    int fd = open(part, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0666);
     struct stat st;
+    long pid;
+    if (lstat(part, &st) == 0 && !S_ISREG(st.st_mode)) {   /* never opened: a device's */
+        *rc = not_regular(part, st.st_mode);               /* open can have effects */
+        return -1;
+    }
+    int fd = open(part, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0666);
     if (fd < 0) {
         if (errno == ELOOP || errno == ENXIO || errno == ENODEV)
             *rc = lstat(part, &st) == 0 ? not_regular(part, st.st_mode)
                                         : cli_usage_error("cannot %s '%s': %s", what, part,
                                                           strerror(ELOOP));
         else if (errno == EEXIST)
-            *rc = outfile_lock_holder(part) ? busy(part, outfile_lock_holder(part))
+            *rc = (pid = outfile_lock_holder(part)) != 0 ? busy(part, pid)
                 : cli_usage_error("'%s' appeared meanwhile: another run started on this map",
                                   part);
         else if (errno == ENOSPC || errno == EDQUOT || errno == EIO || errno == ENOMEM)
@@ -162,7 +167,9 @@ static int open_locked(const char *part, int flags, const char *what, int *rc)
             *rc = cli_usage_error("cannot %s '%s': %s", what, part, strerror(errno));
         return -1;
     }
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fd, &st) != 0) {
+        *rc = cli_runtime_error("cannot %s '%s': %s", what, part, strerror(errno));
+    } else if (!S_ISREG(st.st_mode)) {
         *rc = not_regular(part, st.st_mode);
     } else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
         *rc = cli_runtime_error("cannot %s '%s': %s", what, part, strerror(errno));
@@ -187,6 +194,14 @@ static void sync_dir(const char *path)
     free(dir);
 }
 
+static void release(outfile *of)
+{
+    free(of->path);
+    free(of->part);
+    memset(of, 0, sizeof *of);
+    of->fd = -1;
+}
+
 static int open_part(outfile *of, const char *path, bool exclusive)
 {
     memset(of, 0, sizeof *of);
@@ -198,17 +213,21 @@ static int open_part(outfile *of, const char *path, bool exclusive)
     }
     of->path = strdup(path);
     of->part = concat(path, ".part");
-    if (!of->path || !of->part)
-        return cli_runtime_error("out of memory");
     int rc = 0;
+    if (!of->path || !of->part) {
+        release(of);
+        return cli_runtime_error("out of memory");
+    }
     of->fd = open_locked(of->part, O_RDWR | O_CREAT | (exclusive ? O_EXCL : 0), "create", &rc);
-    if (of->fd < 0)
+    if (of->fd < 0) {
+        release(of);
         return rc;
+    }
     /* Emptied only now that it is ours: a run still writing it kept it. */
     if (ftruncate(of->fd, 0) != 0 || !(of->f = fdopen(of->fd, "w"))) {
         rc = cli_runtime_error("cannot create '%s': %s", of->part, strerror(errno));
         close(of->fd);
-        of->fd = -1;
+        release(of);
         return rc;
     }
     sync_dir(of->part);   /* the new name survives a power loss */
@@ -223,14 +242,18 @@ int outfile_reopen(outfile *of, const char *path, const char *part)
     memset(of, 0, sizeof *of);
     of->path = strdup(path);
     of->part = strdup(part);
-    if (!of->path || !of->part)
-        return cli_runtime_error("out of memory");
     int rc = 0;
-    if ((of->fd = open_locked(part, O_RDWR, "open", &rc)) < 0)
+    if (!of->path || !of->part) {
+        release(of);
+        return cli_runtime_error("out of memory");
+    }
+    if ((of->fd = open_locked(part, O_RDWR, "open", &rc)) < 0) {
+        release(of);
         return rc;
+    }
     if (!(of->f = fdopen(of->fd, "r+"))) {
         close(of->fd);
-        of->fd = -1;
+        release(of);
         return cli_runtime_error("cannot open '%s': %s", part, strerror(errno));
     }
     return 0;
@@ -284,14 +307,6 @@ void outfile_cut_torn(outfile *of)
     if (ftruncate(of->fd, (off_t)end) == 0)
         of->written = end;
     fsync(of->fd);
-}
-
-static void release(outfile *of)
-{
-    free(of->path);
-    free(of->part);
-    memset(of, 0, sizeof *of);
-    of->fd = -1;
 }
 
 int outfile_commit(outfile *of)
