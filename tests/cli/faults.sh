@@ -153,6 +153,23 @@ else
     skip "a full disk (tmpfs)" "mounting a tmpfs needs root"
 fi
 
+# Standard output on a full device (as a redirection; gridsweep opens nothing).
+if [ -w /dev/full ]; then
+    "$GS" "${small[@]}" -o - > /dev/full 2> devfull.err
+    rc=$?
+    check "-o - > /dev/full: exit 1 (got $rc)" [ "$rc" -eq 1 ]
+    check "-o - > /dev/full: one line naming standard output" [ "$(cat devfull.err)" = "gridsweep: writing to standard output failed: No space left on device" ]
+    for w in --help --version "stats --help" "trace --help"; do
+        # shellcheck disable=SC2086  # two words for the commands' help
+        "$GS" $w > /dev/full 2> devfull.err
+        rc=$?
+        check "$w > /dev/full: exit 1 (got $rc)" [ "$rc" -eq 1 ]
+        check "$w > /dev/full: says so" grep -q "^gridsweep: writing to standard output failed" devfull.err
+    done
+else
+    skip "a full standard output" "no /dev/full"
+fi
+
 # ---- a failed rename -----------------------------------------------------
 # The final name taken by a directory while the run computes: the rename
 # fails, the complete .part stays, and the printed command finishes it.
