@@ -358,8 +358,15 @@ int cmd_sweep(int argc, char **argv)
     rc = mpi_gate(rc, true);   /* every rank goes on, or none */
 #endif
     const atomic_int *stop = interrupt_install();
-    for (int i = 0; i < nacts && !rc; i++)
-        rc = run_map(&jobs[i], &sa, k, stop, argc, argv);
+    int ran = 0;
+    while (ran < nacts && !rc)
+        rc = run_map(&jobs[ran++], &sa, k, stop, argc, argv);
+    if (rc && rc != EXIT_USAGE && ran > 0 && ran < nacts) {   /* after a stop or a fault */
+        fputs("gridsweep: not started:", stderr);
+        for (int i = ran; i < nacts; i++)
+            fprintf(stderr, "%s %s", i > ran ? "," : "", gs_act_get(acts[i])->name);
+        fputs(" (run them as before, with --act)\n", stderr);
+    }
     for (int i = 0; i < nacts; i++) {
         free(jobs[i].header);
         free(jobs[i].path);

@@ -243,6 +243,7 @@ for s in INT TERM HUP; do
     cd .. || exit 1
 done
 check "SIGTERM: the second map was not started" [ "$(ls TERM/maps | grep -c selu)" -eq 0 ]
+check "SIGTERM: says which maps were not started" grep -q "^gridsweep: not started: selu " TERM/err
 cd "$tmp" || exit 1
 
 # kill -9, INT, TERM and HUP at random moments (before the first write too),
