@@ -44,6 +44,13 @@ for loss in mae mse huber; do
 done
 check "the diverging runs diverge" grep -q ',nan,' div-scalar-mse-sgd/mish-*.csv
 check "NaN has one spelling" [ -z "$(cat div-*/* | grep -e '-nan' | head -n 1)" ]
+# The trace writer too.
+for isa in $(supported_isas); do
+    "$GS" trace --act mish --loss mse --opt sgd --lr 100 --steps 30 --isa "$isa" -o "div-$isa.trace"
+    same "a diverging trace on kernel set $isa" div-scalar.trace "div-$isa.trace"
+done
+check "a diverging trace holds NaN" grep -q ',nan' div-scalar.trace
+check "NaN has one spelling in traces" [ -z "$(grep -e '-nan' div-*.trace | head -n 1)" ]
 rm -rf div-*
 
 # The file: header, one row per cell in row-major order, no .part left.
