@@ -167,6 +167,8 @@ static int count_rows(FILE *f, const char *path, const gs_map_info *info,
     }
 }
 
+/* ---- the command that finishes a map ---------------------------------- */
+
 /* A word as the shell reads it back: quoted unless plainly safe. */
 static void put_word(const char *w)
 {
@@ -189,8 +191,6 @@ static bool is_option(const char *w, const char *name)
     const size_t n = strlen(name);
     return strncmp(w, name, n) == 0 && (w[n] == 0 || w[n] == '=');
 }
-
-/* ---- the command that finishes a map ---------------------------------- */
 
 /* The command that finishes this map: the user's own words without -o (the
  * .part names the output) and --resume, with this map's activation only. */
