@@ -484,9 +484,9 @@ Test(map, bad_headers)
         {"# x: b:-2:2", "# x: d:-2:2", "both 'd'"},
         {"# loss: mae", "# loss mae", "expected '# key: value'"},
         {"# loss: mae", "#loss: mae", "expected '# key: value'"},
-        {"# at: a=1,c=1,lr=0.1", "# at: a=1,c=x,lr=0.1", "header 'at': --at: c=x is not"},
-        {"# at: a=1,c=1,lr=0.1", "# at: a=1,b=1,lr=0.1", "header 'at': --at: 'b' is an axis"},
-        {"# at: a=1,c=1,lr=0.1", "# at: a=1,a=1", "header 'at': --at: 'a' is given twice"},
+        {"# at: a=1,c=1,lr=0.1", "# at: a=1,c=x,lr=0.1", "header 'at': c=x is not"},
+        {"# at: a=1,c=1,lr=0.1", "# at: a=1,b=1,lr=0.1", "header 'at': 'b' is an axis"},
+        {"# at: a=1,c=1,lr=0.1", "# at: a=1,a=1", "header 'at': 'a' is given twice"},
         {"# res: 3,3", "# res: 3, 3", "header 'res'"},
         {"# res: 3,3", "# res: 65536,65536", "header 'res'"},
     };

@@ -8,31 +8,14 @@
 
 #include "gridsweep/activation.h"
 #include "gridsweep/error.h"
+#include "gridsweep/step_vocab.h"
 
-/* Each vocabulary is one X-macro row list, X(ID, name), whose order fixes the
- * enum. The enum, the name table, the parser and the "valid: ..." list of
- * error messages are all generated from it (src/train/config.c). */
-#define GS_LOSSES(X) X(MAE, mae) X(MSE, mse) X(HUBER, huber)
-#define GS_OPTIMIZERS(X) X(ADAM, adam) X(SGD, sgd) X(MOMENTUM, momentum) X(RMSPROP, rmsprop)
-/* shared: one fresh batch per step, the same for every point;
- * independent: each point draws its own stream;
- * grid: fixed midpoint grid, the same every step. */
-#define GS_SAMPLINGS(X) X(SHARED, shared) X(INDEPENDENT, independent) X(GRID, grid)
-/* The codes are the enum's values; tools that read maps rely on this order. */
+/* The outcomes, X(ID, name) like the step's vocabularies (step_vocab.h). The
+ * codes are the enum's values; tools that read maps rely on this order. */
 #define GS_OUTCOMES(X) \
     X(CONVERGED, converged) X(STUCK, stuck) X(LINEAR, linear) X(DEAD, dead) X(DIVERGED, diverged)
-
-#define GS_LOSS_ENUM_(ID, name) GS_LOSS_##ID,
-#define GS_OPT_ENUM_(ID, name) GS_OPT_##ID,
-#define GS_SAMPLING_ENUM_(ID, name) GS_SAMPLING_##ID,
 #define GS_OUT_ENUM_(ID, name) GS_OUT_##ID,
-typedef enum gs_loss { GS_LOSSES(GS_LOSS_ENUM_) GS_LOSS_COUNT } gs_loss;
-typedef enum gs_opt { GS_OPTIMIZERS(GS_OPT_ENUM_) GS_OPT_COUNT } gs_opt;
-typedef enum gs_sampling { GS_SAMPLINGS(GS_SAMPLING_ENUM_) GS_SAMPLING_COUNT } gs_sampling;
 typedef enum gs_outcome { GS_OUTCOMES(GS_OUT_ENUM_) GS_OUT_COUNT } gs_outcome;
-#undef GS_LOSS_ENUM_
-#undef GS_OPT_ENUM_
-#undef GS_SAMPLING_ENUM_
 #undef GS_OUT_ENUM_
 
 /* "?" for a value out of range. */

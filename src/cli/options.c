@@ -188,7 +188,10 @@ static void print_bar_list(FILE *f, const char *names)
     }
 }
 
-#define HELP_COLUMN 22   /* where the description starts, after "  --option METAVAR" */
+/* A help line is "  ", the option and its metavar padded to OPTION_WIDTH,
+ * " ", the description: descriptions start at column HELP_COLUMN. */
+#define OPTION_WIDTH 19
+#define HELP_COLUMN (2 + OPTION_WIDTH + 1)
 
 /* The section of the help that TRAIN_OPTIONS_HELP marks (usage.h). */
 static void print_train_help(FILE *f)
@@ -197,7 +200,7 @@ static void print_train_help(FILE *f)
     const char *const titles[] = {[GS_SECTION_TRAIN] = "Training (the same for sweep and trace):",
                                   [GS_SECTION_JUDGE] = "Judging a run:"};
     fprintf(f, "%s\n  %-*s activation (default %s; the sweep takes a comma list)\n",
-            titles[GS_SECTION_TRAIN], HELP_COLUMN - 3, "--act NAME", gs_act_get(def.act)->name);
+            titles[GS_SECTION_TRAIN], OPTION_WIDTH, "--act NAME", gs_act_get(def.act)->name);
     for (int i = 0; i < gs_setting_count(); i++) {
         const gs_setting *s = gs_setting_at(i);
         char opt[64], what[256], value[96];
@@ -206,9 +209,9 @@ static void print_train_help(FILE *f)
         snprintf(opt, sizeof opt, "%s %s", s->option, s->metavar);
         gs_setting_describe(s, what, sizeof what);
         gs_setting_format(s, &def, value, sizeof value);
-        fprintf(f, "  %-*s %s (default %s)\n", HELP_COLUMN - 3, opt, what, value);
+        fprintf(f, "  %-*s %s (default %s)\n", OPTION_WIDTH, opt, what, value);
     }
-    fprintf(f, "Kernels:\n  %-*s force a kernel set: ", HELP_COLUMN - 3, "--isa NAME");
+    fprintf(f, "Kernels:\n  %-*s force a kernel set: ", OPTION_WIDTH, "--isa NAME");
     print_bar_list(f, gs_isa_names());
     fprintf(f, " (default: the best\n%*sthis CPU runs; every set gives identical results)\n",
             HELP_COLUMN, "");

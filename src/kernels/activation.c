@@ -68,7 +68,7 @@ int gs_act_parse(const char *name, gs_act *out)
 
 /* From the X-macro of activation.h, the names' one home. */
 #define LISTED_(ID, name) ", " #name
-const char *gs_act_names(void) { return GS_ACTIVATIONS(LISTED_) + 2; }
+const char *gs_act_names(void) { return &GS_ACTIVATIONS(LISTED_)[2]; }
 
 int gs_act_piece_of(gs_act act, float zlo, float zhi)
 {

@@ -217,8 +217,10 @@ static int parse_keys(const char *path, gs_map_info *info, gs_error *err)
     bool lr_given;
     for (int p = 0; p < GS_P_COUNT; p++)
         info->at[p] = NAN;
-    if (at && gs_plane_parse_at(at, &info->plane, &lr_given, &e))
-        return gs_fail(err, "%s: header 'at': %s", path, e.msg);
+    if (at && gs_plane_parse_at(at, &info->plane, &lr_given, &e)) {
+        const size_t option = strncmp(e.msg, "--at: ", 6) == 0 ? 6 : 0;   /* not typed here */
+        return gs_fail(err, "%s: header 'at': %s", path, e.msg + option);
+    }
     /* cells is the whole map's count, in a band too (docs/formats.md). */
     info->cells = (int64_t)info->x.n * info->y.n;
     int64_t c;

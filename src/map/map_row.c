@@ -1,5 +1,6 @@
 /* Map rows: the column table (map.h), the row writer, and the row reader
  * that parses the same table back. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -52,9 +53,13 @@ int gs_map_format_row(char *buf, size_t size, const gs_map_row *row)
         const char end = i + 1 < GS_MAP_NCOLUMNS ? ',' : '\n';
         switch (col->type) {
         case GS_COL_INT: p += sprintf(p, "%d%c", (int)VALUE(row, col, int32_t), end); break;
-        case GS_COL_FLOAT:
-            p += sprintf(p, "%.9g%c", (double)VALUE(row, col, float), end);
+        case GS_COL_FLOAT: {
+            /* NaN is "nan" whatever its sign bit: kernel sets reach a divergence
+             * by different operations, and the sign of the NaN is not a result. */
+            const float v = VALUE(row, col, float);
+            p += isnan(v) ? sprintf(p, "nan%c", end) : sprintf(p, "%.9g%c", (double)v, end);
             break;
+        }
         case GS_COL_OUTCOME:
             p += sprintf(p, "%s%c", gs_outcome_name(VALUE(row, col, gs_outcome)), end);
             break;

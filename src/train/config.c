@@ -26,7 +26,7 @@ static int parse_name(const char *s, const char *const *names, int n)
 /* The list skips the leading ", " of the first name. */
 #define NAME_FNS(type, kind, names, count, table)                                         \
     const char *gs_##kind##_name(type v) { return (int)v < count ? names[v] : "?"; }      \
-    const char *gs_##kind##_names(void) { return table(LISTED_) + 2; }                    \
+    const char *gs_##kind##_names(void) { return &table(LISTED_)[2]; }                      \
     int gs_##kind##_parse(const char *s, type *out)                                       \
     {                                                                                     \
         int i = parse_name(s, names, count);                                              \
