@@ -3,6 +3,7 @@
  * and FILE appears only when the map is complete. */
 #include <errno.h>
 #include <omp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,11 +11,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "gridsweep/sweep.h"
+#include "gridsweep/runner.h"
 #include "interrupt.h"
-#ifdef GS_HAVE_MPI
-#include "mpi_driver.h"
-#endif
 #include "options.h"
 #include "outfile.h"
 #include "progress.h"
@@ -224,28 +222,33 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
     sink_ctx ctx = {.f = of.f, .prog = &prog, .last_flush = progress_now()};
     ctx.last_sync = ctx.last_flush;
     gs_sweep_sink sink = {sink_write, &ctx};
-#ifdef GS_HAVE_MPI
-    int64_t wrote = mpi_sweep_compute(&job->cfg, k, &plan, begin + done, end, sa->threads,
-                                      &sink, stop);
-#else
-    int64_t wrote = gs_sweep_compute(&job->cfg, k, &plan, begin + done, end, sa->threads,
-                                     &sink, stop);
-#endif
+    const gs_sweep_task task = {.cfg = &job->cfg, .kernels = k, .plan = &plan,
+                                .begin = begin + done, .end = end, .threads = sa->threads};
+    int64_t wrote;
+    const gs_sweep_status status =
+        gs_runner_compute(cli_runner(), &task, &sink, stop, &wrote, &err);
     progress_end(&prog);
     gs_train_plan_free(&plan);
     done += wrote;
-    if (ctx.error) {
+    if (status == GS_SWEEP_SINK_FAILED) {
         const char *part = of.part;
         fprintf(stderr, "gridsweep: writing '%s' failed: %s\n", part, strerror(ctx.error));
         outfile_keep(&of);
         return EXIT_FAILURE;
     }
-    if (done < end - begin) {
-        fprintf(stderr, "gridsweep: interrupted: %lld of %lld cells are in '%s'\n",
-                (long long)done, (long long)(end - begin), of.part);
+    if (status != GS_SWEEP_DONE) {
+        if (atomic_load(stop) == SIGTERM && gs_runner_ranks(cli_runner()) > 1)
+            fprintf(stderr, "gridsweep: terminated (mpirun ends every rank this way when one "
+                            "rank fails or the job is interrupted)\n");
+        if (status == GS_SWEEP_FAILED)
+            fprintf(stderr, "gridsweep: %s\ngridsweep: %lld of %lld cells are in '%s'\n",
+                    err.msg, (long long)done, (long long)(end - begin), of.part);
+        else
+            fprintf(stderr, "gridsweep: interrupted: %lld of %lld cells are in '%s'\n",
+                    (long long)done, (long long)(end - begin), of.part);
         print_resume_hint(argc, argv, of.part);
         outfile_keep(&of);
-        return EXIT_INTERRUPTED;
+        return status == GS_SWEEP_FAILED ? EXIT_FAILURE : EXIT_INTERRUPTED;
     }
     if ((rc = outfile_commit(&of)))
         return rc;
@@ -256,8 +259,8 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
 
 int cmd_sweep(int argc, char **argv)
 {
-    gs_sweep_config base = {.train = gs_train_defaults(), .tile_k = 1, .tile_n = 1};
-    sweep_args sa = {.acts = "relu", .x = "b:-2:2", .y = "d:-2:2", .res = "256"};
+    gs_sweep_config base = gs_sweep_defaults();
+    sweep_args sa = {.acts = "relu"};
     gs_isa isa = GS_ISA_SCALAR;
     cli_optset set = {0};
     cli_add(&set, "--act", cli_string, &sa.acts);
@@ -289,20 +292,15 @@ int cmd_sweep(int argc, char **argv)
     bool lr_at = false;
     if ((rc = parse_acts(sa.acts, acts, &nacts)))
         return rc;
-    if (gs_axis_parse(sa.x, &base.x, &err) || gs_axis_parse(sa.y, &base.y, &err))
+    if ((sa.x && gs_axis_parse(sa.x, &base.x, &err)) ||
+        (sa.y && gs_axis_parse(sa.y, &base.y, &err)))
         return cli_usage_error("%s", err.msg);
-    if ((rc = parse_res(sa.res, &base)))
+    if (sa.res && (rc = parse_res(sa.res, &base)))
         return rc;
-    base.at[GS_P_A] = 1, base.at[GS_P_B] = 0, base.at[GS_P_C] = 1, base.at[GS_P_D] = 0;
     if (sa.at && (rc = parse_at(sa.at, &base, &lr_at)))
         return rc;
-    if (lr_at && cli_seen(&set, "--lr"))
-        return cli_usage_error("the learning rate is given twice (--lr and --at lr=)");
-    if (!lr_at)
-        base.at[GS_P_LR] = base.train.lr;
-    if ((base.x.param == GS_P_LR || base.y.param == GS_P_LR) && cli_seen(&set, "--lr"))
-        return cli_usage_error("--lr: the learning rate is an axis of the plane");
-    base.train.lr = base.at[GS_P_LR];
+    if (gs_sweep_set_lr(&base, lr_at, cli_seen(&set, "--lr"), &err))
+        return cli_usage_error("%s", err.msg);
     if (sa.tile && (rc = parse_tile(sa.tile, &base)))
         return rc;
     if (cli_seen(&set, "--threads") && (sa.threads < 1 || sa.threads > 1024))
@@ -318,10 +316,10 @@ int cmd_sweep(int argc, char **argv)
     const gs_kernels *k;
     if ((rc = cli_pick_kernels(&set, isa, &k)))
         return rc;
-#ifdef GS_HAVE_MPI
-    if (mpi_rank() > 0)   /* rank 0 alone checks and writes the files */
-        return mpi_worker(k, sa.threads);
-#endif
+    if (gs_runner_rank(cli_runner()) > 0) {   /* rank 0 alone checks and writes the files */
+        rc = gs_runner_serve(cli_runner(), k, sa.threads, interrupt_install(), &err);
+        return rc < 0 ? cli_runtime_error("%s", err.msg) : rc;
+    }
 
     /* Plan every map and check every output before creating anything. */
     map_job jobs[MAX_ACTS] = {0};
@@ -352,9 +350,10 @@ int cmd_sweep(int argc, char **argv)
             if (strcmp(jobs[i].path, jobs[j].path) == 0)
                 rc = cli_usage_error("two maps would be written to '%s'", jobs[i].path);
     }
-#ifdef GS_HAVE_MPI
-    rc = mpi_gate(rc, true);   /* every rank goes on, or none */
-#endif
+    const int go = gs_runner_gate(cli_runner(), rc, &err);   /* every rank goes on, or none */
+    if (go != rc)
+        fprintf(stderr, "gridsweep: %s\n", err.msg);
+    rc = go;
     const atomic_int *stop = interrupt_install();
     for (int i = 0; i < nacts && !rc; i++)
         rc = run_map(&jobs[i], &sa, k, stop, argc, argv);

@@ -4,10 +4,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "gridsweep/runner.h"
 #include "usage.h"
-#ifdef GS_HAVE_MPI
-#include "mpi_driver.h"
-#endif
 
 typedef struct command {
     const char *name;
@@ -35,12 +33,24 @@ static int dispatch(int argc, char **argv)
     return cmd_sweep(argc, argv);
 }
 
+/* Set once, before any command runs: the sweep's runner (gridsweep/runner.h). */
+static gs_runner *runner;
+
+gs_runner *cli_runner(void) { return runner; }
+
 int main(int argc, char **argv)
 {
-#ifdef GS_HAVE_MPI
-    mpi_init(&argc, &argv);   /* a no-op unless launched by mpirun/srun */
-    return mpi_finish(dispatch(argc, argv));
-#else
-    return dispatch(argc, argv);
-#endif
+    runner = gs_runner_open(&argc, &argv);   /* MPI only when launched by mpirun/srun */
+    if (!runner)
+        return cli_runtime_error("out of memory");
+    /* Every rank parses the same argv; one copy of each message is enough. */
+    if (gs_runner_rank(runner) > 0 &&
+        (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr)))
+        return gs_runner_finish(runner, EXIT_FAILURE, NULL);
+    gs_error err = {.msg = ""};
+    const int rc = dispatch(argc, argv);
+    const int status = gs_runner_finish(runner, rc, &err);
+    if (status != rc)
+        fprintf(stderr, "gridsweep: %s\n", err.msg);
+    return status;
 }
