@@ -56,14 +56,21 @@ typedef struct fixture {
     gs_sweep_task task;
 } fixture;
 
-/* A small plane of the default sweep, trained with the scalar kernels. */
-static void setup(fixture *f, int nx, int ny, int steps, int batch, int eval_points, int threads)
+/* Short training (gelu, 20 steps of 16 samples, 64 evaluation points),
+ * which each test changes where it matters. */
+static gs_train_config small_training(void)
+{
+    gs_train_config t = gs_train_defaults();
+    t.act = GS_ACT_GELU, t.steps = 20, t.batch = 16, t.eval_points = 64;
+    return t;
+}
+
+/* An nx x ny plane of the default sweep, trained with the scalar kernels. */
+static void setup(fixture *f, int nx, int ny, int threads, gs_train_config training)
 {
     f->cfg = gs_sweep_defaults();
     f->cfg.x.n = nx, f->cfg.y.n = ny;
-    f->cfg.train.act = GS_ACT_GELU;
-    f->cfg.train.steps = steps, f->cfg.train.batch = batch;
-    f->cfg.train.eval_points = eval_points;
+    f->cfg.train = training;
     gs_error err;
     cr_assert_eq(gs_sweep_set_lr(&f->cfg, false, false, &err), 0);
     cr_assert_eq(gs_sweep_validate(&f->cfg, &err), 0, "%s", err.msg);
@@ -76,7 +83,7 @@ static void setup(fixture *f, int nx, int ny, int steps, int batch, int eval_poi
 Test(sweep, done_writes_every_cell)
 {
     fixture f;
-    setup(&f, 6, 5, 20, 16, 64, 2);
+    setup(&f, 6, 5, 2, small_training());
     capture cap = {0};
     gs_sweep_sink sink = {capture_write, &cap};
     int64_t written = -1;
@@ -93,7 +100,9 @@ Test(sweep, done_writes_every_cell)
 Test(sweep, out_of_memory_in_the_judge_is_an_error)
 {
     fixture f;
-    setup(&f, 4, 4, 20, 16, 777, 1);   /* above the judge's 512 points on the stack */
+    gs_train_config t = small_training();
+    t.eval_points = 777;   /* above the 512 points the judge keeps on its stack */
+    setup(&f, 4, 4, 1, t);
     capture cap = {0};
     gs_sweep_sink sink = {capture_write, &cap};
     int64_t written = -1;
@@ -113,7 +122,7 @@ Test(sweep, out_of_memory_in_the_judge_is_an_error)
 Test(sweep, out_of_memory_for_the_rows_is_an_error)
 {
     fixture f;
-    setup(&f, 4, 4, 20, 16, 64, 2);
+    setup(&f, 4, 4, 2, small_training());
     capture cap = {0};
     gs_sweep_sink sink = {capture_write, &cap};
     int64_t written = -1;
@@ -131,7 +140,7 @@ Test(sweep, out_of_memory_for_the_rows_is_an_error)
 Test(sweep, a_raised_stop_writes_nothing)
 {
     fixture f;
-    setup(&f, 4, 4, 20, 16, 64, 2);
+    setup(&f, 4, 4, 2, small_training());
     capture cap = {0};
     gs_sweep_sink sink = {capture_write, &cap};
     atomic_int stop = SIGINT;
@@ -148,7 +157,7 @@ Test(sweep, a_raised_stop_writes_nothing)
 Test(sweep, a_stop_in_the_middle_keeps_a_prefix_of_whole_rows)
 {
     fixture f;
-    setup(&f, 40, 30, 20, 16, 64, 1);
+    setup(&f, 40, 30, 1, small_training());
     capture whole = {0}, part = {0};
     gs_sweep_sink sink = {capture_write, &whole};
     atomic_int stop = 0;
@@ -170,7 +179,7 @@ Test(sweep, a_stop_in_the_middle_keeps_a_prefix_of_whole_rows)
 Test(sweep, a_failing_sink_ends_the_sweep)
 {
     fixture f;
-    setup(&f, 4, 4, 20, 16, 64, 2);
+    setup(&f, 4, 4, 2, small_training());
     capture cap = {.fail = true};
     gs_sweep_sink sink = {capture_write, &cap};
     int64_t written = -1;
@@ -182,11 +191,13 @@ Test(sweep, a_failing_sink_ends_the_sweep)
 
 /* Segments: with --batch 2048 the driver trains 256 steps between looks at
  * the stop flag, so 700 steps take three calls of the kernel. The rows must
- * be those of one call per block. */
-Test(sweep, training_in_segments_gives_the_same_rows)
+ * be those of one call per block, in every sampling mode. */
+static void check_segments(gs_sampling sampling, gs_opt opt)
 {
     fixture f;
-    setup(&f, 5, 4, 700, 2048, 64, 2);
+    gs_train_config t = small_training();
+    t.steps = 700, t.batch = 2048, t.sampling = sampling, t.opt = opt;
+    setup(&f, 4, 2, 2, t);
     capture cap = {0};
     gs_sweep_sink sink = {capture_write, &cap};
     int64_t written;
@@ -194,21 +205,29 @@ Test(sweep, training_in_segments_gives_the_same_rows)
     cr_assert_eq(gs_sweep_compute(&f.task, &sink, NULL, &written, &err), GS_SWEEP_DONE);
 
     const gs_kernels *k = f.task.kernels;
-    char *expect = calloc(20, 400), *at = expect;
-    for (int cell = 0; cell < 20; cell++) {
+    char *expect = calloc(8, 400), *at = expect;
+    for (int cell = 0; cell < 8; cell++) {
         float start[1][GS_P_COUNT];
         const uint64_t point = (uint64_t)cell;
-        gs_sweep_start(&f.cfg, cell % 5, cell / 5, start[0]);
+        gs_sweep_start(&f.cfg, cell % 4, cell / 4, start[0]);
         gs_block blk;
         gs_block_init(&blk, 1, (const float(*)[5])start, &point);
         k->train[f.cfg.train.act][f.cfg.train.loss](&f.plan, &blk, f.cfg.train.steps);
-        gs_map_row row = {.ix = cell % 5, .iy = cell / 5};
+        gs_map_row row = {.ix = cell % 4, .iy = cell / 4};
         memcpy(row.start, start[0], sizeof row.start);
         cr_assert_eq(gs_train_judge(&f.plan, k->eval[f.cfg.train.act], &blk, 0, &row.res), 0);
         at += gs_map_format_row(at, 400, &row);
     }
-    cr_assert_str_eq(cap.text, expect);
+    cr_assert_str_eq(cap.text, expect, "sampling %s, optimizer %s", gs_sampling_name(sampling),
+                     gs_opt_name(opt));
     gs_train_plan_free(&f.plan);
     free(expect);
     free(cap.text);
+}
+
+Test(sweep, training_in_segments_gives_the_same_rows)
+{
+    check_segments(GS_SAMPLING_SHARED, GS_OPT_ADAM);
+    check_segments(GS_SAMPLING_INDEPENDENT, GS_OPT_MOMENTUM);
+    check_segments(GS_SAMPLING_GRID, GS_OPT_RMSPROP);
 }

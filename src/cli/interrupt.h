@@ -1,5 +1,6 @@
-/* Ctrl-C and kill: the first asks the sweep to stop after its current chunks
- * (rows already written stay valid); the second ends the process at once. */
+/* Ctrl-C and kill: the first asks the sweep to stop, which it does within a
+ * segment of training (rows already written stay valid); the second ends the
+ * process at once. */
 #ifndef GS_CLI_INTERRUPT_H
 #define GS_CLI_INTERRUPT_H
 
