@@ -25,9 +25,10 @@ typedef struct gs_sweep_config {
 /* The sweep with no options: the b-d plane, b:-2:2 by d:-2:2 at 256 x 256,
  * a=1 and c=1 fixed, the default training settings, the whole map. */
 gs_sweep_config gs_sweep_defaults(void);
-/* The learning-rate rule: lr is fixed by --at lr= (lr_at: at[GS_P_LR] holds
- * it) or by --lr (lr_option: train.lr holds it), not both, and by neither
- * when it is an axis; train.lr ends as the fixed value. */
+/* The learning-rate rule: the fixed lr comes from --at lr= (lr_at: it is in
+ * at[GS_P_LR]) or else from train.lr (the default, or --lr: lr_option);
+ * both at once is an error, and so is --lr when lr is an axis. Afterwards
+ * at[GS_P_LR] and train.lr both hold the fixed value. */
 int gs_sweep_set_lr(gs_sweep_config *cfg, bool lr_at, bool lr_option, gs_error *err);
 
 int gs_sweep_validate(const gs_sweep_config *cfg, gs_error *err);
