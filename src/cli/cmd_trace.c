@@ -66,9 +66,12 @@ static int parse_snapshots(const char *name, const char *arg, void *target, gs_e
     return 0;
 }
 
+/* NaN prints as "nan" whatever its sign bit, as in maps (map_format.c). */
+static double unsigned_nan(float v) { return isnan(v) ? fabs((double)v) : (double)v; }
+
 static void put_float(FILE *f, float v)
 {
-    fprintf(f, ",%.9g", (double)v);
+    fprintf(f, ",%.9g", unsigned_nan(v));
 }
 
 /* The parameters after t updates; loss is that of the step they take next. */
@@ -208,8 +211,8 @@ int cmd_trace(int argc, char **argv)
     gs_train_judge(&plan, k->eval[cfg.act], &blk, 0, &r);
     fprintf(f, "# outcome: %s\n# window_loss: %.9g\n# final_loss: %.9g\n# lin_err: %.9g\n"
                "# spread: %.9g\n# t_conv: %d\n",
-            gs_outcome_name(r.outcome), (double)r.window_loss, (double)r.final_loss,
-            (double)r.lin_err, (double)r.spread, r.t_conv);
+            gs_outcome_name(r.outcome), unsigned_nan(r.window_loss), unsigned_nan(r.final_loss),
+            unsigned_nan(r.lin_err), unsigned_nan(r.spread), r.t_conv);
     free(cx);
     gs_train_plan_free(&plan);
     return outfile_commit(&of);

@@ -1,7 +1,10 @@
 /* gridsweep: dispatch to a command; the sweep is the default. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "gridsweep/runner.h"
@@ -33,6 +36,24 @@ static int dispatch(int argc, char **argv)
     return cmd_sweep(argc, argv);
 }
 
+/* A closed descriptor 0-2 would be reused by the first file opened: progress
+ * lines would then go into the map. /dev/null takes its place. */
+static void open_standard_fds(void)
+{
+    for (int fd = 0; fd <= 2; fd++)
+        if (fcntl(fd, F_GETFD) == -1 && errno == EBADF &&
+            open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+            _exit(EXIT_FAILURE);
+}
+
+/* Help, version and reports go to stdout: a failed write is a failure. */
+static int check_stdout(int rc)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return rc;
+    return rc ? rc : cli_runtime_error("writing to standard output failed: %s", strerror(errno));
+}
+
 /* Set once, before any command runs: the sweep's runner (gridsweep/runner.h). */
 static gs_runner *runner;
 
@@ -40,6 +61,7 @@ gs_runner *cli_runner(void) { return runner; }
 
 int main(int argc, char **argv)
 {
+    open_standard_fds();
     runner = gs_runner_open(&argc, &argv);   /* MPI only when launched by mpirun/srun */
     if (!runner)
         return cli_runtime_error("out of memory");
@@ -48,7 +70,7 @@ int main(int argc, char **argv)
         (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr)))
         return gs_runner_finish(runner, EXIT_FAILURE, NULL);
     gs_error err = {.msg = ""};
-    const int rc = dispatch(argc, argv);
+    const int rc = check_stdout(dispatch(argc, argv));
     const int status = gs_runner_finish(runner, rc, &err);
     if (status != rc)
         fprintf(stderr, "gridsweep: %s\n", err.msg);
