@@ -14,13 +14,11 @@
 
 typedef struct gs_sweep_config {
     gs_train_config train;      /* train.lr is the fixed lr unless lr is an axis */
-    gs_axis x, y;               /* x.n, y.n: the resolution */
-    float at[GS_P_COUNT];       /* fixed values; those of the axes are ignored */
-    int tile_k, tile_n;         /* band K of N (1/1: the whole map) */
+    union {                     /* the plane: whole for the plane functions (plane.h), */
+        gs_plane plane;         /* its fields (cfg->x, cfg->at) for the sweep's loops */
+        struct { GS_PLANE_FIELDS };
+    };
 } gs_sweep_config;
-
-#define GS_MAX_RES 65536
-#define GS_MAX_CELLS ((int64_t)1 << 31)   /* about 200 GB of CSV */
 
 /* The sweep with no options: the b-d plane, b:-2:2 by d:-2:2 at 256 x 256,
  * a=1 and c=1 fixed, the default training settings, the whole map. */
@@ -31,12 +29,10 @@ gs_sweep_config gs_sweep_defaults(void);
  * at[GS_P_LR] and train.lr both hold the fixed value. */
 int gs_sweep_set_lr(gs_sweep_config *cfg, bool lr_at, bool lr_option, gs_error *err);
 
+/* The training settings, then the plane. */
 int gs_sweep_validate(const gs_sweep_config *cfg, gs_error *err);
-/* The rows of cells (iy) this tile covers: [*lo, *hi). */
+/* gs_plane_rows and gs_plane_start of the sweep's plane. */
 void gs_sweep_rows(const gs_sweep_config *cfg, int *lo, int *hi);
-/* Every '#' line plus the column line, as the map file starts (malloc'd). */
-char *gs_sweep_header(const gs_sweep_config *cfg);
-/* The starting point (a, b, c, d, lr) of cell (ix, iy). */
 void gs_sweep_start(const gs_sweep_config *cfg, int ix, int iy, float start[GS_P_COUNT]);
 
 /* Receives the rows in cell order; returns 0, or -1 to stop the sweep. */

@@ -8,27 +8,31 @@
 
 #include "gridsweep/activation.h"
 #include "gridsweep/error.h"
+#include "gridsweep/step_vocab.h"
 
-typedef enum gs_loss { GS_LOSS_MAE, GS_LOSS_MSE, GS_LOSS_HUBER, GS_LOSS_COUNT } gs_loss;
-typedef enum gs_opt { GS_OPT_ADAM, GS_OPT_SGD, GS_OPT_MOMENTUM, GS_OPT_RMSPROP, GS_OPT_COUNT } gs_opt;
-typedef enum gs_sampling {
-    GS_SAMPLING_SHARED,      /* one fresh batch per step, the same for every point */
-    GS_SAMPLING_INDEPENDENT, /* each point draws its own stream */
-    GS_SAMPLING_GRID,        /* fixed midpoint grid, the same every step */
-    GS_SAMPLING_COUNT
-} gs_sampling;
-typedef enum gs_outcome {
-    GS_OUT_CONVERGED, GS_OUT_STUCK, GS_OUT_LINEAR, GS_OUT_DEAD, GS_OUT_DIVERGED, GS_OUT_COUNT
-} gs_outcome;
+/* The outcomes, X(ID, name) like the step's vocabularies (step_vocab.h). The
+ * codes are the enum's values; tools that read maps rely on this order. */
+#define GS_OUTCOMES(X) \
+    X(CONVERGED, converged) X(STUCK, stuck) X(LINEAR, linear) X(DEAD, dead) X(DIVERGED, diverged)
+#define GS_OUT_ENUM_(ID, name) GS_OUT_##ID,
+typedef enum gs_outcome { GS_OUTCOMES(GS_OUT_ENUM_) GS_OUT_COUNT } gs_outcome;
+#undef GS_OUT_ENUM_
 
+/* "?" for a value out of range. */
 const char *gs_loss_name(gs_loss);
 const char *gs_opt_name(gs_opt);
 const char *gs_sampling_name(gs_sampling);
 const char *gs_outcome_name(gs_outcome);
+/* 0 and *out set, or -1 for an unknown name. */
 int gs_loss_parse(const char *s, gs_loss *out);
 int gs_opt_parse(const char *s, gs_opt *out);
 int gs_sampling_parse(const char *s, gs_sampling *out);
 int gs_outcome_parse(const char *s, gs_outcome *out);
+/* Every name, comma-separated ("mae, mse, huber"), for error messages. */
+const char *gs_loss_names(void);
+const char *gs_opt_names(void);
+const char *gs_sampling_names(void);
+const char *gs_outcome_names(void);
 
 /* Everything that decides a trajectory and its outcome, besides the start. */
 typedef struct gs_train_config {
@@ -52,13 +56,15 @@ typedef struct gs_train_config {
 int gs_fmt_float(char *buf, size_t n, float v);
 int gs_fmt_double(char *buf, size_t n, double v);
 /* Every setting (act excluded, lr optional) as "# key: value\n" header lines,
- * or as the canonical " --option value" words; -1 if buf is too small. */
+ * or as the canonical " --option value" words; -1 if buf is too small.
+ * The settings themselves are tabled in gridsweep/settings.def. */
 int gs_train_config_lines(const gs_train_config *cfg, bool with_lr, char *buf, size_t size);
 int gs_train_config_args(const gs_train_config *cfg, bool with_lr, char *buf, size_t size);
 
-/* The defaults documented in README. */
+/* The defaults documented in README (settings.def's default column). */
 gs_train_config gs_train_defaults(void);
-/* Checks ranges; a bad setting gives a one-line message naming it. */
+/* Checks ranges (settings.def's check column, then the limits that involve
+ * two settings); a bad setting gives a one-line message naming it. */
 int gs_train_validate(const gs_train_config *cfg, gs_error *err);
 
 /* Lanes per block: the widest kernel set's lanes times its interleave. */

@@ -25,5 +25,6 @@ int cmd_merge(int argc, char **argv);
 int cmd_samples(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_list(int argc, char **argv);   /* gridsweep --list */
 
 #endif

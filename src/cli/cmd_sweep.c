@@ -51,59 +51,6 @@ static int parse_acts(const char *list, gs_act *acts, int *n)
     return 0;
 }
 
-static int parse_res(const char *s, gs_sweep_config *c)
-{
-    gs_error err;
-    const char *comma = strchr(s, ',');
-    char first[32];
-    if (comma && (size_t)(comma - s) >= sizeof first)
-        return cli_usage_error("--res: expected N or NX,NY, got '%s'", s);
-    if (comma) {
-        memcpy(first, s, (size_t)(comma - s));
-        first[comma - s] = 0;
-    }
-    if (cli_int("--res", comma ? first : s, &c->x.n, &err) ||
-        cli_int("--res", comma ? comma + 1 : s, &c->y.n, &err))
-        return cli_usage_error("--res: expected N or NX,NY with whole numbers, got '%s'", s);
-    return 0;
-}
-
-/* --at a=1,c=1[,lr=0.1]: the parameters that are not axes. */
-static int parse_at(const char *s, gs_sweep_config *c, bool *lr_given)
-{
-    char buf[256];
-    bool seen[GS_P_COUNT] = {0};
-    if (strlen(s) >= sizeof buf)
-        return cli_usage_error("--at: value too long");
-    strcpy(buf, s);
-    for (char *save, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        char *eq = strchr(t, '=');
-        gs_param p;
-        if (!eq)
-            return cli_usage_error("--at: expected P=V, got '%s'", t);
-        *eq = 0;
-        if (gs_param_parse(t, &p))
-            return cli_usage_error("--at: unknown parameter '%s' (valid: a, b, c, d, lr)", t);
-        if (p == c->x.param || p == c->y.param)
-            return cli_usage_error("--at: '%s' is an axis of the plane; it cannot be fixed", t);
-        if (seen[p])
-            return cli_usage_error("--at: '%s' is given twice", t);
-        seen[p] = true;
-        if (cli_strict_float(eq + 1, &c->at[p]))
-            return cli_usage_error("--at: %s=%s is not a finite number", t, eq + 1);
-    }
-    *lr_given = seen[GS_P_LR];
-    return 0;
-}
-
-static int parse_tile(const char *s, gs_sweep_config *c)
-{
-    char extra;
-    if (sscanf(s, "%d/%d%c", &c->tile_k, &c->tile_n, &extra) != 2)
-        return cli_usage_error("--tile: expected K/N, got '%s'", s);
-    return 0;
-}
-
 static uint32_t fnv1a(const char *s)
 {
     uint32_t h = 2166136261u;
@@ -289,14 +236,14 @@ int cmd_sweep(int argc, char **argv)
     if ((sa.x && gs_axis_parse(sa.x, &base.x, &err)) ||
         (sa.y && gs_axis_parse(sa.y, &base.y, &err)))
         return cli_usage_error("%s", err.msg);
-    if (sa.res && (rc = parse_res(sa.res, &base)))
-        return rc;
-    if (sa.at && (rc = parse_at(sa.at, &base, &lr_at)))
-        return rc;
+    if (sa.res && gs_plane_parse_res(sa.res, &base.plane, &err))
+        return cli_usage_error("%s", err.msg);
+    if (sa.at && gs_plane_parse_at(sa.at, &base.plane, &lr_at, &err))
+        return cli_usage_error("%s", err.msg);
     if (gs_sweep_set_lr(&base, lr_at, cli_seen(&set, "--lr"), &err))
         return cli_usage_error("%s", err.msg);
-    if (sa.tile && (rc = parse_tile(sa.tile, &base)))
-        return rc;
+    if (sa.tile && gs_plane_parse_tile(sa.tile, &base.plane, &err))
+        return cli_usage_error("%s", err.msg);
     if (cli_seen(&set, "--threads") && (sa.threads < 1 || sa.threads > 1024))
         return cli_usage_error("--threads must be between 1 and 1024, got %d", sa.threads);
     if (!cli_seen(&set, "--threads"))
@@ -332,7 +279,7 @@ int cmd_sweep(int argc, char **argv)
     for (int i = 0; i < nacts && !rc; i++) {
         jobs[i].cfg = base;
         jobs[i].cfg.train.act = acts[i];
-        jobs[i].header = gs_sweep_header(&jobs[i].cfg);
+        jobs[i].header = gs_map_header(&jobs[i].cfg.train, &jobs[i].cfg.plane);
         if (!jobs[i].header) {
             rc = cli_runtime_error("out of memory");
             break;

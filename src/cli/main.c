@@ -1,6 +1,7 @@
 /* gridsweep: dispatch to a command; the sweep is the default. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,10 +16,17 @@ typedef struct command {
     int (*run)(int argc, char **argv);
 } command;
 
-static const command commands[] = {
-    {"sweep", cmd_sweep},   {"trace", cmd_trace}, {"merge", cmd_merge},
-    {"samples", cmd_samples}, {"stats", cmd_stats}, {"diff", cmd_diff},
-};
+#define COMMAND_(name) {#name, cmd_##name},
+static const command commands[] = {CLI_COMMANDS(COMMAND_, )};
+
+/* gridsweep [options] --list WHAT: the vocabularies instead of a sweep. */
+static bool wants_list(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--list") == 0 || strncmp(argv[i], "--list=", 7) == 0)
+            return true;
+    return false;
+}
 
 static int dispatch(int argc, char **argv)
 {
@@ -27,9 +35,12 @@ static int dispatch(int argc, char **argv)
             if (strcmp(argv[1], commands[i].name) == 0)
                 return commands[i].run(argc - 1, argv + 1);
         if (argv[1][0] != '-')
-            return cli_usage_error("unknown command '%s' (commands: sweep, trace, merge, "
-                                   "samples, stats, diff; see gridsweep --help)",
-                                   argv[1]);
+            return cli_usage_error("unknown command '%s' (commands: %s; see gridsweep --help)",
+                                   argv[1], CLI_COMMANDS(CLI_WORD, ", "));
+        if (wants_list(argc, argv)) {
+            argv[0] = "--list";
+            return cmd_list(argc, argv);
+        }
     }
     /* No command: the options are the sweep's. */
     argv[0] = "sweep";
