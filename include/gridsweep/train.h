@@ -113,8 +113,9 @@ typedef struct gs_result {
 } gs_result;
 
 /* Shape and loss of c*f(a*x+b)+d on the plan's dense grid, and the outcome. */
-/* eval is the activation's kernel (any set: they agree bit for bit). */
-void gs_train_judge(const gs_train_plan *plan, void (*eval)(const float *, float *, float *, size_t),
-                    const gs_block *blk, int lane, gs_result *out);
+/* eval is the activation's kernel (any set: they agree bit for bit).
+ * Returns 0, or -1 when out of memory (out is then left as it was). */
+int gs_train_judge(const gs_train_plan *plan, void (*eval)(const float *, float *, float *, size_t),
+                   const gs_block *blk, int lane, gs_result *out);
 
 #endif

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <omp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,12 +12,9 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "gridsweep/sweep.h"
+#include "gridsweep/runner.h"
 #include "interrupt.h"
 #include "map_sink.h"
-#ifdef GS_HAVE_MPI
-#include "mpi_driver.h"
-#endif
 #include "options.h"
 #include "outfile.h"
 #include "progress.h"
@@ -161,13 +159,11 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
     progress_start(&prog, act, done, end - begin, sa->quiet);
     map_sink_start(&ctx, &of, &prog);
     gs_sweep_sink sink = {map_sink_write, &ctx};
-#ifdef GS_HAVE_MPI
-    int64_t wrote = mpi_sweep_compute(&job->cfg, k, &plan, begin + done, end, sa->threads,
-                                      &sink, stop);
-#else
-    int64_t wrote = gs_sweep_compute(&job->cfg, k, &plan, begin + done, end, sa->threads,
-                                     &sink, stop);
-#endif
+    const gs_sweep_task task = {.cfg = &job->cfg, .kernels = k, .plan = &plan,
+                                .begin = begin + done, .end = end, .threads = sa->threads};
+    int64_t wrote;
+    const gs_sweep_status status =
+        gs_runner_compute(cli_runner(), &task, &sink, stop, &wrote, &err);
     progress_end(&prog);
     gs_train_plan_free(&plan);
     if (!ctx.error)
@@ -176,15 +172,21 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
     done += wrote;
     if (ctx.error)
         return write_failed(&of, ctx.error, argc, argv, act);
-    if (done < end - begin) {
+    if (status != GS_SWEEP_DONE) {
         const int sig = stop ? atomic_load(stop) : 0;
+        if (sig == SIGTERM && gs_runner_ranks(cli_runner()) > 1)
+            fprintf(stderr, "gridsweep: terminated (mpirun ends every rank this way when one "
+                            "rank fails or the job is interrupted)\n");
+        if (status == GS_SWEEP_FAILED)   /* out of memory, or (MPI) a rank lost */
+            fprintf(stderr, "gridsweep: %s\n", err.msg);
+        const bool interrupted = status == GS_SWEEP_STOPPED && sig;
         fprintf(stderr, "gridsweep: %s: %lld of %lld cells are in '%s'\n",
-                sig ? "interrupted" : "stopped", (long long)done, (long long)(end - begin),
-                of.path ? of.part : "standard output");
+                interrupted ? "interrupted" : "stopped", (long long)done,
+                (long long)(end - begin), of.path ? of.part : "standard output");
         if (of.path)
             resume_print_hint(argc, argv, act, of.part);
         outfile_keep(&of);
-        return sig ? 128 + sig : EXIT_FAILURE;
+        return interrupted ? 128 + sig : EXIT_FAILURE;
     }
     const bool to_file = of.path != NULL;
     char *part = to_file ? strdup(of.part) : NULL;
@@ -198,8 +200,8 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
 
 int cmd_sweep(int argc, char **argv)
 {
-    gs_sweep_config base = {.train = gs_train_defaults(), .tile_k = 1, .tile_n = 1};
-    sweep_args sa = {.acts = "relu", .x = "b:-2:2", .y = "d:-2:2", .res = "256"};
+    gs_sweep_config base = gs_sweep_defaults();
+    sweep_args sa = {.acts = "relu"};
     gs_isa isa = GS_ISA_SCALAR;
     cli_optset set = {0};
     cli_add(&set, "--act", cli_string, &sa.acts);
@@ -231,20 +233,15 @@ int cmd_sweep(int argc, char **argv)
     bool lr_at = false;
     if ((rc = parse_acts(sa.acts, acts, &nacts)))
         return rc;
-    if (gs_axis_parse(sa.x, &base.x, &err) || gs_axis_parse(sa.y, &base.y, &err))
+    if ((sa.x && gs_axis_parse(sa.x, &base.x, &err)) ||
+        (sa.y && gs_axis_parse(sa.y, &base.y, &err)))
         return cli_usage_error("%s", err.msg);
-    if (gs_plane_parse_res(sa.res, &base.plane, &err))
+    if (sa.res && gs_plane_parse_res(sa.res, &base.plane, &err))
         return cli_usage_error("%s", err.msg);
-    base.at[GS_P_A] = 1, base.at[GS_P_B] = 0, base.at[GS_P_C] = 1, base.at[GS_P_D] = 0;
     if (sa.at && gs_plane_parse_at(sa.at, &base.plane, &lr_at, &err))
         return cli_usage_error("%s", err.msg);
-    if (lr_at && cli_seen(&set, "--lr"))
-        return cli_usage_error("the learning rate is given twice (--lr and --at lr=)");
-    if (!lr_at)
-        base.at[GS_P_LR] = base.train.lr;
-    if ((base.x.param == GS_P_LR || base.y.param == GS_P_LR) && cli_seen(&set, "--lr"))
-        return cli_usage_error("--lr: the learning rate is an axis of the plane");
-    base.train.lr = base.at[GS_P_LR];
+    if (gs_sweep_set_lr(&base, lr_at, cli_seen(&set, "--lr"), &err))
+        return cli_usage_error("%s", err.msg);
     if (sa.tile && gs_plane_parse_tile(sa.tile, &base.plane, &err))
         return cli_usage_error("%s", err.msg);
     if (cli_seen(&set, "--threads") && (sa.threads < 1 || sa.threads > 1024))
@@ -260,10 +257,10 @@ int cmd_sweep(int argc, char **argv)
     const gs_kernels *k;
     if ((rc = cli_pick_kernels(&set, isa, &k)))
         return rc;
-#ifdef GS_HAVE_MPI
-    if (mpi_rank() > 0)   /* rank 0 alone checks and writes the files */
-        return mpi_worker(k, sa.threads);
-#endif
+    if (gs_runner_rank(cli_runner()) > 0) {   /* rank 0 alone checks and writes the files */
+        rc = gs_runner_serve(cli_runner(), k, sa.threads, interrupt_install(), &err);
+        return rc < 0 ? cli_runtime_error("%s", err.msg) : rc;
+    }
 
     /* Plan every map and check every output before creating anything. */
     map_job jobs[MAX_ACTS] = {0};
@@ -301,9 +298,10 @@ int cmd_sweep(int argc, char **argv)
             if (strcmp(jobs[i].path, jobs[j].path) == 0)
                 rc = cli_usage_error("two maps would be written to '%s'", jobs[i].path);
     }
-#ifdef GS_HAVE_MPI
-    rc = mpi_gate(rc, true);   /* every rank goes on, or none */
-#endif
+    const int go = gs_runner_gate(cli_runner(), rc, &err);   /* every rank goes on, or none */
+    if (go != rc)
+        fprintf(stderr, "gridsweep: %s\n", err.msg);
+    rc = go;
     const atomic_int *stop = interrupt_install();
     int ran = 0;
     while (ran < nacts && !rc)

@@ -8,10 +8,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "gridsweep/runner.h"
 #include "usage.h"
-#ifdef GS_HAVE_MPI
-#include "mpi_driver.h"
-#endif
 
 typedef struct command {
     const char *name;
@@ -67,13 +65,25 @@ static int check_stdout(int rc)
     return rc ? rc : cli_runtime_error("writing to standard output failed: %s", strerror(errno));
 }
 
+/* Set once, before any command runs: the sweep's runner (gridsweep/runner.h). */
+static gs_runner *runner;
+
+gs_runner *cli_runner(void) { return runner; }
+
 int main(int argc, char **argv)
 {
     open_standard_fds();
-#ifdef GS_HAVE_MPI
-    mpi_init(&argc, &argv);   /* a no-op unless launched by mpirun/srun */
-    return mpi_finish(check_stdout(dispatch(argc, argv)));
-#else
-    return check_stdout(dispatch(argc, argv));
-#endif
+    runner = gs_runner_open(&argc, &argv);   /* MPI only when launched by mpirun/srun */
+    if (!runner)
+        return cli_runtime_error("out of memory");
+    /* Every rank parses the same argv; one copy of each message is enough. */
+    if (gs_runner_rank(runner) > 0 &&
+        (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr)))
+        return gs_runner_finish(runner, EXIT_FAILURE, NULL);
+    gs_error err = {.msg = ""};
+    const int rc = check_stdout(dispatch(argc, argv));
+    const int status = gs_runner_finish(runner, rc, &err);
+    if (status != rc)
+        fprintf(stderr, "gridsweep: %s\n", err.msg);
+    return status;
 }
