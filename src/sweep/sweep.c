@@ -30,7 +30,7 @@ static size_t compute_chunk(const gs_sweep_config *cfg, const gs_kernels *k,
             point[l] = (uint64_t)cell;
         }
         gs_block_init(&blk, n, (const float(*)[5])start, point);
-        train(plan, &blk, cfg->train.steps);
+        train(&plan->step, &blk, cfg->train.steps);
         for (int l = 0; l < n; l++) {
             gs_map_row row = {.ix = (int32_t)((b0 + l) % nx), .iy = (int32_t)((b0 + l) / nx)};
             memcpy(row.start, start[l], sizeof row.start);
