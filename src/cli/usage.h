@@ -27,7 +27,8 @@
     "  --eval-points N     dense grid for final_loss and the shape (default 256)\n"      \
     "Kernels:\n"                                                                          \
     "  --isa NAME          force a kernel set: scalar | avx2 | avx512 | neon (default: the best\n" \
-    "                      this CPU runs; every set gives identical results)\n"
+    "                      this CPU runs; every set gives identical results)\n" \
+    "                      GRIDSWEEP_ISA=NAME in the environment does the same (--isa wins)\n"
 
 #define SWEEP_HELP                                                                          \
     "usage: gridsweep [sweep] [options]\n"                                                \
