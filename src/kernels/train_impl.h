@@ -73,8 +73,9 @@ GS_INLINE void batch_pass(const gs_step_data *step, const gs_block *blk, int t, 
 {
     _Alignas(GS_ALIGN) float zb[SUB_BATCH * LANES], fb[SUB_BATCH * LANES],
         dfb[SUB_BATCH * LANES];
-    _Alignas(GS_ALIGN) float xl[independent ? SUB_BATCH * LANES : 1],
-        yl[independent ? SUB_BATCH * LANES : 1];
+    /* Independent sampling's own samples, [sample][lane]; the other modes
+     * never touch them, and untouched stack costs nothing. */
+    _Alignas(GS_ALIGN) float xl[SUB_BATCH * LANES], yl[SUB_BATCH * LANES];
     const int batch = step->batch;
     const float *xs = independent ? NULL : step->xs + (size_t)t * step->x_stride;
     const float *ys = independent ? NULL : step->ys + (size_t)t * step->x_stride;
