@@ -1,4 +1,6 @@
-/* gridsweep trace: one trajectory, with the learned function at snapshots. */
+/* gridsweep trace: parses the options, then trains one starting point with
+ * gs_train_trace, the trace writer (map/trace_format.c) as its per-step
+ * callback. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

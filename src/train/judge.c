@@ -2,7 +2,6 @@
  * dense grid, and the shape of the fitted function. */
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "gridsweep/train.h"
 
