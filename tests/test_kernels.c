@@ -5,8 +5,12 @@
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 #include <criterion/logging.h>
@@ -457,6 +461,71 @@ Test(names, isas)
         gs_isa out = GS_ISA_SCALAR;
         cr_assert_eq(gs_isa_parse(bad[i], &out), -1, "\"%s\" must be rejected", bad[i]);
     }
+}
+
+/* The mask is set once per process: each case runs in a child of its own. */
+static bool in_child(bool (*fn)(int), int arg)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1, "fork");
+    if (pid == 0)
+        _exit(fn(arg) ? 0 : 1);
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+Test(isa, detected_once)
+{
+    const unsigned sets = gs_isa_cpu_sets();
+    cr_assert(sets & GS_ISA_BIT(GS_ISA_SCALAR));
+    cr_assert_eq(sets & ~GS_ISA_ALL, 0);
+    for (int i = 0; i < GS_ISA_COUNT; i++)
+        cr_assert_eq(gs_isa_supported((gs_isa)i), (sets & GS_ISA_BIT((gs_isa)i)) != 0);
+    cr_assert_eq(gs_isa_cpu_sets(), sets);
+}
+
+/* Masked to set i (and scalar): the best is i, and only those two are handed out. */
+static bool mask_forces(int i)
+{
+    bool ok = gs_isa_set_mask(GS_ISA_BIT((gs_isa)i)) == 0 && gs_isa_best() == (gs_isa)i;
+    for (int j = 0; j < GS_ISA_COUNT; j++) {
+        const bool usable = (j == i || j == GS_ISA_SCALAR) && gs_isa_supported((gs_isa)j);
+        ok = ok && (gs_kernels_get((gs_isa)j) != NULL) == usable;
+    }
+    return ok;
+}
+
+Test(isa, mask_forces_each_set)
+{
+    for (int i = 0; i < GS_ISA_COUNT; i++)
+        if (gs_isa_supported((gs_isa)i))
+            cr_expect(in_child(mask_forces, i), "masking to %s", gs_isa_name((gs_isa)i));
+}
+
+/* A second mask is refused and changes nothing. */
+static bool mask_once(int unused)
+{
+    (void)unused;
+    return gs_isa_set_mask(GS_ISA_BIT(GS_ISA_SCALAR)) == 0 && gs_isa_best() == GS_ISA_SCALAR &&
+           gs_isa_set_mask(GS_ISA_ALL) == -1 && gs_isa_best() == GS_ISA_SCALAR;
+}
+
+/* Once a table is handed out, the mask cannot change the set in use. */
+static bool no_mask_after_a_table(int unused)
+{
+    (void)unused;
+    const gs_isa best = gs_isa_best();
+    return gs_kernels_get(GS_ISA_SCALAR) != NULL &&
+           gs_isa_set_mask(GS_ISA_BIT(GS_ISA_SCALAR)) == -1 && gs_isa_best() == best;
+}
+
+Test(isa, mask_is_set_once)
+{
+    cr_assert(in_child(mask_once, 0), "a second mask must be refused");
+    cr_assert(in_child(no_mask_after_a_table, 0),
+              "the mask must not change once a table is handed out");
 }
 
 Test(names, pieces)
