@@ -267,3 +267,17 @@ Test(stats, rejects_bad_outcomes)
     cr_assert_eq(gs_map_stats_compute(&g, 2, &st, &err), -1);
     free(g.outcome);
 }
+
+/* A map one cell wide has no 2x2 box: no dimension, and a note saying why
+ * (not "no boundary", which would blame the map's outcomes). */
+Test(stats, one_cell_wide)
+{
+    gs_map_grid g = make_grid(1, 16, half_plane);
+    gs_map_stats st = stats_of(&g, 1);
+    cr_assert_eq(st.nscales, 0);
+    cr_assert(!st.has_dim);
+    cr_assert(st.warn);
+    cr_assert_not_null(strstr(st.warning, "one cell wide"), "%s", st.warning);
+    cr_assert_eq(st.boxes, 16);
+    free(g.outcome);
+}

@@ -5,12 +5,17 @@
 
 #include <stdbool.h>
 
-#define EXIT_USAGE 2        /* bad input: nothing was written */
-#define EXIT_INTERRUPTED 130
+/* Exit status: 0 done; 1 a fault of the run (a full disk, a failed write or
+ * rename, out of memory, a lost rank); 2 bad input, nothing written; 128+N
+ * stopped by signal N (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP), the .part kept. */
+#define EXIT_USAGE 2
 
 /* "gridsweep: MSG" on stderr; they return EXIT_USAGE and EXIT_FAILURE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_runtime_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "gridsweep: CMD: MSG" for a map that cannot be read: exit 2 (bad input),
+ * or 1 when the message is about memory. */
+int cli_input_error(const char *cmd, const char *msg);
 
 int cmd_sweep(int argc, char **argv);
 int cmd_trace(int argc, char **argv);

@@ -104,10 +104,10 @@ int cmd_diff(int argc, char **argv)
     gs_map_grid a, b;
     gs_error err;
     if (gs_map_load(pos[0], &a, &err))
-        return cli_runtime_error("diff: %s", err.msg);
+        return cli_input_error("diff", err.msg);
     if (gs_map_load(pos[1], &b, &err)) {
         gs_map_grid_free(&a);
-        return cli_runtime_error("diff: %s", err.msg);
+        return cli_input_error("diff", err.msg);
     }
     if (gs_map_same_plane(&a.info, &b.info, &err)) {
         rc = cli_usage_error("diff: %s and %s are not maps of the same plane: %s", pos[0],

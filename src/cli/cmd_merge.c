@@ -78,6 +78,29 @@ static int load_band(band *b)
     return rc;
 }
 
+/* The bands, in order, must hold every row of the map exactly once: a tile
+ * line edited to start a row later would otherwise lose that row. */
+static int check_coverage(band *const *order, int n)
+{
+    int next = 0;   /* the first row no band holds yet */
+    for (int k = 0; k < n; k++) {
+        const gs_map_info *in = &order[k]->info;
+        if (in->row_lo > next)
+            return cli_usage_error("merge: no band holds rows %d:%d ('%s', band %d/%d, starts "
+                                   "at row %d)", next, in->row_lo, order[k]->path, k + 1, n,
+                                   in->row_lo);
+        if (in->row_lo < next)
+            return cli_usage_error("merge: rows %d:%d are in two bands ('%s' and '%s')",
+                                   in->row_lo, next < in->row_hi ? next : in->row_hi,
+                                   order[k - 1]->path, order[k]->path);
+        next = in->row_hi;
+    }
+    if (next != order[0]->info.y.n)
+        return cli_usage_error("merge: no band holds rows %d:%d ('%s', the last band, ends at "
+                               "row %d)", next, order[0]->info.y.n, order[n - 1]->path, next);
+    return 0;
+}
+
 static int copy_rows(FILE *out, const band *b)
 {
     FILE *f = fopen(b->path, "r");
@@ -142,6 +165,8 @@ int cmd_merge(int argc, char **argv)
     for (int k = 0; k < n && !rc; k++)
         if (!order[k])
             rc = cli_usage_error("merge: band %d/%d is missing", k + 1, n);
+    if (!rc)
+        rc = check_coverage(order, n);
     outfile of;
     if (!rc && !(rc = outfile_open(&of, output))) {
         fputs(bands[0].common, of.f);

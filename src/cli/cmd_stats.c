@@ -19,7 +19,8 @@
     "    and fit range) and the uncertainty exponent alpha = 2 - D.\n"                    \
     "A warning says when the map is too coarse for D to mean much.\n"                     \
     "\n"                                                                                  \
-    "  --eps N     box size for the basin entropy, in cells (default 5)\n"                \
+    "  --eps N     box size for the basin entropy, in cells (default 5, or the map's\n"   \
+    "              smaller side when that is under 5)\n"                                  \
     "  --json      one JSON object instead of text\n"
 
 static void print_text(const char *path, const gs_map_grid *g, const gs_map_stats *st)
@@ -125,7 +126,12 @@ int cmd_stats(int argc, char **argv)
     gs_map_grid g;
     gs_error err;
     if (gs_map_load(pos[0], &g, &err))
-        return cli_runtime_error("stats: %s", err.msg);
+        return cli_input_error("stats", err.msg);
+    bool adapted = false;
+    if (!cli_seen(&set, "--eps") && (eps > g.nx || eps > g.ny)) {   /* the default fits any map */
+        eps = g.nx < g.ny ? g.nx : g.ny;
+        adapted = true;
+    }
     if (eps > g.nx || eps > g.ny) {
         const int nx = g.nx, ny = g.ny;
         gs_map_grid_free(&g);
@@ -140,6 +146,9 @@ int cmd_stats(int argc, char **argv)
         print_json(pos[0], &g, &st);
     else
         print_text(pos[0], &g, &st);
+    if (adapted && !json)
+        printf("note: the map is %dx%d cells, so the boxes are %dx%d (the default is 5x5)\n",
+               g.nx, g.ny, eps, eps);
     gs_map_grid_free(&g);
     return fflush(stdout) == 0 ? 0 : cli_runtime_error("stats: cannot write the output");
 }

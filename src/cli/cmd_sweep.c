@@ -2,6 +2,7 @@
  * before the first file is created; rows stream to FILE.part in cell order
  * and FILE appears only when the map is complete. */
 #include <errno.h>
+#include <limits.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "cli.h"
 #include "gridsweep/sweep.h"
 #include "interrupt.h"
+#include "map_sink.h"
 #ifdef GS_HAVE_MPI
 #include "mpi_driver.h"
 #endif
@@ -22,8 +24,6 @@
 #include "usage.h"
 
 #define MAX_ACTS GS_ACT_COUNT
-#define FLUSH_PERIOD 0.5   /* seconds between flushes to the OS (Ctrl-C, kill) */
-#define SYNC_PERIOD 5.0    /* seconds between fsyncs to the disk (power loss) */
 
 typedef struct sweep_args {
     const char *acts, *x, *y, *at, *res, *output, *resume, *tile;
@@ -115,27 +115,42 @@ static uint32_t fnv1a(const char *s)
 }
 
 /* A name that encodes the settings: activation, plane, resolution, tile, and
- * a hash of the whole header for everything else. */
-static char *default_name(const char *dir, const gs_sweep_config *c, const char *header)
+ * a hash of the whole header for everything else. Never cut: a name that
+ * cannot fit the file system is refused, asking for -o. */
+static int default_name(const char *dir, const gs_sweep_config *c, const char *header,
+                        char **out)
 {
-    char x[96], y[96], lo[32], hi[32], *name = malloc(1024);
-    if (!name)
-        return NULL;
+    char x[96], y[96], lo[32], hi[32];
     const gs_axis *ax[2] = {&c->x, &c->y};
-    char *out[2] = {x, y};
+    char *axis[2] = {x, y};
     for (int i = 0; i < 2; i++) {
         gs_fmt_double(lo, sizeof lo, ax[i]->lo);
         gs_fmt_double(hi, sizeof hi, ax[i]->hi);
-        snprintf(out[i], 96, "%s%s..%s%s", gs_param_name(ax[i]->param), lo, hi,
+        snprintf(axis[i], sizeof x, "%s%s..%s%s", gs_param_name(ax[i]->param), lo, hi,
                  ax[i]->log ? "log" : "");
     }
     char tile[32] = "";
     if (c->tile_n > 1)
         snprintf(tile, sizeof tile, "-tile%dof%d", c->tile_k, c->tile_n);
-    snprintf(name, 1024, "%s%s%s-%s-%s-%dx%d%s-%08x.csv", dir ? dir : "",
-             dir && dir[strlen(dir) - 1] != '/' ? "/" : "", gs_act_get(c->train.act)->name, x,
-             y, c->x.n, c->y.n, tile, fnv1a(header));
-    return name;
+    const char *sep = dir && dir[strlen(dir) - 1] != '/' ? "/" : "";
+    const char *act = gs_act_get(c->train.act)->name;
+    const int name_len = snprintf(NULL, 0, "%s-%s-%s-%dx%d%s-%08x.csv", act, x, y, c->x.n,
+                                  c->y.n, tile, fnv1a(header));
+    const size_t len = (dir ? strlen(dir) : 0) + strlen(sep) + (size_t)name_len;
+    long name_max = pathconf(dir ? dir : ".", _PC_NAME_MAX);
+    if (name_max <= 0)
+        name_max = NAME_MAX;
+    if (name_len > name_max || len >= PATH_MAX)
+        return cli_usage_error("the default file name for the %s map would be %s (%zu bytes, "
+                               "the limit is %ld): name the output with -o", act,
+                               name_len > name_max ? "too long for a file name" : "too long a "
+                               "path", name_len > name_max ? (size_t)name_len : len,
+                               name_len > name_max ? name_max : (long)PATH_MAX - 1);
+    if (!(*out = malloc(len + 1)))
+        return cli_runtime_error("out of memory");
+    snprintf(*out, len + 1, "%s%s%s-%s-%s-%dx%d%s-%08x.csv", dir ? dir : "", sep, act, x, y,
+             c->x.n, c->y.n, tile, fnv1a(header));
+    return 0;
 }
 
 static bool is_dir(const char *path)
@@ -144,56 +159,25 @@ static bool is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-typedef struct sink_ctx {
-    FILE *f;
-    progress *prog;
-    double last_flush, last_sync;
-    int error;
-} sink_ctx;
-
-static int sink_write(void *ctx, const char *text, size_t len, int64_t cells)
-{
-    sink_ctx *s = ctx;
-    if (fwrite(text, 1, len, s->f) != len) {
-        s->error = errno;
-        return -1;
-    }
-    const double now = progress_now();
-    if (now - s->last_flush >= FLUSH_PERIOD) {
-        if (fflush(s->f) != 0) {
-            s->error = errno;
-            return -1;
-        }
-        s->last_flush = now;
-        if (now - s->last_sync >= SYNC_PERIOD) {
-            fsync(fileno(s->f));   /* best effort: a pipe or /dev/null cannot sync */
-            s->last_sync = now;
-        }
-    }
-    progress_add(s->prog, cells);
-    return 0;
-}
-
-/* The command that resumes this run: the user's own words plus --resume. */
-static void print_resume_hint(int argc, char **argv, const char *part)
-{
-    fputs("gridsweep: to finish it, run:\n  gridsweep", stderr);
-    for (int i = 0; i < argc; i++) {   /* argv[0] is "sweep" */
-        if (strcmp(argv[i], "--resume") == 0) {
-            i++;
-            continue;
-        }
-        if (strncmp(argv[i], "--resume=", 9) == 0)
-            continue;
-        fprintf(stderr, " %s", argv[i]);
-    }
-    fprintf(stderr, " --resume %s\n", part);
-}
-
 typedef struct map_job {
     gs_sweep_config cfg;
     char *header, *path;
 } map_job;
+
+/* A write, sync or rename failed: the .part keeps its whole rows. */
+static int write_failed(outfile *of, int err, int argc, char **argv, const char *act)
+{
+    if (!of->path) {
+        outfile_keep(of);
+        return cli_runtime_error("writing to standard output failed: %s", strerror(err));
+    }
+    outfile_cut_torn(of);
+    fprintf(stderr, "gridsweep: writing '%s' failed: %s; its whole rows are kept\n", of->part,
+            strerror(err));
+    resume_print_hint(argc, argv, act, of->part);
+    outfile_keep(of);
+    return EXIT_FAILURE;
+}
 
 static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
                    const atomic_int *stop, int argc, char **argv)
@@ -203,27 +187,33 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
     int lo, hi, rc;
     gs_sweep_rows(&job->cfg, &lo, &hi);
     const int64_t begin = (int64_t)lo * job->cfg.x.n, end = (int64_t)hi * job->cfg.x.n;
+    const char *act = gs_act_get(job->cfg.train.act)->name;
     int64_t done = 0;
-    outfile of;
-    if (sa->resume) {
-        if ((rc = resume_open(&of, sa->resume, job->header, &done)))
-            return rc;
-        if (!of.f)
-            return 0;   /* already complete */
-    } else {
-        if ((rc = outfile_open(&of, job->path)))
-            return rc;
-        fputs(job->header, of.f);
-    }
-    if (gs_train_plan_init(&plan, &job->cfg.train, &err)) {
-        outfile_keep(&of);
+    /* Memory first: a run that cannot start leaves no .part to block the next. */
+    if (gs_train_plan_init(&plan, &job->cfg.train, &err))
         return cli_runtime_error("%s", err.msg);
+    map_sink ctx;
+    if (map_sink_init(&ctx)) {
+        gs_train_plan_free(&plan);
+        return cli_runtime_error("out of memory for the output buffer");
     }
+    outfile of;
+    if (sa->resume)
+        rc = resume_open(&of, sa->resume, &job->cfg, job->header, &done);
+    else if (!(rc = sa->force ? outfile_open(&of, job->path) : outfile_open_new(&of, job->path)) &&
+             (outfile_write(&of, job->header, strlen(job->header)) != 0 ||
+              (of.path && fsync(of.fd) != 0)))   /* resumable from its first byte */
+        rc = write_failed(&of, errno, argc, argv, act);
+    if (rc || !of.f) {   /* an error, or a resume of a complete map */
+        gs_train_plan_free(&plan);
+        map_sink_free(&ctx);
+        return rc;
+    }
+    of.resumable = true;
     progress prog;
-    progress_start(&prog, gs_act_get(job->cfg.train.act)->name, done, end - begin, sa->quiet);
-    sink_ctx ctx = {.f = of.f, .prog = &prog, .last_flush = progress_now()};
-    ctx.last_sync = ctx.last_flush;
-    gs_sweep_sink sink = {sink_write, &ctx};
+    progress_start(&prog, act, done, end - begin, sa->quiet);
+    map_sink_start(&ctx, &of, &prog);
+    gs_sweep_sink sink = {map_sink_write, &ctx};
 #ifdef GS_HAVE_MPI
     int64_t wrote = mpi_sweep_compute(&job->cfg, k, &plan, begin + done, end, sa->threads,
                                       &sink, stop);
@@ -233,25 +223,30 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
 #endif
     progress_end(&prog);
     gs_train_plan_free(&plan);
+    if (!ctx.error)
+        map_sink_flush(&ctx);
+    map_sink_free(&ctx);
     done += wrote;
-    if (ctx.error) {
-        const char *part = of.part;
-        fprintf(stderr, "gridsweep: writing '%s' failed: %s\n", part, strerror(ctx.error));
-        outfile_keep(&of);
-        return EXIT_FAILURE;
-    }
+    if (ctx.error)
+        return write_failed(&of, ctx.error, argc, argv, act);
     if (done < end - begin) {
-        fprintf(stderr, "gridsweep: interrupted: %lld of %lld cells are in '%s'\n",
-                (long long)done, (long long)(end - begin), of.part);
-        print_resume_hint(argc, argv, of.part);
+        const int sig = stop ? atomic_load(stop) : 0;
+        fprintf(stderr, "gridsweep: %s: %lld of %lld cells are in '%s'\n",
+                sig ? "interrupted" : "stopped", (long long)done, (long long)(end - begin),
+                of.path ? of.part : "standard output");
+        if (of.path)
+            resume_print_hint(argc, argv, act, of.part);
         outfile_keep(&of);
-        return EXIT_INTERRUPTED;
+        return sig ? 128 + sig : EXIT_FAILURE;
     }
-    if ((rc = outfile_commit(&of)))
-        return rc;
-    if (!sa->quiet)
-        fprintf(stderr, "gridsweep: wrote %s\n", job->path);
-    return 0;
+    const bool to_file = of.path != NULL;
+    char *part = to_file ? strdup(of.part) : NULL;
+    if ((rc = outfile_commit(&of)) && part)
+        resume_print_hint(argc, argv, act, part);
+    free(part);
+    if (!rc && !sa->quiet)
+        fprintf(stderr, "gridsweep: wrote %s\n", to_file ? job->path : "standard output");
+    return rc;
 }
 
 int cmd_sweep(int argc, char **argv)
@@ -325,11 +320,18 @@ int cmd_sweep(int argc, char **argv)
 
     /* Plan every map and check every output before creating anything. */
     map_job jobs[MAX_ACTS] = {0};
-    const bool dir_mode = sa.output && (nacts > 1 || is_dir(sa.output) ||
-                                        sa.output[strlen(sa.output) - 1] == '/');
-    if (dir_mode && !is_dir(sa.output))
-        rc = cli_usage_error("-o %s: with several activations, -o must be an existing directory",
-                             sa.output);
+    const bool to_stdout = sa.output && strcmp(sa.output, "-") == 0;
+    const bool dir_mode = sa.output && !to_stdout &&
+                          (nacts > 1 || is_dir(sa.output) ||
+                           sa.output[strlen(sa.output) - 1] == '/');
+    if (to_stdout && nacts > 1)
+        rc = cli_usage_error("-o -: standard output takes one map; give one --act or a "
+                             "directory");
+    else if (dir_mode && !is_dir(sa.output))
+        rc = nacts > 1 ? cli_usage_error("-o %s: with several activations, -o must be an "
+                                         "existing directory", sa.output)
+                       : cli_usage_error("-o %s: no such directory (a path ending in '/' "
+                                         "names a directory)", sa.output);
     for (int i = 0; i < nacts && !rc; i++) {
         jobs[i].cfg = base;
         jobs[i].cfg.train.act = acts[i];
@@ -342,8 +344,8 @@ int cmd_sweep(int argc, char **argv)
             jobs[i].path = resume_final_name(sa.resume);
         else if (sa.output && !dir_mode)
             jobs[i].path = strdup(sa.output);
-        else
-            jobs[i].path = default_name(sa.output, &jobs[i].cfg, jobs[i].header);
+        else if ((rc = default_name(sa.output, &jobs[i].cfg, jobs[i].header, &jobs[i].path)))
+            break;
         if (!jobs[i].path)
             rc = cli_runtime_error("out of memory");
         else if (!sa.resume)
@@ -356,8 +358,15 @@ int cmd_sweep(int argc, char **argv)
     rc = mpi_gate(rc, true);   /* every rank goes on, or none */
 #endif
     const atomic_int *stop = interrupt_install();
-    for (int i = 0; i < nacts && !rc; i++)
-        rc = run_map(&jobs[i], &sa, k, stop, argc, argv);
+    int ran = 0;
+    while (ran < nacts && !rc)
+        rc = run_map(&jobs[ran++], &sa, k, stop, argc, argv);
+    if (rc && rc != EXIT_USAGE && ran > 0 && ran < nacts) {   /* after a stop or a fault */
+        fputs("gridsweep: not started:", stderr);
+        for (int i = ran; i < nacts; i++)
+            fprintf(stderr, "%s %s", i > ran ? "," : "", gs_act_get(acts[i])->name);
+        fputs(" (run them as before, with --act)\n", stderr);
+    }
     for (int i = 0; i < nacts; i++) {
         free(jobs[i].header);
         free(jobs[i].path);

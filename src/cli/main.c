@@ -1,7 +1,10 @@
 /* gridsweep: dispatch to a command; the sweep is the default. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "usage.h"
@@ -35,12 +38,31 @@ static int dispatch(int argc, char **argv)
     return cmd_sweep(argc, argv);
 }
 
+/* A closed descriptor 0-2 would be reused by the first file opened: progress
+ * lines would then go into the map. /dev/null takes its place. */
+static void open_standard_fds(void)
+{
+    for (int fd = 0; fd <= 2; fd++)
+        if (fcntl(fd, F_GETFD) == -1 && errno == EBADF &&
+            open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+            _exit(EXIT_FAILURE);
+}
+
+/* Help, version and reports go to stdout: a failed write is a failure. */
+static int check_stdout(int rc)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return rc;
+    return rc ? rc : cli_runtime_error("writing to standard output failed: %s", strerror(errno));
+}
+
 int main(int argc, char **argv)
 {
+    open_standard_fds();
 #ifdef GS_HAVE_MPI
     mpi_init(&argc, &argv);   /* a no-op unless launched by mpirun/srun */
-    return mpi_finish(dispatch(argc, argv));
+    return mpi_finish(check_stdout(dispatch(argc, argv)));
 #else
-    return dispatch(argc, argv);
+    return check_stdout(dispatch(argc, argv));
 #endif
 }

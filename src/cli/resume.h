@@ -4,15 +4,25 @@
 
 #include <stdint.h>
 
+#include "gridsweep/sweep.h"
 #include "outfile.h"
 
 /* FILE for both "FILE" and "FILE.part" (malloc'd). */
 char *resume_final_name(const char *arg);
 
-/* Checks that the partial map was made with exactly these settings (its
- * header equals `header`), counts its whole rows, cuts a torn last line and
- * reopens it for appending. *done: rows already there. of->f is NULL when the
- * map is already complete (a note is printed). Returns 0 or an exit status. */
-int resume_open(outfile *of, const char *arg, const char *header, int64_t *done);
+/* Opens FILE.part locked, checks that it was made with exactly these settings
+ * (its header equals `header`, the map of cfg), counts its whole rows (each
+ * exactly as gridsweep writes it), cuts a torn last line and leaves it ready
+ * for outfile_write after them. *done: rows already there. An empty or
+ * header-only .part (killed before its first row) starts over. of->f is NULL
+ * when FILE is this map, already complete (a note is printed). Returns 0 or
+ * an exit status after one line. */
+int resume_open(outfile *of, const char *arg, const gs_sweep_config *cfg, const char *header,
+                int64_t *done);
+
+/* Prints "gridsweep: to finish it, run:" and the command, as the shell reads
+ * it back: the user's own words without -o/--output (the .part names the
+ * output) and without --resume, with --act ACT only, then --resume PART. */
+void resume_print_hint(int argc, char **argv, const char *act, const char *part);
 
 #endif

@@ -41,7 +41,8 @@
     "  --res N | NX,NY     cells per axis (default 256)\n"                                \
     "Output:\n"                                                                           \
     "  -o, --output PATH   file, or a directory for one map per activation (default: a\n" \
-    "                      name encoding the settings, in the current directory)\n"       \
+    "                      name encoding the settings, in the current directory);\n"      \
+    "                      a regular file only; - for standard output\n"                  \
     "  --force             overwrite an existing map\n"                                   \
     "  --resume FILE       finish an interrupted map (FILE or FILE.part); same settings\n" \
     "  --tile K/N          compute only band K of N (rows of cells); join with merge\n"   \
@@ -50,7 +51,10 @@
     "\n" TRAIN_OPTIONS_HELP                                                               \
     "\n"                                                                                  \
     "Other commands: gridsweep trace | merge | stats | diff | samples  (each takes --help)\n" \
-    "  --version           version, SLEEF version and the kernel set in use\n"
+    "  --version           version, SLEEF version and the kernel set in use\n"            \
+    "Exit status (every command): 0 done; 1 a fault of the run (disk full, a failed\n"     \
+    "write, out of memory; the .part keeps its rows); 2 bad input, nothing written;\n"     \
+    "128+N stopped by signal N (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP; --resume finishes).\n"
 
 #define TRACE_HELP                                                                          \
     "usage: gridsweep trace [options]\n"                                                  \

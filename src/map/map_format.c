@@ -78,8 +78,12 @@ int gs_axis_parse(const char *s, gs_axis *ax, gs_error *err)
     return 0;
 }
 
+/* NaN is "nan" whatever its sign bit: kernel sets reach a divergence by
+ * different operations, and the sign of the NaN they get is not a result. */
 static char *put(char *p, float v)
 {
+    if (isnan(v))
+        return p + sprintf(p, "nan,");
     return p + sprintf(p, "%.9g,", (double)v);
 }
 

@@ -160,7 +160,12 @@ static void add_warning(gs_map_stats *st, const char *text)
 static void dimension(gs_map_stats *st, const int per_axis[])
 {
     char msg[160];
-    if (st->nscales == 0 || st->scale[0].boundary == 0) {
+    if (st->nscales == 0) {   /* a map one cell wide or high has no 2x2 box */
+        add_warning(st, "the map is one cell wide or high: no box-counting dimension");
+        st->dim = st->dim_err = st->alpha = NAN;
+        return;
+    }
+    if (st->scale[0].boundary == 0) {
         add_warning(st, st->count[GS_OUT_CONVERGED] == 0 ? "no converged cells: no boundary"
                         : st->count[GS_OUT_CONVERGED] == st->cells
                             ? "every cell converged: no boundary"

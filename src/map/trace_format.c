@@ -50,9 +50,12 @@ void gs_trace_write_header(gs_trace_writer *w, FILE *f)
     fputs("\nkind,step,a,b,c,d,loss,x,yhat,y\n", f);
 }
 
+/* NaN prints as "nan" whatever its sign bit, as in maps (map_format.c). */
+static double unsigned_nan(float v) { return isnan(v) ? fabs((double)v) : (double)v; }
+
 static void put_float(FILE *f, float v)
 {
-    fprintf(f, ",%.9g", (double)v);
+    fprintf(f, ",%.9g", unsigned_nan(v));
 }
 
 /* The parameters after t updates; loss is that of the step they take next. */
@@ -105,6 +108,7 @@ void gs_trace_write_outcome(const gs_trace_writer *w, const gs_result *r)
     fprintf(w->f,
             "# outcome: %s\n# window_loss: %.9g\n# final_loss: %.9g\n# lin_err: %.9g\n"
             "# spread: %.9g\n# t_conv: %d\n",
-            gs_outcome_name(r->outcome), (double)r->window_loss, (double)r->final_loss,
-            (double)r->lin_err, (double)r->spread, r->t_conv);
+            gs_outcome_name(r->outcome), unsigned_nan(r->window_loss),
+            unsigned_nan(r->final_loss), unsigned_nan(r->lin_err), unsigned_nan(r->spread),
+            r->t_conv);
 }

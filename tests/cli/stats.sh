@@ -59,11 +59,11 @@ run() {
 expect_out() { grep -qF -- "$2" <<< "$out" || fail "$1: stdout lacks '$2':
 $out"; }
 
-# An error: non-zero exit, nothing on stdout, one line "gridsweep: ..." holding $2.
+# An error: exit 2 (bad input), nothing on stdout, one line "gridsweep: ..." holding $2.
 expect_error() {
     local name=$1 want=$2
     shift 2
-    run "$name" nonzero "$@"
+    run "$name" 2 "$@"
     [ -z "$out" ] || fail "$name: wrote to stdout: $out"
     [ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "$name: stderr is not one line: $err"
     [[ $err == "gridsweep: "* ]] || fail "$name: stderr does not start with 'gridsweep: ': $err"
@@ -199,6 +199,20 @@ expect_error "stats directory" "$tmp" "$GS" stats "$tmp"
 # A band of a tiled map is refused: merge it first.
 awk 'NR == 11 { print "# tile: 1/2 rows=0:64" } NR <= 11 + 64 * 128' "$tmp/half.csv" > "$tmp/band.csv"
 expect_error "stats band" "band 1/2 (rows 0:64) of a tiled map" "$GS" stats "$tmp/band.csv"
+
+# Maps smaller than the default box (5 cells): the default adapts, and a map
+# one cell wide gets a note instead of a dimension; an --eps given is checked.
+map "$tmp/thin.csv" 1 16 half
+map "$tmp/tiny.csv" 2 2 half
+run "stats 1x16" 0 "$GS" stats "$tmp/thin.csv"
+expect_out "stats 1x16" "boxes of 1x1 cells"
+expect_out "stats 1x16" "note: the map is 1x16 cells, so the boxes are 1x1"
+expect_out "stats 1x16" "one cell wide or high"
+run "stats 2x2" 0 "$GS" stats "$tmp/tiny.csv" --json
+expect_out "stats 2x2" '"eps": 2'
+expect_error "stats --eps beyond a small map" "--eps 3 is larger than the 2x2 map" "$GS" stats "$tmp/tiny.csv" --eps 3
+expect_error "stats of a missing file" "nope.csv" "$GS" stats "$tmp/nope.csv"
+expect_error "diff with a missing file" "nope.csv" "$GS" diff "$tmp/half.csv" "$tmp/nope.csv"
 
 if [ "$fails" -ne 0 ]; then
     echo "$fails check(s) failed" >&2

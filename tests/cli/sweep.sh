@@ -23,6 +23,36 @@ for mode in independent grid; do
     rm -f m1.csv m2.csv
 done
 
+# Diverging runs too: every activation, loss and optimizer, with a learning
+# rate that sends most cells to NaN, gives the same bytes on every kernel set
+# (NaN is printed "nan" whatever its sign bit, which the sets do not agree on).
+all_acts=$("$GS" --act '?' 2>&1 | sed -n 's/.*(valid: \(.*\))$/\1/p' | tr -d ' ')
+check "the activation list" [ -n "$all_acts" ]
+for loss in mae mse huber; do
+    for opt in adam sgd momentum rmsprop; do
+        for isa in $(supported_isas); do
+            mkdir -p "div-$isa-$loss-$opt"
+            "$GS" --act "$all_acts" --loss $loss --opt $opt --lr 100 --res 4,3 --steps 30 \
+                --batch 8 --quiet --isa "$isa" -o "div-$isa-$loss-$opt"
+            if diff -r "div-scalar-$loss-$opt" "div-$isa-$loss-$opt" > /dev/null; then
+                ok
+            else
+                fail "diverging $loss/$opt: kernel set $isa differs from scalar"
+            fi
+        done
+    done
+done
+check "the diverging runs diverge" grep -q ',nan,' div-scalar-mse-sgd/mish-*.csv
+check "NaN has one spelling" [ -z "$(cat div-*/* | grep -e '-nan' | head -n 1)" ]
+# The trace writer too.
+for isa in $(supported_isas); do
+    "$GS" trace --act mish --loss mse --opt sgd --lr 100 --steps 30 --isa "$isa" -o "div-$isa.trace"
+    same "a diverging trace on kernel set $isa" div-scalar.trace "div-$isa.trace"
+done
+check "a diverging trace holds NaN" grep -q ',nan' div-scalar.trace
+check "NaN has one spelling in traces" [ -z "$(grep -e '-nan' div-*.trace | head -n 1)" ]
+rm -rf div-*
+
 # The file: header, one row per cell in row-major order, no .part left.
 check "no .part after a complete run" [ ! -e ref.csv.part ]
 check "magic line" [ "$(head -1 ref.csv)" = "# gridsweep-map 1" ]
