@@ -52,22 +52,27 @@ static int cmp_double(const void *a, const void *b)
 static double sweep_seconds(gs_act act, const gs_kernels *k, int res, int steps, int batch,
                             int threads)
 {
-    gs_sweep_config cfg = {.train = gs_train_defaults(), .tile_k = 1, .tile_n = 1};
+    gs_sweep_config cfg = gs_sweep_defaults();
     gs_error err;
     cfg.train.act = act, cfg.train.steps = steps, cfg.train.batch = batch;
-    gs_axis_parse("b:-2:2", &cfg.x, &err);
-    gs_axis_parse("d:-2:2", &cfg.y, &err);
     cfg.x.n = cfg.y.n = res;
-    cfg.at[GS_P_A] = 1, cfg.at[GS_P_C] = 1, cfg.at[GS_P_LR] = cfg.train.lr;
     gs_train_plan plan;
-    if (gs_sweep_validate(&cfg, &err) || gs_train_plan_init(&plan, &cfg.train, &err)) {
+    if (gs_sweep_set_lr(&cfg, false, false, &err) || gs_sweep_validate(&cfg, &err) ||
+        gs_train_plan_init(&plan, &cfg.train, &err)) {
         fprintf(stderr, "bench_sweep: %s\n", err.msg);
         exit(2);
     }
     gs_sweep_sink sink = {null_write, NULL};
+    const gs_sweep_task task = {.cfg = &cfg, .kernels = k, .plan = &plan, .begin = 0,
+                                .end = (int64_t)res * res, .threads = threads};
+    int64_t written;
     double t0 = now();
-    gs_sweep_compute(&cfg, k, &plan, 0, (int64_t)res * res, threads, &sink, NULL);
+    const gs_sweep_status status = gs_sweep_compute(&task, &sink, NULL, &written, &err);
     double t = now() - t0;
+    if (status != GS_SWEEP_DONE) {
+        fprintf(stderr, "bench_sweep: %s\n", err.msg);
+        exit(1);
+    }
     gs_train_plan_free(&plan);
     return t;
 }

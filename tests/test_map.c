@@ -484,6 +484,11 @@ Test(map, bad_headers)
         {"# x: b:-2:2", "# x: d:-2:2", "both 'd'"},
         {"# loss: mae", "# loss mae", "expected '# key: value'"},
         {"# loss: mae", "#loss: mae", "expected '# key: value'"},
+        {"# at: a=1,c=1,lr=0.1", "# at: a=1,c=x,lr=0.1", "header 'at': c=x is not"},
+        {"# at: a=1,c=1,lr=0.1", "# at: a=1,b=1,lr=0.1", "header 'at': 'b' is an axis"},
+        {"# at: a=1,c=1,lr=0.1", "# at: a=1,a=1", "header 'at': 'a' is given twice"},
+        {"# res: 3,3", "# res: 3, 3", "header 'res'"},
+        {"# res: 3,3", "# res: 65536,65536", "header 'res'"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         text t = good_map(3, 3);
@@ -536,4 +541,101 @@ Test(map, same_plane)
     cr_assert_str_eq(err.msg, "at differs: 'a=1,c=1,lr=0.1' vs 'a=1,c=2,lr=0.1'");
     gs_map_info_free(&b);
     gs_map_info_free(&a);
+}
+
+Test(map, the_column_table_makes_the_column_line)
+{
+    char line[512] = "";
+    for (int i = 0; i < GS_MAP_NCOLUMNS; i++)
+        strcat(strcat(line, i ? "," : ""), gs_map_column_at(i)->name);
+    cr_expect_str_eq(line, GS_MAP_COLUMNS);
+    cr_expect_eq(GS_MAP_NCOLUMNS, 17);
+    cr_expect_eq(gs_map_column_at(GS_COLUMN_outcome)->type, GS_COL_OUTCOME);
+    cr_expect_str_eq(gs_column_type_name(gs_map_column_at(GS_COLUMN_t_conv)->type), "int");
+    cr_expect_str_eq(gs_column_type_name(gs_map_column_at(GS_COLUMN_lr)->type), "float");
+    cr_expect_null(gs_map_column_at(GS_MAP_NCOLUMNS));
+}
+
+/* The plane: the command line's spellings, rendering, cells, comparing. */
+static gs_plane plane_of(const char *x, const char *y, const char *res, const char *at)
+{
+    gs_plane p = {.tile_k = 1, .tile_n = 1};
+    gs_error err;
+    bool lr;
+    p.at[GS_P_A] = 1, p.at[GS_P_C] = 1, p.at[GS_P_LR] = 0.1f;
+    cr_assert_eq(gs_axis_parse(x, &p.x, &err), 0, "%s", err.msg);
+    cr_assert_eq(gs_axis_parse(y, &p.y, &err), 0, "%s", err.msg);
+    cr_assert_eq(gs_plane_parse_res(res, &p, &err), 0, "%s", err.msg);
+    cr_assert_eq(gs_plane_parse_at(at, &p, &lr, &err), 0, "%s", err.msg);
+    cr_assert_eq(gs_plane_validate(&p, &err), 0, "%s", err.msg);
+    return p;
+}
+
+Test(map, plane_parse_and_render)
+{
+    gs_plane p = plane_of("b:-2:2", "lr:0.001:1:log", "4,8", "a=1.5,d=-0");
+    char buf[160];
+    cr_expect_eq(p.x.n, 4);
+    cr_expect_eq(p.y.n, 8);
+    gs_plane_format_at(&p, buf, sizeof buf);
+    cr_expect_str_eq(buf, "a=1.5,c=1,d=-0");
+    gs_axis_format(&p.y, buf, sizeof buf);
+    cr_expect_str_eq(buf, "lr:0.001:1:log");
+    gs_plane q = plane_of("b:-2:2", "d:-2:2", "16", "c=2");
+    cr_expect_eq(q.x.n, 16);
+    cr_expect_eq(q.y.n, 16);
+    float start[GS_P_COUNT];
+    gs_plane_start(&q, 0, 15, start);
+    cr_expect_eq(start[GS_P_B], -1.875f);
+    cr_expect_eq(start[GS_P_D], 1.875f);
+    cr_expect_eq(start[GS_P_C], 2.0f);
+    cr_expect_eq(start[GS_P_LR], 0.1f);
+    gs_error err;
+    cr_assert_eq(gs_plane_parse_tile("2/3", &q, &err), 0);
+    int lo, hi;
+    gs_plane_rows(&q, &lo, &hi);
+    cr_expect_eq(lo, 5);
+    cr_expect_eq(hi, 10);
+}
+
+Test(map, plane_refusals_name_the_problem)
+{
+    gs_plane p = plane_of("b:-2:2", "d:-2:2", "4", "a=1");
+    gs_error err;
+    bool lr;
+    cr_expect_eq(gs_plane_parse_tile("1/99999999999", &p, &err), -1);
+    cr_expect_str_eq(err.msg, "--tile 1/99999999999: 99999999999 is too large");
+    cr_expect_eq(gs_plane_parse_tile("1/2 ", &p, &err), -1);
+    cr_expect_str_eq(err.msg, "--tile: expected K/N, got '1/2 '");
+    cr_expect_eq(gs_plane_parse_res(" 4", &p, &err), -1);
+    cr_expect_eq(gs_plane_parse_res("4,99999999999", &p, &err), -1);
+    cr_expect(strstr(err.msg, "too large") != NULL, "%s", err.msg);
+    cr_expect_eq(gs_plane_parse_at("b=1", &p, &lr, &err), -1);
+    cr_expect_str_eq(err.msg, "--at: 'b' is an axis of the plane; it cannot be fixed");
+    cr_expect_eq(gs_plane_parse_at("q=1", &p, &lr, &err), -1);
+    cr_expect_str_eq(err.msg, "--at: unknown parameter 'q' (valid: a, b, c, d, lr)");
+    cr_expect_eq(gs_plane_parse_at("lr=1e-50", &p, &lr, &err), -1);
+    cr_expect_str_eq(err.msg, "the learning rate must be above 0, got 1e-50, which is 0 in "
+                              "float32");
+}
+
+Test(map, plane_same)
+{
+    const char *key = "";
+    gs_plane a = plane_of("b:-2:2", "d:-2:2", "8", "a=1,c=1,lr=0.1");
+    gs_plane b = plane_of("b:-2.0:2", "d:-2:2", "8", "a=1.0,c=1,lr=0.1");
+    b.tile_k = 2, b.tile_n = 4;
+    cr_expect_eq(gs_plane_same(&a, &b, &key), 0, "same numbers, another band");
+    b = plane_of("b:-2:2", "d:-1:1", "8", "a=1,c=1,lr=0.1");
+    cr_expect_eq(gs_plane_same(&a, &b, &key), -1);
+    cr_expect_str_eq(key, "y");
+    b = plane_of("b:-2:2", "d:-2:2", "8,4", "a=1,c=1,lr=0.1");
+    cr_expect_eq(gs_plane_same(&a, &b, &key), -1);
+    cr_expect_str_eq(key, "res");
+    b = plane_of("b:-2:2", "d:-2:2", "8", "a=1,c=1,lr=0.2");
+    cr_expect_eq(gs_plane_same(&a, &b, &key), -1);
+    cr_expect_str_eq(key, "at");
+    b = plane_of("c:-2:2", "d:-2:2", "8", "a=1,b=1,lr=0.1");
+    cr_expect_eq(gs_plane_same(&a, &b, &key), -1);
+    cr_expect_str_eq(key, "x");
 }

@@ -1,5 +1,6 @@
-/* Basin maps on disk: the CSV format (docs/formats.md), its rows, and the
- * reader shared by --resume, merge, stats and diff. */
+/* Basin maps on disk: the CSV format (docs/formats.md), its columns, the
+ * writer and the reader of its header and rows (shared by the sweep,
+ * --resume, merge, stats and diff). */
 #ifndef GRIDSWEEP_MAP_H
 #define GRIDSWEEP_MAP_H
 
@@ -8,28 +9,56 @@
 #include <stdio.h>
 
 #include "gridsweep/error.h"
+#include "gridsweep/plane.h"
 #include "gridsweep/train.h"
 
 #define GS_MAP_MAGIC "# gridsweep-map 1"
-#define GS_MAP_COLUMNS                                                                      \
-    "ix,iy,a0,b0,c0,d0,lr,a,b,c,d,window_loss,final_loss,lin_err,spread,outcome,t_conv"
 
-/* An axis of the plane: PARAM:LO:HI[:log] with n cells; values at cell centres. */
-typedef enum gs_param { GS_P_A, GS_P_B, GS_P_C, GS_P_D, GS_P_LR, GS_P_COUNT } gs_param;
+/* The columns of a map row, X(name, type, member, description) with S
+ * between rows: type INT, FLOAT or OUTCOME, member the gs_map_row field. The
+ * column line, the row writer, the reader and `gridsweep --list columns`
+ * all come from this table. */
+#define GS_MAP_COLUMN_TABLE(X, S)                                                          \
+    X(ix, INT, ix, "cell column, 0 to NX-1 (x axis)") S                                   \
+    X(iy, INT, iy, "cell row, 0 to NY-1 (y axis)") S                                      \
+    X(a0, FLOAT, start[GS_P_A], "start: a") S                                             \
+    X(b0, FLOAT, start[GS_P_B], "start: b") S                                             \
+    X(c0, FLOAT, start[GS_P_C], "start: c") S                                             \
+    X(d0, FLOAT, start[GS_P_D], "start: d") S                                             \
+    X(lr, FLOAT, start[GS_P_LR], "learning rate") S                                       \
+    X(a, FLOAT, res.a, "final a") S                                                       \
+    X(b, FLOAT, res.b, "final b") S                                                       \
+    X(c, FLOAT, res.c, "final c") S                                                       \
+    X(d, FLOAT, res.d, "final d") S                                                       \
+    X(window_loss, FLOAT, res.window_loss,                                                \
+      "mean training loss over the last window fraction of the steps") S                  \
+    X(final_loss, FLOAT, res.final_loss,                                                  \
+      "loss of the final parameters on eval_points midpoints of the data range") S        \
+    X(lin_err, FLOAT, res.lin_err,                                                        \
+      "RMS distance of the fitted function from its best straight line") S                \
+    X(spread, FLOAT, res.spread, "standard deviation of the fitted function") S           \
+    X(outcome, OUTCOME, res.outcome, "converged, stuck, linear, dead or diverged") S      \
+    X(t_conv, INT, res.t_conv, "the step after which the smoothed loss stayed below tol, or -1")
 
-typedef struct gs_axis {
-    gs_param param;
-    double lo, hi;
-    bool log;
-    int n;
-} gs_axis;
+#define GS_MAP_COLUMN_NAME_(name, type, member, desc) #name
+/* "ix,iy,...,t_conv": the column line. */
+#define GS_MAP_COLUMNS GS_MAP_COLUMN_TABLE(GS_MAP_COLUMN_NAME_, ",")
 
-const char *gs_param_name(gs_param p);
-int gs_param_parse(const char *s, gs_param *out);
-/* Centre of cell i: lo + (i + 0.5) (hi - lo) / n, or the same in log10 space. */
-float gs_axis_value(const gs_axis *ax, int i);
-/* "b:-2:2" or "lr:0.001:1:log" (n not included); validates. */
-int gs_axis_parse(const char *s, gs_axis *ax, gs_error *err);
+typedef enum gs_column_type { GS_COL_INT, GS_COL_FLOAT, GS_COL_OUTCOME } gs_column_type;
+
+typedef struct gs_map_column {
+    const char *name;
+    gs_column_type type;
+    size_t offset;            /* of the field in gs_map_row */
+    const char *description;
+} gs_map_column;
+
+/* GS_COLUMN_ix ... GS_COLUMN_t_conv: each column's index. */
+#define GS_MAP_COLUMN_INDEX_(name, type, member, desc) GS_COLUMN_##name,
+enum { GS_MAP_COLUMN_TABLE(GS_MAP_COLUMN_INDEX_, ) GS_MAP_NCOLUMNS };
+const gs_map_column *gs_map_column_at(int i);
+/* "int", "float" or "outcome". */
+const char *gs_column_type_name(gs_column_type type);
 
 /* One cell: its start and the result of training it. */
 typedef struct gs_map_row {
@@ -38,9 +67,13 @@ typedef struct gs_map_row {
     gs_result res;
 } gs_map_row;
 
-/* Formats one row as a CSV line ending in '\n'; returns its length.
- * Floats use %.9g, which round-trips float32 exactly. */
+/* Formats one row as a CSV line ending in '\n'; returns its length, or -1 if
+ * it does not fit. Floats use %.9g, which round-trips float32 exactly. */
 int gs_map_format_row(char *buf, size_t size, const gs_map_row *row);
+
+/* Every '#' line plus the column line, as a map file starts (malloc'd; NULL
+ * when out of memory). The reader below reads it back. */
+char *gs_map_header(const gs_train_config *train, const gs_plane *plane);
 
 /* What a map file's '#' header says. */
 #define GS_MAP_MAX_KEYS 64
@@ -51,8 +84,10 @@ typedef struct gs_map_info {
     char *keys[GS_MAP_MAX_KEYS], *values[GS_MAP_MAX_KEYS];  /* point into a private copy */
     char *kv_store;
     gs_act act;
-    gs_axis x, y;
-    int tile_k, tile_n;    /* band K of N; 1/1 for a whole map */
+    union {                /* the plane of the header; at[] is NaN where not given */
+        gs_plane plane;
+        struct { GS_PLANE_FIELDS };
+    };
     int row_lo, row_hi;    /* the iy range this file holds: [row_lo, row_hi) */
     int64_t cells;         /* the whole map's cells; this file holds (row_hi - row_lo) * x.n rows */
 } gs_map_info;

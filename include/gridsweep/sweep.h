@@ -4,6 +4,7 @@
 #define GRIDSWEEP_SWEEP_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,20 +14,25 @@
 
 typedef struct gs_sweep_config {
     gs_train_config train;      /* train.lr is the fixed lr unless lr is an axis */
-    gs_axis x, y;               /* x.n, y.n: the resolution */
-    float at[GS_P_COUNT];       /* fixed values; those of the axes are ignored */
-    int tile_k, tile_n;         /* band K of N (1/1: the whole map) */
+    union {                     /* the plane: whole for the plane functions (plane.h), */
+        gs_plane plane;         /* its fields (cfg->x, cfg->at) for the sweep's loops */
+        struct { GS_PLANE_FIELDS };
+    };
 } gs_sweep_config;
 
-#define GS_MAX_RES 65536
-#define GS_MAX_CELLS ((int64_t)1 << 31)   /* about 200 GB of CSV */
+/* The sweep with no options: the b-d plane, b:-2:2 by d:-2:2 at 256 x 256,
+ * a=1 and c=1 fixed, the default training settings, the whole map. */
+gs_sweep_config gs_sweep_defaults(void);
+/* The learning-rate rule: the fixed lr comes from --at lr= (lr_at: it is in
+ * at[GS_P_LR]) or else from train.lr (the default, or --lr: lr_option);
+ * both at once is an error, and so is --lr when lr is an axis. Afterwards
+ * at[GS_P_LR] and train.lr both hold the fixed value. */
+int gs_sweep_set_lr(gs_sweep_config *cfg, bool lr_at, bool lr_option, gs_error *err);
 
+/* The training settings, then the plane. */
 int gs_sweep_validate(const gs_sweep_config *cfg, gs_error *err);
-/* The rows of cells (iy) this tile covers: [*lo, *hi). */
+/* gs_plane_rows and gs_plane_start of the sweep's plane. */
 void gs_sweep_rows(const gs_sweep_config *cfg, int *lo, int *hi);
-/* Every '#' line plus the column line, as the map file starts (malloc'd). */
-char *gs_sweep_header(const gs_sweep_config *cfg);
-/* The starting point (a, b, c, d, lr) of cell (ix, iy). */
 void gs_sweep_start(const gs_sweep_config *cfg, int ix, int iy, float start[GS_P_COUNT]);
 
 /* Receives the rows in cell order; returns 0, or -1 to stop the sweep. */
@@ -35,12 +41,30 @@ typedef struct gs_sweep_sink {
     void *ctx;
 } gs_sweep_sink;
 
-/* Trains cells [begin, end) (row-major indices iy * nx + ix) on `threads`
- * threads and hands their rows to the sink in order. Stops early, after a
- * whole chunk, when *stop becomes non-zero or the sink fails. Returns the
- * number of cells written: always a prefix of [begin, end). */
-int64_t gs_sweep_compute(const gs_sweep_config *cfg, const gs_kernels *k,
-                         const gs_train_plan *plan, int64_t begin, int64_t end, int threads,
-                         const gs_sweep_sink *sink, const atomic_int *stop);
+/* The work of one sweep: cells [begin, end) of cfg's plane, row-major
+ * indices iy * nx + ix, trained on `threads` OpenMP threads. */
+typedef struct gs_sweep_task {
+    const gs_sweep_config *cfg;
+    const gs_kernels *kernels;
+    const gs_train_plan *plan;
+    int64_t begin, end;
+    int threads;
+} gs_sweep_task;
+
+/* How a sweep ended. Whatever the end, the cells written are a prefix of
+ * [begin, end), whole rows only. */
+typedef enum gs_sweep_status {
+    GS_SWEEP_DONE,          /* every cell was written */
+    GS_SWEEP_STOPPED,       /* *stop became non-zero */
+    GS_SWEEP_SINK_FAILED,   /* the sink returned -1 (its context knows why) */
+    GS_SWEEP_FAILED,        /* err says why: out of memory, or (MPI) a rank lost */
+} gs_sweep_status;
+
+/* The local driver: trains the task's cells on this process's threads and
+ * hands their rows to the sink in order. A stop is seen within a segment of
+ * training (tens of milliseconds): unfinished chunks are dropped. *written:
+ * the cells handed to the sink. The runners (gridsweep/runner.h) call it. */
+gs_sweep_status gs_sweep_compute(const gs_sweep_task *task, const gs_sweep_sink *sink,
+                                 const atomic_int *stop, int64_t *written, gs_error *err);
 
 #endif

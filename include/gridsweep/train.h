@@ -11,18 +11,29 @@
 #include "gridsweep/kernels.h"
 #include "gridsweep/step_vocab.h"
 
-typedef enum gs_outcome {
-    GS_OUT_CONVERGED, GS_OUT_STUCK, GS_OUT_LINEAR, GS_OUT_DEAD, GS_OUT_DIVERGED, GS_OUT_COUNT
-} gs_outcome;
+/* The outcomes, X(ID, name) like the step's vocabularies (step_vocab.h). The
+ * codes are the enum's values; tools that read maps rely on this order. */
+#define GS_OUTCOMES(X) \
+    X(CONVERGED, converged) X(STUCK, stuck) X(LINEAR, linear) X(DEAD, dead) X(DIVERGED, diverged)
+#define GS_OUT_ENUM_(ID, name) GS_OUT_##ID,
+typedef enum gs_outcome { GS_OUTCOMES(GS_OUT_ENUM_) GS_OUT_COUNT } gs_outcome;
+#undef GS_OUT_ENUM_
 
+/* "?" for a value out of range. */
 const char *gs_loss_name(gs_loss);
 const char *gs_opt_name(gs_opt);
 const char *gs_sampling_name(gs_sampling);
 const char *gs_outcome_name(gs_outcome);
+/* 0 and *out set, or -1 for an unknown name. */
 int gs_loss_parse(const char *s, gs_loss *out);
 int gs_opt_parse(const char *s, gs_opt *out);
 int gs_sampling_parse(const char *s, gs_sampling *out);
 int gs_outcome_parse(const char *s, gs_outcome *out);
+/* Every name, comma-separated ("mae, mse, huber"), for error messages. */
+const char *gs_loss_names(void);
+const char *gs_opt_names(void);
+const char *gs_sampling_names(void);
+const char *gs_outcome_names(void);
 
 /* Everything that decides a trajectory and its outcome, besides the start. */
 typedef struct gs_train_config {
@@ -46,13 +57,15 @@ typedef struct gs_train_config {
 int gs_fmt_float(char *buf, size_t n, float v);
 int gs_fmt_double(char *buf, size_t n, double v);
 /* Every setting (act excluded, lr optional) as "# key: value\n" header lines,
- * or as the canonical " --option value" words; -1 if buf is too small. */
+ * or as the canonical " --option value" words; -1 if buf is too small.
+ * The settings themselves are tabled in gridsweep/settings.def. */
 int gs_train_config_lines(const gs_train_config *cfg, bool with_lr, char *buf, size_t size);
 int gs_train_config_args(const gs_train_config *cfg, bool with_lr, char *buf, size_t size);
 
-/* The defaults documented in README. */
+/* The defaults documented in README (settings.def's default column). */
 gs_train_config gs_train_defaults(void);
-/* Checks ranges; a bad setting gives a one-line message naming it. */
+/* Checks ranges (settings.def's check column, then the limits that involve
+ * two settings); a bad setting gives a one-line message naming it. */
 int gs_train_validate(const gs_train_config *cfg, gs_error *err);
 
 /* Read-only data shared by every block of one run: the kernels' step data
@@ -76,19 +89,21 @@ typedef struct gs_result {
 } gs_result;
 
 /* Shape and loss of c*f(a*x+b)+d on the plan's dense grid, and the outcome. */
-/* eval is the activation's kernel (any set: they agree bit for bit). */
-void gs_train_judge(const gs_train_plan *plan, gs_eval_fn eval, const gs_block *blk, int lane,
-                    gs_result *out);
+/* eval is the activation's kernel (any set: they agree bit for bit).
+ * Returns 0, or -1 when out of memory (out is then left as it was). */
+int gs_train_judge(const gs_train_plan *plan, gs_eval_fn eval, const gs_block *blk, int lane,
+                   gs_result *out);
 
 /* Called for each t = 0..steps of a traced run with the parameters a, b, c, d
  * after t updates and the batch loss of the step they take next (NULL after
- * the last step). A nonzero return stops the run. */
+ * the last step). Returns 0 to go on, or a positive value to stop the run. */
 typedef int (*gs_trace_step_fn)(void *ctx, int t, const float p[4], const float *loss);
 
 /* Trains one starting point (a, b, c, d, lr) with stream id point, one step
  * at a time with k's kernels, calling on_step at every step, then judges it
- * into *out. Returns 0, or on_step's nonzero value (*out is then unset). The
- * bits are those of the same point in a sweep. */
+ * into *out. The bits are those of the same point in a sweep. Returns 0;
+ * on_step's positive value if it stopped the run; -1 when out of memory
+ * (*out is then unset either way). */
 int gs_train_trace(const gs_train_plan *plan, const gs_kernels *k, const float start[5],
                    uint64_t point, gs_trace_step_fn on_step, void *ctx, gs_result *out);
 

@@ -18,10 +18,13 @@ int cli_runtime_error(const char *fmt, ...) __attribute__((format(printf, 1, 2))
 int cli_input_error(const char *cmd, const char *msg);
 
 int cmd_sweep(int argc, char **argv);
+/* The runner main() opened for this process (gridsweep/runner.h). */
+struct gs_runner *cli_runner(void);
 int cmd_trace(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_samples(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_list(int argc, char **argv);   /* gridsweep --list */
 
 #endif

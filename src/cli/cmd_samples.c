@@ -13,11 +13,11 @@ int cmd_samples(int argc, char **argv)
     gs_train_config cfg = gs_train_defaults();
     uint64_t point = 0;
     cli_optset set = {0};
-    cli_add(&set, "--steps", cli_int, &cfg.steps);
-    cli_add(&set, "--batch", cli_int, &cfg.batch);
-    cli_add(&set, "--data", cli_range, &cfg.data_lo);
-    cli_add(&set, "--seed", cli_u64, &cfg.seed);
-    cli_add(&set, "--sampling", cli_sampling, &cfg.sampling);
+    cli_add_setting(&set, "--steps", &cfg);
+    cli_add_setting(&set, "--batch", &cfg);
+    cli_add_setting(&set, "--data", &cfg);
+    cli_add_setting(&set, "--seed", &cfg);
+    cli_add_setting(&set, "--sampling", &cfg);
     cli_add(&set, "--point", cli_u64, &point);
     char *pos[1];
     int npos, rc = cli_parse(&set, argc, argv, pos, 0, &npos, SAMPLES_HELP);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <omp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,12 +12,9 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "gridsweep/sweep.h"
+#include "gridsweep/runner.h"
 #include "interrupt.h"
 #include "map_sink.h"
-#ifdef GS_HAVE_MPI
-#include "mpi_driver.h"
-#endif
 #include "options.h"
 #include "outfile.h"
 #include "progress.h"
@@ -50,59 +48,6 @@ static int parse_acts(const char *list, gs_act *acts, int *n)
     }
     if (*n == 0)
         return cli_usage_error("--act: no activation given");
-    return 0;
-}
-
-static int parse_res(const char *s, gs_sweep_config *c)
-{
-    gs_error err;
-    const char *comma = strchr(s, ',');
-    char first[32];
-    if (comma && (size_t)(comma - s) >= sizeof first)
-        return cli_usage_error("--res: expected N or NX,NY, got '%s'", s);
-    if (comma) {
-        memcpy(first, s, (size_t)(comma - s));
-        first[comma - s] = 0;
-    }
-    if (cli_int("--res", comma ? first : s, &c->x.n, &err) ||
-        cli_int("--res", comma ? comma + 1 : s, &c->y.n, &err))
-        return cli_usage_error("--res: expected N or NX,NY with whole numbers, got '%s'", s);
-    return 0;
-}
-
-/* --at a=1,c=1[,lr=0.1]: the parameters that are not axes. */
-static int parse_at(const char *s, gs_sweep_config *c, bool *lr_given)
-{
-    char buf[256];
-    bool seen[GS_P_COUNT] = {0};
-    if (strlen(s) >= sizeof buf)
-        return cli_usage_error("--at: value too long");
-    strcpy(buf, s);
-    for (char *save, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        char *eq = strchr(t, '=');
-        gs_param p;
-        if (!eq)
-            return cli_usage_error("--at: expected P=V, got '%s'", t);
-        *eq = 0;
-        if (gs_param_parse(t, &p))
-            return cli_usage_error("--at: unknown parameter '%s' (valid: a, b, c, d, lr)", t);
-        if (p == c->x.param || p == c->y.param)
-            return cli_usage_error("--at: '%s' is an axis of the plane; it cannot be fixed", t);
-        if (seen[p])
-            return cli_usage_error("--at: '%s' is given twice", t);
-        seen[p] = true;
-        if (cli_strict_float(eq + 1, &c->at[p]))
-            return cli_usage_error("--at: %s=%s is not a finite number", t, eq + 1);
-    }
-    *lr_given = seen[GS_P_LR];
-    return 0;
-}
-
-static int parse_tile(const char *s, gs_sweep_config *c)
-{
-    char extra;
-    if (sscanf(s, "%d/%d%c", &c->tile_k, &c->tile_n, &extra) != 2)
-        return cli_usage_error("--tile: expected K/N, got '%s'", s);
     return 0;
 }
 
@@ -214,13 +159,11 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
     progress_start(&prog, act, done, end - begin, sa->quiet);
     map_sink_start(&ctx, &of, &prog);
     gs_sweep_sink sink = {map_sink_write, &ctx};
-#ifdef GS_HAVE_MPI
-    int64_t wrote = mpi_sweep_compute(&job->cfg, k, &plan, begin + done, end, sa->threads,
-                                      &sink, stop);
-#else
-    int64_t wrote = gs_sweep_compute(&job->cfg, k, &plan, begin + done, end, sa->threads,
-                                     &sink, stop);
-#endif
+    const gs_sweep_task task = {.cfg = &job->cfg, .kernels = k, .plan = &plan,
+                                .begin = begin + done, .end = end, .threads = sa->threads};
+    int64_t wrote;
+    const gs_sweep_status status =
+        gs_runner_compute(cli_runner(), &task, &sink, stop, &wrote, &err);
     progress_end(&prog);
     gs_train_plan_free(&plan);
     if (!ctx.error)
@@ -229,15 +172,21 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
     done += wrote;
     if (ctx.error)
         return write_failed(&of, ctx.error, argc, argv, act);
-    if (done < end - begin) {
+    if (status != GS_SWEEP_DONE) {
         const int sig = stop ? atomic_load(stop) : 0;
+        if (sig == SIGTERM && gs_runner_ranks(cli_runner()) > 1)
+            fprintf(stderr, "gridsweep: terminated (mpirun ends every rank this way when one "
+                            "rank fails or the job is interrupted)\n");
+        if (status == GS_SWEEP_FAILED)   /* out of memory, or (MPI) a rank lost */
+            fprintf(stderr, "gridsweep: %s\n", err.msg);
+        const bool interrupted = status == GS_SWEEP_STOPPED && sig;
         fprintf(stderr, "gridsweep: %s: %lld of %lld cells are in '%s'\n",
-                sig ? "interrupted" : "stopped", (long long)done, (long long)(end - begin),
-                of.path ? of.part : "standard output");
+                interrupted ? "interrupted" : "stopped", (long long)done,
+                (long long)(end - begin), of.path ? of.part : "standard output");
         if (of.path)
             resume_print_hint(argc, argv, act, of.part);
         outfile_keep(&of);
-        return sig ? 128 + sig : EXIT_FAILURE;
+        return interrupted ? 128 + sig : EXIT_FAILURE;
     }
     const bool to_file = of.path != NULL;
     char *part = to_file ? strdup(of.part) : NULL;
@@ -251,8 +200,8 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
 
 int cmd_sweep(int argc, char **argv)
 {
-    gs_sweep_config base = {.train = gs_train_defaults(), .tile_k = 1, .tile_n = 1};
-    sweep_args sa = {.acts = "relu", .x = "b:-2:2", .y = "d:-2:2", .res = "256"};
+    gs_sweep_config base = gs_sweep_defaults();
+    sweep_args sa = {.acts = "relu"};
     gs_isa isa = GS_ISA_SCALAR;
     cli_optset set = {0};
     cli_add(&set, "--act", cli_string, &sa.acts);
@@ -284,22 +233,17 @@ int cmd_sweep(int argc, char **argv)
     bool lr_at = false;
     if ((rc = parse_acts(sa.acts, acts, &nacts)))
         return rc;
-    if (gs_axis_parse(sa.x, &base.x, &err) || gs_axis_parse(sa.y, &base.y, &err))
+    if ((sa.x && gs_axis_parse(sa.x, &base.x, &err)) ||
+        (sa.y && gs_axis_parse(sa.y, &base.y, &err)))
         return cli_usage_error("%s", err.msg);
-    if ((rc = parse_res(sa.res, &base)))
-        return rc;
-    base.at[GS_P_A] = 1, base.at[GS_P_B] = 0, base.at[GS_P_C] = 1, base.at[GS_P_D] = 0;
-    if (sa.at && (rc = parse_at(sa.at, &base, &lr_at)))
-        return rc;
-    if (lr_at && cli_seen(&set, "--lr"))
-        return cli_usage_error("the learning rate is given twice (--lr and --at lr=)");
-    if (!lr_at)
-        base.at[GS_P_LR] = base.train.lr;
-    if ((base.x.param == GS_P_LR || base.y.param == GS_P_LR) && cli_seen(&set, "--lr"))
-        return cli_usage_error("--lr: the learning rate is an axis of the plane");
-    base.train.lr = base.at[GS_P_LR];
-    if (sa.tile && (rc = parse_tile(sa.tile, &base)))
-        return rc;
+    if (sa.res && gs_plane_parse_res(sa.res, &base.plane, &err))
+        return cli_usage_error("%s", err.msg);
+    if (sa.at && gs_plane_parse_at(sa.at, &base.plane, &lr_at, &err))
+        return cli_usage_error("%s", err.msg);
+    if (gs_sweep_set_lr(&base, lr_at, cli_seen(&set, "--lr"), &err))
+        return cli_usage_error("%s", err.msg);
+    if (sa.tile && gs_plane_parse_tile(sa.tile, &base.plane, &err))
+        return cli_usage_error("%s", err.msg);
     if (cli_seen(&set, "--threads") && (sa.threads < 1 || sa.threads > 1024))
         return cli_usage_error("--threads must be between 1 and 1024, got %d", sa.threads);
     if (!cli_seen(&set, "--threads"))
@@ -313,10 +257,10 @@ int cmd_sweep(int argc, char **argv)
     const gs_kernels *k;
     if ((rc = cli_pick_kernels(&set, isa, &k)))
         return rc;
-#ifdef GS_HAVE_MPI
-    if (mpi_rank() > 0)   /* rank 0 alone checks and writes the files */
-        return mpi_worker(k, sa.threads);
-#endif
+    if (gs_runner_rank(cli_runner()) > 0) {   /* rank 0 alone checks and writes the files */
+        rc = gs_runner_serve(cli_runner(), k, sa.threads, interrupt_install(), &err);
+        return rc < 0 ? cli_runtime_error("%s", err.msg) : rc;
+    }
 
     /* Plan every map and check every output before creating anything. */
     map_job jobs[MAX_ACTS] = {0};
@@ -335,7 +279,7 @@ int cmd_sweep(int argc, char **argv)
     for (int i = 0; i < nacts && !rc; i++) {
         jobs[i].cfg = base;
         jobs[i].cfg.train.act = acts[i];
-        jobs[i].header = gs_sweep_header(&jobs[i].cfg);
+        jobs[i].header = gs_map_header(&jobs[i].cfg.train, &jobs[i].cfg.plane);
         if (!jobs[i].header) {
             rc = cli_runtime_error("out of memory");
             break;
@@ -354,9 +298,10 @@ int cmd_sweep(int argc, char **argv)
             if (strcmp(jobs[i].path, jobs[j].path) == 0)
                 rc = cli_usage_error("two maps would be written to '%s'", jobs[i].path);
     }
-#ifdef GS_HAVE_MPI
-    rc = mpi_gate(rc, true);   /* every rank goes on, or none */
-#endif
+    const int go = gs_runner_gate(cli_runner(), rc, &err);   /* every rank goes on, or none */
+    if (go != rc)
+        fprintf(stderr, "gridsweep: %s\n", err.msg);
+    rc = go;
     const atomic_int *stop = interrupt_install();
     int ran = 0;
     while (ran < nacts && !rc)

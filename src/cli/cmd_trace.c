@@ -123,9 +123,14 @@ int cmd_trace(int argc, char **argv)
     gs_trace_write_header(&w, of.f);
     const float start[5] = {spec->init[0], spec->init[1], spec->init[2], spec->init[3], cfg.lr};
     gs_result r;
-    gs_train_trace(&plan, k, start, spec->point, gs_trace_write_step, &w, &r);
-    gs_trace_write_outcome(&w, &r);
+    const int traced = gs_train_trace(&plan, k, start, spec->point, gs_trace_write_step, &w, &r);
+    if (!traced)
+        gs_trace_write_outcome(&w, &r);
     gs_trace_writer_free(&w);
     gs_train_plan_free(&plan);
+    if (traced) {   /* out of memory in the judge: no outcome, never a made-up one */
+        outfile_discard(&of);
+        return cli_runtime_error("trace: out of memory");
+    }
     return outfile_commit(&of);
 }

@@ -1,6 +1,7 @@
 /* Ctrl-C, kill and a closed terminal (SIGINT, SIGTERM, SIGHUP): the first
- * asks the sweep to stop after its current chunks (rows already written stay
- * valid, the .part resumes); a second one ends the process at once. */
+ * asks the sweep to stop, which it does within a segment of training (rows
+ * already written stay valid, the .part resumes); a second one ends the
+ * process at once. */
 #ifndef GS_CLI_INTERRUPT_H
 #define GS_CLI_INTERRUPT_H
 

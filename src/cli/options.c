@@ -1,5 +1,4 @@
-#include <errno.h>
-#include <math.h>
+#include <float.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +6,10 @@
 
 #include "cli.h"
 #include "gridsweep/kernels.h"
+#include "gridsweep/numparse.h"
+#include "gridsweep/settings.h"
 #include "options.h"
+#include "usage.h"
 
 void cli_add(cli_optset *set, const char *name, cli_parse_fn parse, void *target)
 {
@@ -31,6 +33,16 @@ static cli_opt *find(cli_optset *set, const char *word, size_t len)
     return NULL;
 }
 
+/* Another name of o (same target, as -o and --output) already given. */
+static const cli_opt *seen_alias(const cli_optset *set, const cli_opt *o)
+{
+    for (int i = 0; i < set->n; i++)
+        if (&set->opt[i] != o && set->opt[i].target == o->target && set->opt[i].seen &&
+            set->opt[i].parse == o->parse && set->opt[i].parse != cli_setting)
+            return &set->opt[i];
+    return NULL;
+}
+
 int cli_parse(cli_optset *set, int argc, char **argv, char **pos, int maxpos, int *npos,
               const char *help)
 {
@@ -38,7 +50,7 @@ int cli_parse(cli_optset *set, int argc, char **argv, char **pos, int maxpos, in
     for (int i = 1; i < argc; i++) {
         const char *w = argv[i];
         if (strcmp(w, "--help") == 0 || strcmp(w, "-h") == 0) {
-            fputs(help, stdout);
+            cli_print_help(stdout, help);
             return -1;
         }
         if (w[0] != '-' || strcmp(w, "-") == 0) {
@@ -55,6 +67,10 @@ int cli_parse(cli_optset *set, int argc, char **argv, char **pos, int maxpos, in
                                    argv[0], (int)len, w, argv[0]);
         if (o->seen)
             return cli_usage_error("%s: option %s given twice", argv[0], o->name);
+        const cli_opt *alias = seen_alias(set, o);
+        if (alias)
+            return cli_usage_error("%s: options %s and %s are the same option; give it once",
+                                   argv[0], alias->name, o->name);
         o->seen = true;
         if (!o->parse) {
             if (eq)
@@ -72,53 +88,47 @@ int cli_parse(cli_optset *set, int argc, char **argv, char **pos, int maxpos, in
     return 0;
 }
 
-int cli_strict_float(const char *s, float *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || *end || !isfinite(v) || fabs(v) > 3.4028234663852886e38)
-        return -1;
-    *out = (float)v;
-    return 0;
-}
+int cli_strict_float(const char *s, float *out) { return gs_parse_float(s, out) ? -1 : 0; }
+
+/* "is too large" or "is too small" for a number beyond the type. */
+static const char *too(const char *arg) { return arg[0] == '-' ? "small" : "large"; }
 
 int cli_int(const char *name, const char *arg, void *target, gs_error *err)
 {
-    char *end;
-    errno = 0;
-    long v = strtol(arg, &end, 10);
-    if (end == arg || *end || errno || v < INT32_MIN || v > INT32_MAX)
+    const int rc = gs_parse_int(arg, target);
+    if (rc == GS_NUM_RANGE)
+        return gs_fail(err, "%s: '%s' is too %s for an integer", name, arg, too(arg));
+    if (rc)
         return gs_fail(err, "%s: '%s' is not an integer", name, arg);
-    *(int *)target = (int)v;
     return 0;
 }
 
 int cli_u64(const char *name, const char *arg, void *target, gs_error *err)
 {
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(arg, &end, 10);
-    if (end == arg || *end || errno || arg[0] == '-')
+    const int rc = gs_parse_u64(arg, target);
+    if (rc == GS_NUM_RANGE)
+        return gs_fail(err, "%s: '%s' is too large (at most %llu)", name, arg,
+                       (unsigned long long)UINT64_MAX);
+    if (rc)
         return gs_fail(err, "%s: '%s' is not a non-negative integer", name, arg);
-    *(uint64_t *)target = v;
     return 0;
 }
 
 int cli_float(const char *name, const char *arg, void *target, gs_error *err)
 {
-    if (cli_strict_float(arg, target))
+    const int rc = gs_parse_float(arg, target);
+    if (rc == GS_NUM_RANGE)
+        return gs_fail(err, "%s: '%s' is too large for float32 (at most %g)", name, arg,
+                       (double)FLT_MAX);
+    if (rc)
         return gs_fail(err, "%s: '%s' is not a finite number", name, arg);
     return 0;
 }
 
 int cli_double(const char *name, const char *arg, void *target, gs_error *err)
 {
-    char *end;
-    double v = strtod(arg, &end);
-    if (end == arg || *end || !isfinite(v))
+    if (gs_parse_double(arg, target))
         return gs_fail(err, "%s: '%s' is not a finite number", name, arg);
-    *(double *)target = v;
     return 0;
 }
 
@@ -146,54 +156,77 @@ int cli_act(const char *name, const char *arg, void *target, gs_error *err)
     return 0;
 }
 
-int cli_range(const char *name, const char *arg, void *target, gs_error *err)
+/* A training setting: the target is the whole gs_train_config, the option
+ * name finds the row of the settings table. */
+int cli_setting(const char *name, const char *arg, void *target, gs_error *err)
 {
-    float *r = target;
-    const char *colon = strchr(arg, ':');
-    char lo[64];
-    if (!colon || (size_t)(colon - arg) >= sizeof lo)
-        return gs_fail(err, "%s: expected LO:HI, got '%s'", name, arg);
-    memcpy(lo, arg, (size_t)(colon - arg));
-    lo[colon - arg] = 0;
-    if (cli_strict_float(lo, &r[0]) || cli_strict_float(colon + 1, &r[1]))
-        return gs_fail(err, "%s: expected LO:HI with finite numbers, got '%s'", name, arg);
-    if (!(r[0] < r[1]))
-        return gs_fail(err, "%s: the range %s is empty (LO must be below HI)", name, arg);
-    return 0;
+    const gs_setting *s = gs_setting_by_option(name);
+    if (!s)
+        return gs_fail(err, "%s: not a training setting", name);
+    return gs_setting_parse(s, name, arg, target, err);
 }
 
-#define ENUM_PARSER(fn, parse, what, valid)                                               \
-    int fn(const char *name, const char *arg, void *target, gs_error *err)         \
-    {                                                                                     \
-        if (parse(arg, target))                                                           \
-            return gs_fail(err, "%s: unknown " what " '%s' (valid: " valid ")", name, arg);  \
-        return 0;                                                                         \
-    }
-ENUM_PARSER(cli_loss, gs_loss_parse, "loss", "mae, mse, huber")
-ENUM_PARSER(cli_optimizer, gs_opt_parse, "optimizer", "adam, sgd, momentum, rmsprop")
-ENUM_PARSER(cli_sampling, gs_sampling_parse, "sampling", "shared, independent, grid")
-
-void cli_add_train(cli_optset *s, gs_train_config *c)
+void cli_add_setting(cli_optset *set, const char *option, gs_train_config *cfg)
 {
-    cli_add(s, "--loss", cli_loss, &c->loss);
-    cli_add(s, "--huber-delta", cli_float, &c->huber_delta);
-    cli_add(s, "--opt", cli_optimizer, &c->opt);
-    cli_add(s, "--lr", cli_float, &c->lr);
-    cli_add(s, "--beta1", cli_float, &c->beta1);
-    cli_add(s, "--beta2", cli_float, &c->beta2);
-    cli_add(s, "--eps", cli_float, &c->eps);
-    cli_add(s, "--momentum", cli_float, &c->momentum);
-    cli_add(s, "--alpha", cli_float, &c->alpha);
-    cli_add(s, "--steps", cli_int, &c->steps);
-    cli_add(s, "--batch", cli_int, &c->batch);
-    cli_add(s, "--data", cli_range, &c->data_lo);   /* data_lo, data_hi are adjacent */
-    cli_add(s, "--sampling", cli_sampling, &c->sampling);
-    cli_add(s, "--seed", cli_u64, &c->seed);
-    cli_add(s, "--window", cli_double, &c->window);
-    cli_add(s, "--tol", cli_double, &c->tol);
-    cli_add(s, "--dead-tol", cli_double, &c->dead_tol);
-    cli_add(s, "--linear-tol", cli_double, &c->linear_tol);
-    cli_add(s, "--eval-points", cli_int, &c->eval_points);
+    cli_add(set, option, cli_setting, cfg);
+}
+
+void cli_add_train(cli_optset *set, gs_train_config *cfg)
+{
+    for (int i = 0; i < gs_setting_count(); i++)
+        cli_add_setting(set, gs_setting_at(i)->option, cfg);
+}
+
+/* "a | b | c" from "a, b, c". */
+static void print_bar_list(FILE *f, const char *names)
+{
+    for (const char *p = names; *p; p++) {
+        if (p[0] == ',' && p[1] == ' ')
+            fputs(" |", f);
+        else
+            fputc(*p, f);
+    }
+}
+
+/* A help line is "  ", the option and its metavar padded to OPTION_WIDTH,
+ * " ", the description: descriptions start at column HELP_COLUMN. */
+#define OPTION_WIDTH 19
+#define HELP_COLUMN (2 + OPTION_WIDTH + 1)
+
+/* The section of the help that TRAIN_OPTIONS_HELP marks (usage.h). */
+static void print_train_help(FILE *f)
+{
+    const gs_train_config def = gs_train_defaults();
+    const char *const titles[] = {[GS_SECTION_TRAIN] = "Training (the same for sweep and trace):",
+                                  [GS_SECTION_JUDGE] = "Judging a run:"};
+    fprintf(f, "%s\n  %-*s activation (default %s; the sweep takes a comma list)\n",
+            titles[GS_SECTION_TRAIN], OPTION_WIDTH, "--act NAME", gs_act_get(def.act)->name);
+    for (int i = 0; i < gs_setting_count(); i++) {
+        const gs_setting *s = gs_setting_at(i);
+        char opt[64], what[256], value[96];
+        if (i > 0 && s->section != gs_setting_at(i - 1)->section)
+            fprintf(f, "%s\n", titles[s->section]);
+        snprintf(opt, sizeof opt, "%s %s", s->option, s->metavar);
+        gs_setting_describe(s, what, sizeof what);
+        gs_setting_format(s, &def, value, sizeof value);
+        fprintf(f, "  %-*s %s (default %s)\n", OPTION_WIDTH, opt, what, value);
+    }
+    fprintf(f, "Kernels:\n  %-*s force a kernel set: ", OPTION_WIDTH, "--isa NAME");
+    print_bar_list(f, gs_isa_names());
+    fprintf(f, " (default: the best\n%*sthis CPU runs; every set gives identical results)\n",
+            HELP_COLUMN, "");
+    fprintf(f, "%*sGRIDSWEEP_ISA=NAME in the environment does the same (--isa wins)\n",
+            HELP_COLUMN, "");
+}
+
+void cli_print_help(FILE *f, const char *help)
+{
+    for (const char *p = help; *p; p++) {
+        if (*p == TRAIN_OPTIONS_HELP[0])
+            print_train_help(f);
+        else
+            fputc(*p, f);
+    }
 }
 
 void cli_add_isa(cli_optset *set, gs_isa *isa) { cli_add(set, "--isa", cli_isa, isa); }

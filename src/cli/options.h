@@ -3,6 +3,7 @@
 #define GS_CLI_OPTIONS_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "gridsweep/error.h"
 #include "gridsweep/isa.h"
@@ -34,7 +35,8 @@ bool cli_seen(const cli_optset *set, const char *name);
 int cli_parse(cli_optset *set, int argc, char **argv, char **pos, int maxpos, int *npos,
               const char *help);
 
-/* Value parsers: strict, the whole word must be a finite number. */
+/* Value parsers: strict (gridsweep/numparse.h), the whole word must be a
+ * number of the type. */
 int cli_int(const char *name, const char *arg, void *target, gs_error *err);
 int cli_float(const char *name, const char *arg, void *target, gs_error *err);
 int cli_double(const char *name, const char *arg, void *target, gs_error *err);
@@ -42,14 +44,17 @@ int cli_u64(const char *name, const char *arg, void *target, gs_error *err);
 int cli_string(const char *name, const char *arg, void *target, gs_error *err);
 int cli_isa(const char *name, const char *arg, void *target, gs_error *err);
 int cli_act(const char *name, const char *arg, void *target, gs_error *err);
-int cli_range(const char *name, const char *arg, void *target, gs_error *err);  /* float[2] */
-int cli_loss(const char *name, const char *arg, void *target, gs_error *err);
-int cli_optimizer(const char *name, const char *arg, void *target, gs_error *err);
-int cli_sampling(const char *name, const char *arg, void *target, gs_error *err);
 int cli_strict_float(const char *s, float *out);
+/* A training setting: target is the gs_train_config, name its option. */
+int cli_setting(const char *name, const char *arg, void *target, gs_error *err);
 
-/* The trainer's options (shared by sweep and trace, same names). */
+/* The trainer's options (shared by sweep and trace, same names), all of them
+ * or one, from the settings table (gridsweep/settings.def). */
 void cli_add_train(cli_optset *set, gs_train_config *cfg);
+void cli_add_setting(cli_optset *set, const char *option, gs_train_config *cfg);
+
+/* Prints a help text of usage.h, the generated parts included. */
+void cli_print_help(FILE *f, const char *help);
 /* --isa NAME; checks the CPU can run it. */
 void cli_add_isa(cli_optset *set, gs_isa *isa);
 /* Kernel set after parsing, once per run: the one forced by --isa, else by

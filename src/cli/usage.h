@@ -1,41 +1,29 @@
-/* Help texts. README's option tables repeat these: keep them in step. */
+/* Help texts. README's option tables repeat these: keep them in step
+ * (tests/cli/list.sh checks the training settings). */
 #ifndef GS_CLI_USAGE_H
 #define GS_CLI_USAGE_H
 
-#define TRAIN_OPTIONS_HELP                                                                  \
-    "Training (the same for sweep and trace):\n"                                          \
-    "  --act NAME          activation (default relu; the sweep takes a comma list)\n"     \
-    "  --loss NAME         mae | mse | huber (default mae)\n"                             \
-    "  --huber-delta X     Huber's delta (default 1)\n"                                   \
-    "  --opt NAME          adam | sgd | momentum | rmsprop (default adam)\n"              \
-    "  --lr X              learning rate (default 0.1)\n"                                 \
-    "  --beta1 X           Adam beta1 (default 0.9)\n"                                    \
-    "  --beta2 X           Adam beta2 (default 0.999)\n"                                  \
-    "  --eps X             Adam / RMSprop epsilon (default 1e-08)\n"                      \
-    "  --momentum X        momentum of 'momentum' (default 0.9)\n"                        \
-    "  --alpha X           RMSprop smoothing (default 0.99)\n"                            \
-    "  --steps N           optimizer steps (default 1000)\n"                              \
-    "  --batch N           samples per step (default 256)\n"                              \
-    "  --data LO:HI        range of x (default -0.5:0.5)\n"                               \
-    "  --sampling MODE     shared | independent | grid (default shared)\n"                \
-    "  --seed N            random seed (default 0)\n"                                     \
-    "Judging a run:\n"                                                                    \
-    "  --window F          fraction of the steps averaged into window_loss (default 0.1)\n" \
-    "  --tol X             converged: window_loss below X (default 0.03)\n"               \
-    "  --dead-tol X        dead: std of the fit over the data below X (default 0.001)\n"  \
-    "  --linear-tol X      linear: RMS distance from a straight line below X (default 0.001)\n" \
-    "  --eval-points N     dense grid for final_loss and the shape (default 256)\n"      \
-    "Kernels:\n"                                                                          \
-    "  --isa NAME          force a kernel set: scalar | avx2 | avx512 | neon (default: the best\n" \
-    "                      this CPU runs; every set gives identical results)\n" \
-    "                      GRIDSWEEP_ISA=NAME in the environment does the same (--isa wins)\n"
+#include "gridsweep/plane.h"
+
+/* The vocabularies of the command line itself, each written once:
+ * X(name) rows with S between them, so that one list gives both a table
+ * (S empty, X ending in a comma) and a help or message text (S a string). */
+#define CLI_OTHER_COMMANDS(X, S) X(trace) S X(merge) S X(stats) S X(diff) S X(samples)
+#define CLI_COMMANDS(X, S) X(sweep) S CLI_OTHER_COMMANDS(X, S)
+#define CLI_LISTS(X, S) X(activations) S X(outcomes) S X(columns) S X(settings)
+#define CLI_WORD(name) #name
+
+/* Where a help text holds this byte, cli_print_help prints the trainer's
+ * options, generated from the settings table (gridsweep/settings.def) and
+ * the name tables, so the help cannot drift from what the parser accepts. */
+#define TRAIN_OPTIONS_HELP "\001"
 
 #define SWEEP_HELP                                                                          \
     "usage: gridsweep [sweep] [options]\n"                                                \
     "Trains every starting point of a 2-D grid and writes a basin-of-convergence map (CSV).\n" \
     "\n"                                                                                  \
     "Plane:\n"                                                                            \
-    "  --x PARAM:LO:HI[:log]  x axis (default b:-2:2); PARAM is a, b, c, d or lr\n"       \
+    "  --x PARAM:LO:HI[:log]  x axis (default b:-2:2); PARAM is " GS_PARAMS_HELP "\n"   \
     "  --y PARAM:LO:HI[:log]  y axis (default d:-2:2)\n"                                  \
     "  --at P=V[,P=V...]   fixed values of the other parameters (default a=1,c=1,b=0,d=0)\n" \
     "  --res N | NX,NY     cells per axis (default 256)\n"                                \
@@ -50,8 +38,10 @@
     "  --quiet             no progress on stderr\n"                                       \
     "\n" TRAIN_OPTIONS_HELP                                                               \
     "\n"                                                                                  \
-    "Other commands: gridsweep trace | merge | stats | diff | samples  (each takes --help)\n" \
-    "  --version           version, SLEEF version and the kernel set in use\n"            \
+    "Other commands: gridsweep " CLI_OTHER_COMMANDS(CLI_WORD, " | ") "  (each takes --help)\n" \
+    "  --version           version, SLEEF version and the kernel set in use\n"             \
+    "  --list WHAT [--json]  the names gridsweep knows, one a line (or as JSON): WHAT is\n" \
+    "                      " CLI_LISTS(CLI_WORD, " | ") "\n" \
     "Exit status (every command): 0 done; 1 a fault of the run (disk full, a failed\n"     \
     "write, out of memory; the .part keeps its rows); 2 bad input, nothing written;\n"     \
     "128+N stopped by signal N (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP; --resume finishes).\n"

@@ -45,11 +45,16 @@ static bool cpu_has(gs_isa isa)
 static bool cpu_has(gs_isa isa) { return isa == GS_ISA_SCALAR; }
 #endif
 
-static const char *const names[GS_ISA_COUNT] = {"scalar", "avx2", "avx512", "neon"};
+/* The names, once, in gs_isa's order: the table and the list of messages. */
+#define ISA_NAMES(X, S) X(scalar) S X(avx2) S X(avx512) S X(neon)
+#define ISA_NAME_(name) #name,
+#define ISA_WORD_(name) #name
+static const char *const names[] = {ISA_NAMES(ISA_NAME_, )};
+_Static_assert(sizeof names / sizeof *names == GS_ISA_COUNT, "one name per kernel set");
 
 const char *gs_isa_name(gs_isa isa) { return isa < GS_ISA_COUNT ? names[isa] : "?"; }
 
-const char *gs_isa_names(void) { return "scalar, avx2, avx512, neon"; }
+const char *gs_isa_names(void) { return ISA_NAMES(ISA_WORD_, ", "); }
 
 int gs_isa_parse(const char *name, gs_isa *out)
 {

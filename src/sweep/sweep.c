@@ -10,11 +10,48 @@
 
 #define ROW_MAX 400           /* longest formatted row, with room to spare */
 #define CHUNK_MAX 256         /* cells per chunk: a few ms of work each */
+/* Sample-steps (steps x batch) per segment of a block's training between
+ * two looks at the stop flag: about 40 ms with the fastest kernels, a few
+ * times that with scalar ones, so a stop is seen well within a second. */
+#define SEGMENT_WORK (1 << 19)
 
-/* Trains cells [begin, end) and formats their rows into buf. */
-static size_t compute_chunk(const gs_sweep_config *cfg, const gs_kernels *k,
-                            const gs_train_plan *plan, int64_t begin, int64_t end, char *buf)
+/* halt: 0 while the sweep runs, else the gs_sweep_status that ends it (the
+ * first one raised wins). */
+static void raise_halt(atomic_int *halt, gs_sweep_status why)
 {
+    int running = 0;
+    atomic_compare_exchange_strong(halt, &running, (int)why);
+}
+
+static bool halted(atomic_int *halt, const atomic_int *stop)
+{
+    if (stop && atomic_load(stop))
+        raise_halt(halt, GS_SWEEP_STOPPED);
+    return atomic_load(halt) != 0;
+}
+
+/* Trains one block to the last step in segments, the same computation as
+ * one call (the kernel goes on from blk->t). false: halted before the end. */
+static bool train_block(const gs_train_plan *plan, gs_train_fn train, gs_block *blk,
+                        atomic_int *halt, const atomic_int *stop)
+{
+    const int steps = plan->cfg.steps;
+    const int segment = plan->cfg.batch < SEGMENT_WORK ? SEGMENT_WORK / plan->cfg.batch : 1;
+    while (blk->t < steps) {
+        if (halted(halt, stop))
+            return false;
+        train(&plan->step, blk, steps - blk->t > segment ? blk->t + segment : steps);
+    }
+    return true;
+}
+
+/* Trains cells [begin, end) and formats their rows into buf. Returns the
+ * length, or -1 when the sweep halted first (or ran out of memory). */
+static long compute_chunk(const gs_sweep_task *task, int64_t begin, int64_t end, char *buf,
+                          atomic_int *halt, const atomic_int *stop)
+{
+    const gs_sweep_config *cfg = task->cfg;
+    const gs_kernels *k = task->kernels;
     const int nx = cfg->x.n, lanes = k->lanes;
     const gs_train_fn train = k->train[cfg->train.act][cfg->train.loss];
     const gs_eval_fn eval = k->eval[cfg->train.act];
@@ -30,55 +67,71 @@ static size_t compute_chunk(const gs_sweep_config *cfg, const gs_kernels *k,
             point[l] = (uint64_t)cell;
         }
         gs_block_init(&blk, n, (const float(*)[5])start, point);
-        train(&plan->step, &blk, cfg->train.steps);
+        if (!train_block(task->plan, train, &blk, halt, stop))
+            return -1;
         for (int l = 0; l < n; l++) {
             gs_map_row row = {.ix = (int32_t)((b0 + l) % nx), .iy = (int32_t)((b0 + l) / nx)};
             memcpy(row.start, start[l], sizeof row.start);
-            gs_train_judge(plan, eval, &blk, l, &row.res);
+            if (gs_train_judge(task->plan, eval, &blk, l, &row.res)) {
+                raise_halt(halt, GS_SWEEP_FAILED);
+                return -1;
+            }
             len += (size_t)gs_map_format_row(buf + len, ROW_MAX, &row);
         }
     }
-    return len;
+    return (long)len;
 }
 
-int64_t gs_sweep_compute(const gs_sweep_config *cfg, const gs_kernels *k,
-                         const gs_train_plan *plan, int64_t begin, int64_t end, int threads,
-                         const gs_sweep_sink *sink, const atomic_int *stop)
+gs_sweep_status gs_sweep_compute(const gs_sweep_task *task, const gs_sweep_sink *sink,
+                                 const atomic_int *stop, int64_t *written, gs_error *err)
 {
+    const int64_t begin = task->begin, end = task->end;
+    const int threads = task->threads < 1 ? 1 : task->threads, lanes = task->kernels->lanes;
+    *written = 0;
     if (end <= begin)
-        return 0;
-    if (threads < 1)
-        threads = 1;
+        return GS_SWEEP_DONE;
     /* Enough chunks to balance the threads, each a whole number of blocks. */
     int64_t chunk = (end - begin + 4 * threads - 1) / (4 * threads);
-    chunk = (chunk + k->lanes - 1) / k->lanes * k->lanes;
+    chunk = (chunk + lanes - 1) / lanes * lanes;
     if (chunk > CHUNK_MAX)
-        chunk = CHUNK_MAX / k->lanes * k->lanes;
+        chunk = CHUNK_MAX / lanes * lanes;
     const int64_t nchunks = (end - begin + chunk - 1) / chunk;
-    int64_t written = 0;
-    atomic_int halted = 0;   /* set inside the ordered region, read by every thread */
+    int64_t done = 0;
+    atomic_int halt = 0;   /* read by every thread between segments */
+    bool gap = false;      /* a chunk was dropped: nothing after it is written */
 
 #pragma omp parallel num_threads(threads)
     {
         char *buf = malloc((size_t)chunk * ROW_MAX);
+        if (!buf)
+            raise_halt(&halt, GS_SWEEP_FAILED);
 #pragma omp for schedule(dynamic, 1) ordered
         for (int64_t c = 0; c < nchunks; c++) {
             const int64_t lo = begin + c * chunk, hi = lo + chunk < end ? lo + chunk : end;
-            const int skip = !buf || atomic_load(&halted) || (stop && atomic_load(stop));
-            size_t len = skip ? 0 : compute_chunk(cfg, k, plan, lo, hi, buf);
+            const long len = !buf || halted(&halt, stop)
+                                 ? -1
+                                 : compute_chunk(task, lo, hi, buf, &halt, stop);
 #pragma omp ordered
             {
-                if (skip)
-                    atomic_store(&halted, 1);
-                if (!atomic_load(&halted)) {
-                    if (sink->write(sink->ctx, buf, len, hi - lo))
-                        atomic_store(&halted, 1);
-                    else
-                        written += hi - lo;
+                if (len < 0) {
+                    gap = true;
+                } else if (!gap) {
+                    if (sink->write(sink->ctx, buf, (size_t)len, hi - lo)) {
+                        raise_halt(&halt, GS_SWEEP_SINK_FAILED);
+                        gap = true;
+                    } else {
+                        done += hi - lo;
+                    }
                 }
             }
         }
         free(buf);
     }
-    return written;
+    *written = done;
+    if (done == end - begin)
+        return GS_SWEEP_DONE;
+    const gs_sweep_status why = (gs_sweep_status)atomic_load(&halt);
+    if (why == GS_SWEEP_FAILED)
+        gs_fail(err, "out of memory");
+    return why;
 }

@@ -1,15 +1,19 @@
-/* Trainer settings: names, defaults, validation. */
+/* Trainer settings: enum names, defaults, validation, rendering; all from the
+ * tables (the X-macros of train.h, settings.def). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "gridsweep/settings.h"
 #include "gridsweep/train.h"
 
-static const char *const loss_names[] = {"mae", "mse", "huber"};
-static const char *const opt_names[] = {"adam", "sgd", "momentum", "rmsprop"};
-static const char *const sampling_names[] = {"shared", "independent", "grid"};
-static const char *const outcome_names[] = {"converged", "stuck", "linear", "dead", "diverged"};
+#define NAME_(ID, name) #name,
+#define LISTED_(ID, name) ", " #name
+static const char *const loss_names[] = {GS_LOSSES(NAME_)};
+static const char *const opt_names[] = {GS_OPTIMIZERS(NAME_)};
+static const char *const sampling_names[] = {GS_SAMPLINGS(NAME_)};
+static const char *const outcome_names[] = {GS_OUTCOMES(NAME_)};
 
 static int parse_name(const char *s, const char *const *names, int n)
 {
@@ -19,8 +23,10 @@ static int parse_name(const char *s, const char *const *names, int n)
     return -1;
 }
 
-#define NAME_FNS(type, kind, names, count)                                                \
+/* The list skips the leading ", " of the first name. */
+#define NAME_FNS(type, kind, names, count, table)                                         \
     const char *gs_##kind##_name(type v) { return (int)v < count ? names[v] : "?"; }      \
+    const char *gs_##kind##_names(void) { return &table(LISTED_)[2]; }                      \
     int gs_##kind##_parse(const char *s, type *out)                                       \
     {                                                                                     \
         int i = parse_name(s, names, count);                                              \
@@ -29,77 +35,29 @@ static int parse_name(const char *s, const char *const *names, int n)
         *out = (type)i;                                                                   \
         return 0;                                                                         \
     }
-NAME_FNS(gs_loss, loss, loss_names, GS_LOSS_COUNT)
-NAME_FNS(gs_opt, opt, opt_names, GS_OPT_COUNT)
-NAME_FNS(gs_sampling, sampling, sampling_names, GS_SAMPLING_COUNT)
-NAME_FNS(gs_outcome, outcome, outcome_names, GS_OUT_COUNT)
+NAME_FNS(gs_loss, loss, loss_names, GS_LOSS_COUNT, GS_LOSSES)
+NAME_FNS(gs_opt, opt, opt_names, GS_OPT_COUNT, GS_OPTIMIZERS)
+NAME_FNS(gs_sampling, sampling, sampling_names, GS_SAMPLING_COUNT, GS_SAMPLINGS)
+NAME_FNS(gs_outcome, outcome, outcome_names, GS_OUT_COUNT, GS_OUTCOMES)
 
 gs_train_config gs_train_defaults(void)
 {
     return (gs_train_config){
         .act = GS_ACT_RELU,
-        .loss = GS_LOSS_MAE,
-        .huber_delta = 1.0f,
-        .opt = GS_OPT_ADAM,
-        .lr = 0.1f,
-        .beta1 = 0.9f,
-        .beta2 = 0.999f,
-        .eps = 1e-8f,
-        .momentum = 0.9f,
-        .alpha = 0.99f,
-        .steps = 1000,
-        .batch = 256,
-        .data_lo = -0.5f,
-        .data_hi = 0.5f,
-        .sampling = GS_SAMPLING_SHARED,
-        .seed = 0,
-        .window = 0.1,
-        .tol = 0.03,
-        .dead_tol = 1e-3,
-        .linear_tol = 1e-3,
-        .eval_points = 256,
+#define GS_SETTING(key, option, type, def, check, metavar, section, help) .key = def,
+#define GS_SETTING_RANGE(key, option, lo, hi, def_lo, def_hi, check, metavar, section, help) \
+    .lo = def_lo, .hi = def_hi,
+#include "gridsweep/settings.def"
+#undef GS_SETTING
+#undef GS_SETTING_RANGE
     };
 }
 
-#define MAX_STEPS 10000000
-#define MAX_BATCH 1048576
-#define MAX_EVAL 1048576
-
 int gs_train_validate(const gs_train_config *c, gs_error *err)
 {
-    if (c->steps < 1 || c->steps > MAX_STEPS)
-        return gs_fail(err, "--steps must be between 1 and %d, got %d", MAX_STEPS, c->steps);
-    if (c->batch < 1 || c->batch > MAX_BATCH)
-        return gs_fail(err, "--batch must be between 1 and %d, got %d", MAX_BATCH, c->batch);
-    if (!(c->lr > 0) || !isfinite(c->lr))
-        return gs_fail(err, "--lr must be a positive finite number, got %g", c->lr);
-    if (!(c->beta1 >= 0 && c->beta1 < 1))
-        return gs_fail(err, "--beta1 must be in [0, 1), got %g", c->beta1);
-    if (!(c->beta2 >= 0 && c->beta2 < 1))
-        return gs_fail(err, "--beta2 must be in [0, 1), got %g", c->beta2);
-    if (!(c->eps > 0) || !isfinite(c->eps))
-        return gs_fail(err, "--eps must be a positive finite number, got %g", c->eps);
-    if (!(c->momentum >= 0 && c->momentum < 1))
-        return gs_fail(err, "--momentum must be in [0, 1), got %g", c->momentum);
-    if (!(c->alpha >= 0 && c->alpha < 1))
-        return gs_fail(err, "--alpha must be in [0, 1), got %g", c->alpha);
-    if (!(c->huber_delta > 0) || !isfinite(c->huber_delta))
-        return gs_fail(err, "--huber-delta must be a positive finite number, got %g",
-                       c->huber_delta);
-    if (!isfinite(c->data_lo) || !isfinite(c->data_hi) || !(c->data_lo < c->data_hi))
-        return gs_fail(err, "--data LO:HI needs finite LO < HI, got %g:%g", c->data_lo,
-                       c->data_hi);
-    if (!(c->window > 0 && c->window <= 1))
-        return gs_fail(err, "--window must be in (0, 1], got %g", c->window);
-    if (!(c->tol > 0) || !isfinite(c->tol))
-        return gs_fail(err, "--tol must be a positive finite number, got %g", c->tol);
-    if (!(c->dead_tol >= 0) || !isfinite(c->dead_tol))
-        return gs_fail(err, "--dead-tol must be a finite number >= 0, got %g", c->dead_tol);
-    if (!(c->linear_tol >= 0) || !isfinite(c->linear_tol))
-        return gs_fail(err, "--linear-tol must be a finite number >= 0, got %g", c->linear_tol);
-    if (c->eval_points < 2 || c->eval_points > MAX_EVAL)
-        return gs_fail(err, "--eval-points must be between 2 and %d, got %d", MAX_EVAL,
-                       c->eval_points);
+    for (int i = 0; i < gs_setting_count(); i++)
+        if (gs_setting_check(gs_setting_at(i), c, err))
+            return -1;
     if (c->sampling == GS_SAMPLING_SHARED && (double)c->steps * c->batch > (double)(1 << 28))
         return gs_fail(err, "--steps x --batch is %.0f samples; shared sampling keeps them "
                             "all and allows at most %d",
@@ -127,64 +85,20 @@ int gs_fmt_double(char *buf, size_t n, double v)
     return 0;
 }
 
-/* One table drives both spellings of the settings, so they cannot drift. */
-typedef struct setting {
-    const char *key, *option;
-    char value[96];
-} setting;
-
-static int collect(const gs_train_config *c, bool with_lr, setting *s)
-{
-    int n = 0;
-#define PUT_STR(k, o, v) (s[n].key = k, s[n].option = o, snprintf(s[n++].value, 96, "%s", v))
-#define PUT_F(k, o, v) (s[n].key = k, s[n].option = o, gs_fmt_float(s[n++].value, 96, v))
-#define PUT_D(k, o, v) (s[n].key = k, s[n].option = o, gs_fmt_double(s[n++].value, 96, v))
-    char lo[32], hi[32], range[80];
-    PUT_STR("loss", "--loss", gs_loss_name(c->loss));
-    PUT_F("huber_delta", "--huber-delta", c->huber_delta);
-    PUT_STR("opt", "--opt", gs_opt_name(c->opt));
-    if (with_lr)
-        PUT_F("lr", "--lr", c->lr);
-    PUT_F("beta1", "--beta1", c->beta1);
-    PUT_F("beta2", "--beta2", c->beta2);
-    PUT_F("eps", "--eps", c->eps);
-    PUT_F("momentum", "--momentum", c->momentum);
-    PUT_F("alpha", "--alpha", c->alpha);
-    s[n].key = "steps", s[n].option = "--steps", snprintf(s[n++].value, 96, "%d", c->steps);
-    s[n].key = "batch", s[n].option = "--batch", snprintf(s[n++].value, 96, "%d", c->batch);
-    gs_fmt_float(lo, sizeof lo, c->data_lo);
-    gs_fmt_float(hi, sizeof hi, c->data_hi);
-    snprintf(range, sizeof range, "%s:%s", lo, hi);
-    PUT_STR("data", "--data", range);
-    PUT_STR("sampling", "--sampling", gs_sampling_name(c->sampling));
-    s[n].key = "seed", s[n].option = "--seed",
-    snprintf(s[n++].value, 96, "%llu", (unsigned long long)c->seed);
-    PUT_D("window", "--window", c->window);
-    PUT_D("tol", "--tol", c->tol);
-    PUT_D("dead_tol", "--dead-tol", c->dead_tol);
-    PUT_D("linear_tol", "--linear-tol", c->linear_tol);
-    s[n].key = "eval_points", s[n].option = "--eval-points",
-    snprintf(s[n++].value, 96, "%d", c->eval_points);
-#undef PUT_STR
-#undef PUT_F
-#undef PUT_D
-    return n;
-}
-
-#define MAX_SETTINGS 24
-
 /* Every setting through one format: header lines or command-line words. */
 static int render(const gs_train_config *cfg, bool with_lr, bool as_args, char *buf,
                   size_t size)
 {
-    setting s[MAX_SETTINGS];
-    int n = collect(cfg, with_lr, s);
     size_t len = 0;
-    for (int i = 0; i < n && len < size; i++)
-        len += (size_t)(as_args ? snprintf(buf + len, size - len, " %s %s", s[i].option,
-                                           s[i].value)
-                                : snprintf(buf + len, size - len, "# %s: %s\n", s[i].key,
-                                           s[i].value));
+    for (int i = 0; i < gs_setting_count() && len < size; i++) {
+        const gs_setting *s = gs_setting_at(i);
+        char value[96];
+        if (!with_lr && strcmp(s->key, "lr") == 0)
+            continue;
+        gs_setting_format(s, cfg, value, sizeof value);
+        len += (size_t)(as_args ? snprintf(buf + len, size - len, " %s %s", s->option, value)
+                                : snprintf(buf + len, size - len, "# %s: %s\n", s->key, value));
+    }
     return len < size ? (int)len : -1;
 }
 

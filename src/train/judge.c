@@ -17,8 +17,8 @@ static double loss_of(gs_loss loss, double delta, double r)
     }
 }
 
-void gs_train_judge(const gs_train_plan *plan, gs_eval_fn eval, const gs_block *blk, int lane,
-                    gs_result *out)
+int gs_train_judge(const gs_train_plan *plan, gs_eval_fn eval, const gs_block *blk, int lane,
+                   gs_result *out)
 {
     const gs_train_config *cfg = &plan->cfg;
     const int n = cfg->eval_points;
@@ -26,14 +26,15 @@ void gs_train_judge(const gs_train_plan *plan, gs_eval_fn eval, const gs_block *
                 d = blk->p[3][lane];
     float stack[3 * JUDGE_STACK] = {0};
     float *z = n <= JUDGE_STACK ? stack : malloc(3 * (size_t)n * sizeof *z);
-    double sum_l = NAN, sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
-    if (z) {
+    double sum_l = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
+    if (!z)
+        return -1;   /* out of memory: no outcome, never a made-up one */
+    {
         float *f = z + n, *df = f + n;
         /* Plain multiply-add: the judge is portable C, the same for every kernel set. */
         for (int i = 0; i < n; i++)
             z[i] = a * plan->eval_x[i] + b;
         eval(z, f, df, (size_t)n);
-        sum_l = 0;
         for (int i = 0; i < n; i++) {
             const double x = plan->eval_x[i], yhat = c * f[i] + d;
             sum_l += loss_of(cfg->loss, cfg->huber_delta, yhat - plan->eval_y[i]);
@@ -67,4 +68,5 @@ void gs_train_judge(const gs_train_plan *plan, gs_eval_fn eval, const gs_block *
         out->outcome = GS_OUT_CONVERGED;
     else
         out->outcome = GS_OUT_STUCK;
+    return 0;
 }

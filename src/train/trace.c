@@ -16,6 +16,5 @@ int gs_train_trace(const gs_train_plan *plan, const gs_kernels *k, const float s
         if (rc)
             return rc;
     }
-    gs_train_judge(plan, k->eval[cfg->act], &blk, 0, out);
-    return 0;
+    return gs_train_judge(plan, k->eval[cfg->act], &blk, 0, out);
 }

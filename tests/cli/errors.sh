@@ -53,6 +53,31 @@ expect_error "unknown optimizer" "$GS" --opt lbfgs "${small[@]}"
 expect_error "unknown sampling" "$GS" --sampling sobol "${small[@]}"
 expect_error "option twice" "$GS" --steps 5 --steps 6 --res 4 --quiet
 expect_error "missing value" "$GS" --res
+# Numbers are the whole word: no leading space or sign, nothing beyond the type.
+expect_error "seed with a leading space and sign" "$GS" --seed " -1" "${small[@]}"
+grep -q "' -1' is not a non-negative integer" "$tmp/stderr" && ok || fail "seed ' -1': $(cat "$tmp/stderr")"
+expect_error "seed negative" "$GS" --seed -1 "${small[@]}"
+expect_error "seed beyond 64 bits" "$GS" --seed 18446744073709551616 "${small[@]}"
+grep -q "is too large" "$tmp/stderr" && ok || fail "seed 2^64: $(cat "$tmp/stderr")"
+expect_error "steps with a plus" "$GS" --steps +5 --res 4 --quiet
+expect_error "steps beyond int" "$GS" --steps 99999999999 --res 4 --quiet
+grep -q "'99999999999' is too large" "$tmp/stderr" && ok || fail "steps 99999999999: $(cat "$tmp/stderr")"
+expect_error "res with a leading space" "$GS" --res " 4" --steps 5 --quiet
+expect_error "lr in hexadecimal" "$GS" --lr 0x1p-3 "${small[@]}"
+expect_error "lr beyond float32" "$GS" --lr 1e39 "${small[@]}"
+grep -q "'1e39' is too large for float32" "$tmp/stderr" && ok || fail "lr 1e39: $(cat "$tmp/stderr")"
+expect_error "lr that is 0 in float32" "$GS" --lr 1e-50 "${small[@]}"
+grep -q "got 1e-50, which is 0 in float32" "$tmp/stderr" && ok || fail "lr 1e-50 names the value as typed: $(cat "$tmp/stderr")"
+expect_error "--at lr that is 0 in float32" "$GS" --at lr=1e-50 "${small[@]}"
+grep -q "got 1e-50, which is 0 in float32" "$tmp/stderr" && ok || fail "--at lr=1e-50: $(cat "$tmp/stderr")"
+expect_error "tile beyond int" "$GS" --tile 1/99999999999 "${small[@]}"
+grep -q "99999999999 is too large" "$tmp/stderr" && ok || fail "tile 1/99999999999 names the number: $(cat "$tmp/stderr")"
+expect_error "tile with trailing text" "$GS" --tile 1/2x "${small[@]}"
+expect_error "tile with a space" "$GS" --tile "1/ 2" "${small[@]}"
+# Two names of one option count as the option given twice.
+expect_error "-o and --output" "$GS" "${small[@]}" -o a.csv --output b.csv
+grep -q -- "-o and --output" "$tmp/stderr" && ok || fail "-o and --output: $(cat "$tmp/stderr")"
+expect_error "trace: -o and --output" "$GS" trace --steps 5 -o a.csv --output b.csv
 expect_error "unwritable output dir" "$GS" "${small[@]}" -o /nonexistent/dir/map.csv
 expect_error "several acts, -o a file" "$GS" --act relu,selu "${small[@]}" -o map.csv
 

@@ -2,7 +2,8 @@
 # The sweep over MPI: maps from 1, 2 and 3 ranks (oversubscribed on this
 # host) are byte-identical to the single-process run; bad input exits 2 on
 # every rank and writes nothing; resume of an MPI-written partial map with
-# another rank count; a rank killed with -9 leaves a valid, resumable file.
+# another rank count; a rank killed with -9 leaves a valid, resumable file;
+# Ctrl-C ends a job of long cells within seconds.
 # usage: mpi.sh /path/to/gridsweep   (built with -Dmpi=enabled)
 # The last line is "N passed, N failed"; exit status 77 when mpirun is missing.
 set -u
@@ -120,6 +121,8 @@ else
     check "killed rank: the partial map is kept" test -s killed.csv.part
     check "killed rank: rank 0 explains and names the resume" \
         grep -q -- "--resume killed.csv.part" kill.out
+    check "killed rank: rank 0 names the lost rank" \
+        grep -qE "^gridsweep: rank 1 (failed|stopped)" kill.out
     GRIDSWEEP_MPI_CHUNK=500 mpi 2 "${LONG[@]}" --quiet --resume killed.csv.part \
         2>kres.err
     check "killed rank: resume on 2 ranks gives the same map" cmp -s longref.csv killed.csv
@@ -142,6 +145,26 @@ else
     "$GS" "${LONG[@]}" --quiet --resume int.csv
     check "Ctrl-C: the plain resume gives the same map" cmp -s longref.csv int.csv
 fi
+
+# Ctrl-C while every rank trains one cell of ten million steps: the ranks
+# look at the stop between segments, so the job ends within seconds, not
+# when the cells are done.
+mpirun --oversubscribe --allow-run-as-root -n 2 "$GS" --res 4,1 --steps 10000000 \
+    --sampling grid --quiet -o slow.csv >slow.out 2>&1 &
+mp=$!
+for _ in $(seq 600); do   # wait until both ranks train (rank 0 has opened the file)
+    sleep 0.1
+    [ -e slow.csv.part ] && break
+done
+sleep 1
+t0=$(date +%s)
+kill -INT "$mp"
+wait "$mp"
+check "Ctrl-C on long cells: the job ends within 5 s" test $(($(date +%s) - t0)) -le 5
+check "Ctrl-C on long cells: rank 0 reports the interruption" \
+    grep -q "gridsweep: interrupted: 0 of 4 cells" slow.out
+check "Ctrl-C on long cells: the .part is the header alone" \
+    test "$(grep -vc '^#' slow.csv.part)" -eq 1
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

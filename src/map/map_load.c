@@ -1,0 +1,64 @@
+/* Whole maps (stats, diff): every row of a complete map read into arrays. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gridsweep/map.h"
+
+void gs_map_grid_free(gs_map_grid *grid)
+{
+    gs_map_info_free(&grid->info);
+    free(grid->outcome);
+    free(grid->final_loss);
+    free(grid->t_conv);
+    memset(grid, 0, sizeof *grid);
+}
+
+static int load_rows(FILE *f, const char *path, gs_map_grid *g, gs_error *err)
+{
+    const int64_t cells = g->info.cells;
+    g->outcome = malloc((size_t)cells);
+    g->final_loss = malloc((size_t)cells * sizeof *g->final_loss);
+    g->t_conv = malloc((size_t)cells * sizeof *g->t_conv);
+    if (!g->outcome || !g->final_loss || !g->t_conv)
+        return gs_fail(err, "%s: out of memory for %lld cells", path, (long long)cells);
+    gs_map_row row;
+    gs_error e;
+    for (int64_t i = 0;; i++) {
+        const int rc = gs_map_read_row(f, &g->info, i, &row, NULL, &e);
+        if (rc < 0)
+            return gs_fail(err, "%s: %s", path, e.msg);
+        if (rc == 0) {
+            if (i < cells)
+                return gs_fail(err, "%s: truncated: %lld of %lld rows", path, (long long)i,
+                               (long long)cells);
+            return 0;
+        }
+        g->outcome[i] = (uint8_t)row.res.outcome;
+        g->final_loss[i] = row.res.final_loss;
+        g->t_conv[i] = row.res.t_conv;
+    }
+}
+
+int gs_map_load(const char *path, gs_map_grid *grid, gs_error *err)
+{
+    memset(grid, 0, sizeof *grid);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return gs_fail(err, "%s: %s", path, strerror(errno));
+    setvbuf(f, NULL, _IOFBF, 1 << 20);
+    int rc = gs_map_read_header(f, path, &grid->info, err);
+    const gs_map_info *in = &grid->info;
+    if (rc == 0 && in->tile_n > 1)
+        rc = gs_fail(err, "%s: is band %d/%d (rows %d:%d) of a tiled map; join the bands with "
+                          "gridsweep merge first", path, in->tile_k, in->tile_n, in->row_lo,
+                     in->row_hi);
+    if (rc == 0) {
+        grid->nx = in->x.n, grid->ny = in->y.n;
+        rc = load_rows(f, path, grid, err);
+    }
+    fclose(f);
+    if (rc)
+        gs_map_grid_free(grid);
+    return rc;
+}

@@ -1,0 +1,164 @@
+/* Map rows: the column table (map.h), the row writer, and the row reader
+ * that parses the same table back. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gridsweep/map.h"
+#include "gridsweep/numparse.h"
+#include "lines.h"
+
+#define NFIELDS GS_MAP_NCOLUMNS
+
+/* Each column's member must have the C type its type column says. */
+#define CTYPE_INT int32_t
+#define CTYPE_FLOAT float
+#define CTYPE_OUTCOME gs_outcome
+#define CHECK_TYPE(name, type, member, desc)                                               \
+    _Static_assert(_Generic(((gs_map_row *)0)->member, CTYPE_##type: 1, default: 0),       \
+                   "column " #name " is not " #type);
+GS_MAP_COLUMN_TABLE(CHECK_TYPE, )
+
+static const gs_map_column columns[] = {
+#define COLUMN(name, type, member, desc) {#name, GS_COL_##type, offsetof(gs_map_row, member), desc},
+    GS_MAP_COLUMN_TABLE(COLUMN, )
+#undef COLUMN
+};
+_Static_assert(sizeof columns / sizeof *columns == GS_MAP_NCOLUMNS, "GS_MAP_NCOLUMNS");
+
+const gs_map_column *gs_map_column_at(int i)
+{
+    return i >= 0 && i < GS_MAP_NCOLUMNS ? &columns[i] : NULL;
+}
+
+const char *gs_column_type_name(gs_column_type type)
+{
+    switch (type) {
+    case GS_COL_INT: return "int";
+    case GS_COL_FLOAT: return "float";
+    case GS_COL_OUTCOME: return "outcome";
+    }
+    return "?";
+}
+
+#define VALUE(row, col, type) (*(const type *)(const void *)((const char *)(row) + (col)->offset))
+
+/* ---- writing --------------------------------------------------------- */
+
+int gs_map_format_row(char *buf, size_t size, const gs_map_row *row)
+{
+    char tmp[512], *p = tmp;
+    for (int i = 0; i < GS_MAP_NCOLUMNS; i++) {
+        const gs_map_column *col = &columns[i];
+        const char end = i + 1 < GS_MAP_NCOLUMNS ? ',' : '\n';
+        switch (col->type) {
+        case GS_COL_INT: p += sprintf(p, "%d%c", (int)VALUE(row, col, int32_t), end); break;
+        case GS_COL_FLOAT: {
+            /* NaN is "nan" whatever its sign bit: kernel sets reach a divergence
+             * by different operations, and the sign of the NaN is not a result. */
+            const float v = VALUE(row, col, float);
+            p += isnan(v) ? sprintf(p, "nan%c", end) : sprintf(p, "%.9g%c", (double)v, end);
+            break;
+        }
+        case GS_COL_OUTCOME:
+            p += sprintf(p, "%s%c", gs_outcome_name(VALUE(row, col, gs_outcome)), end);
+            break;
+        }
+    }
+    size_t len = (size_t)(p - tmp);
+    if (len >= size)
+        return -1;
+    memcpy(buf, tmp, len + 1);
+    return (int)len;
+}
+
+/* ---- reading --------------------------------------------------------- */
+
+/* The file line of row `index`: the header lines, the column line, then rows. */
+static long long row_line(const gs_map_info *info, int64_t index)
+{
+    long long n = 0;
+    for (size_t i = 0; i < info->header_len; i++)
+        n += info->header[i] == '\n';
+    return n + 2 + index;
+}
+
+/* Cuts the line into its fields at the commas; the count must be exact. */
+static int split_fields(char *s, char *field[NFIELDS])
+{
+    int n = 0;
+    for (char *p = s;; p++) {
+        if (n < NFIELDS)
+            field[n] = p;
+        n++;
+        p = strchr(p, ',');
+        if (!p)
+            break;
+        *p = 0;
+    }
+    return n;
+}
+
+#define FIELD(row, col, type) ((type *)(void *)((char *)(row) + (col)->offset))
+
+/* Each field by its column's type; returns the index of the first bad field,
+ * or -1. */
+static int parse_fields(char *field[NFIELDS], gs_map_row *row)
+{
+    for (int i = 0; i < NFIELDS; i++) {
+        const gs_map_column *col = gs_map_column_at(i);
+        switch (col->type) {
+        case GS_COL_INT: {
+            int64_t v;
+            if (map_int(field[i], INT32_MIN, INT32_MAX, &v))
+                return i;
+            *FIELD(row, col, int32_t) = (int32_t)v;
+            break;
+        }
+        case GS_COL_FLOAT:
+            if (gs_parse_float_any(field[i], FIELD(row, col, float)))
+                return i;
+            break;
+        case GS_COL_OUTCOME:
+            if (gs_outcome_parse(field[i], FIELD(row, col, gs_outcome)))
+                return i;
+            break;
+        }
+    }
+    if (row->res.t_conv < -1)   /* -1 is "never"; no other negative step */
+        return GS_COLUMN_t_conv;
+    return -1;
+}
+
+int gs_map_read_row(FILE *f, const gs_map_info *info, int64_t expected_index, gs_map_row *row,
+                    long *line_start, gs_error *err)
+{
+    char buf[ROW_MAX], ex[48], *field[NFIELDS];
+    if (line_start)
+        *line_start = ftell(f);
+    const long len = map_get_line(f, buf, sizeof buf);
+    if (len == LINE_EOF)
+        return 0;
+    if (len < 0)
+        return gs_fail(err, "line %lld: %s", row_line(info, expected_index), map_line_problem(len));
+    const int64_t file_rows = (int64_t)(info->row_hi - info->row_lo) * info->x.n;
+    if (expected_index >= file_rows)
+        return gs_fail(err, "line %lld: more rows than the %lld cells %s",
+                       row_line(info, expected_index), (long long)file_rows,
+                       info->tile_n > 1 ? "of this band" : "of the map");
+    buf[len - 1] = 0;
+    const int n = split_fields(buf, field);
+    if (n != NFIELDS)
+        return gs_fail(err, "line %lld: %d fields, expected %d", row_line(info, expected_index),
+                       n, NFIELDS);
+    const int bad = parse_fields(field, row);
+    if (bad >= 0)
+        return gs_fail(err, "line %lld: bad %s '%s'", row_line(info, expected_index),
+                       gs_map_column_at(bad)->name, map_excerpt(field[bad], ex));
+    const int64_t ix = expected_index % info->x.n, iy = info->row_lo + expected_index / info->x.n;
+    if (row->ix != ix || row->iy != iy)
+        return gs_fail(err, "line %lld: cell %d,%d out of order, expected %lld,%lld",
+                       row_line(info, expected_index), (int)row->ix, (int)row->iy,
+                       (long long)ix, (long long)iy);
+    return 1;
+}

@@ -1,0 +1,31 @@
+/* The sweep's own defaults and the learning-rate rule, shared by the command
+ * line and the benchmarks so that both mean the same sweep. */
+#include "gridsweep/sweep.h"
+
+#define DEFAULT_RES 256
+
+gs_sweep_config gs_sweep_defaults(void)
+{
+    gs_sweep_config c = {
+        .train = gs_train_defaults(),
+        .x = {.param = GS_P_B, .lo = -2, .hi = 2, .n = DEFAULT_RES},
+        .y = {.param = GS_P_D, .lo = -2, .hi = 2, .n = DEFAULT_RES},
+        .tile_k = 1,
+        .tile_n = 1,
+    };
+    c.at[GS_P_A] = 1, c.at[GS_P_B] = 0, c.at[GS_P_C] = 1, c.at[GS_P_D] = 0;
+    c.at[GS_P_LR] = c.train.lr;
+    return c;
+}
+
+int gs_sweep_set_lr(gs_sweep_config *c, bool lr_at, bool lr_option, gs_error *err)
+{
+    if (lr_at && lr_option)
+        return gs_fail(err, "the learning rate is given twice (--lr and --at lr=)");
+    if (!lr_at)
+        c->at[GS_P_LR] = c->train.lr;
+    if ((c->x.param == GS_P_LR || c->y.param == GS_P_LR) && lr_option)
+        return gs_fail(err, "--lr: the learning rate is an axis of the plane");
+    c->train.lr = c->at[GS_P_LR];
+    return 0;
+}
