@@ -229,7 +229,7 @@ static const float DET_STARTS[DET_N][5] = {
 static const uint64_t DET_POINTS[DET_N] = {0, 1, 7, 1000, 123456789};
 
 typedef struct lane_state {
-    float p[4], loss, ema, wsum, tconv;
+    float p[4], loss, ema, wsum, t_enter, rsum;
     gs_result res;
 } lane_state;
 
@@ -241,15 +241,18 @@ static void lane_of(const gs_train_plan *plan, const gs_kernels *k, const gs_blo
     out->loss = blk->loss[l];
     out->ema = blk->ema[l];
     out->wsum = blk->wsum[l];
-    out->tconv = blk->tconv[l];
+    out->t_enter = blk->t_enter[l];
+    out->rsum = blk->rsum[l];
     gs_train_judge(plan, k->eval[plan->cfg.act], blk, l, &out->res);
 }
 
 static void expect_same_lane(const lane_state *x, const lane_state *y, const char *what)
 {
     bool same = same_float(x->loss, y->loss) && same_float(x->ema, y->ema) &&
-                same_float(x->wsum, y->wsum) && same_float(x->tconv, y->tconv) &&
-                x->res.outcome == y->res.outcome && x->res.t_conv == y->res.t_conv &&
+                same_float(x->wsum, y->wsum) && same_float(x->t_enter, y->t_enter) &&
+                same_float(x->rsum, y->rsum) && x->res.outcome == y->res.outcome &&
+                x->res.t_enter == y->res.t_enter && x->res.t_escape == y->res.t_escape &&
+                x->res.t_diverge == y->res.t_diverge && same_float(x->res.score, y->res.score) &&
                 same_float(x->res.window_loss, y->res.window_loss) &&
                 same_float(x->res.final_loss, y->res.final_loss);
     for (int j = 0; j < 4; j++)
@@ -412,8 +415,9 @@ static const float START_B[4] = {1, 0.5f, 1, 0};
 
 static void show(const char *act, const float *s, const char *samp, const disc_run *d)
 {
-    cr_log_info("%-8s (1,0.5,1,%-4g) %-10s %-9s window %.5f t_conv %5d escape %5d", act, s[3],
-                samp, gs_outcome_name(d->r.outcome), d->r.window_loss, d->r.t_conv, d->escape);
+    cr_log_info("%-8s (1,0.5,1,%-4g) %-10s %-9s window %.5f t_enter %5d t_escape %5d", act,
+                s[3], samp, gs_outcome_name(d->r.outcome), d->r.window_loss, d->r.t_enter,
+                d->r.t_escape);
 }
 
 /* Runs grid and DISC_SEEDS shared seeds and applies check to each. */
@@ -448,7 +452,7 @@ Test(discussion, selu_fails_from_both)
             cr_expect(d.r.window_loss > 0.06f && d.r.window_loss < 0.07f,
                       "selu d0=%g %s: window loss %g is not the plateau's", starts[s][3], samp,
                       d.r.window_loss);
-            cr_expect_eq(d.r.t_conv, -1);
+            cr_expect_eq(d.r.t_enter, -1);
         })
 }
 

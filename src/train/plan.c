@@ -38,9 +38,10 @@ static void shared_samples(const gs_train_config *cfg, float *xs, float *ys)
 static gs_step_data step_data(const gs_train_config *cfg)
 {
     const int window = (int)lround(cfg->window * cfg->steps);
+    const int window_start = cfg->steps - (window < 1 ? 1 : window);
     return (gs_step_data){
         .loss = cfg->loss,
-        .huber_delta = cfg->huber_delta,
+        .huber_delta = (float)cfg->huber_delta,
         .opt = cfg->opt,
         .beta1 = cfg->beta1,
         .beta2 = cfg->beta2,
@@ -53,7 +54,11 @@ static gs_step_data step_data(const gs_train_config *cfg)
         .data_hi = cfg->data_hi,
         .batch = cfg->batch,
         .inv_batch = 1.0f / (float)cfg->batch,
-        .window_start = cfg->steps - (window < 1 ? 1 : window),
+        .window_start = window_start,
+        /* the window before the window, as long where the run is long enough */
+        .prev_start = window_start - (cfg->steps - window_start) > 0
+                          ? window_start - (cfg->steps - window_start)
+                          : 0,
         .tol = (float)cfg->tol,
     };
 }
@@ -92,6 +97,12 @@ int gs_train_plan_init(gs_train_plan *plan, const gs_train_config *cfg, gs_error
         plan->step.ys = ys;
     }
     midpoints(plan->eval_x, plan->eval_y, cfg->eval_points, cfg->data_lo, cfg->data_hi);
+    plan->plateau = gs_train_plateau(cfg, plan->eval_x, plan->eval_y);
+    if (isnan(plan->plateau)) {
+        gs_train_plan_free(plan);
+        return gs_fail(err, "out of memory for the linear plateau");
+    }
+    plan->step.escape = (float)(GS_ESCAPE_FRACTION * plan->plateau);
     return 0;
 }
 
