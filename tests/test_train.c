@@ -369,7 +369,7 @@ Test(train, sampling_modes)
  *                         the plateau for 1000 steps (linear, window 0.06257)
  *                         and escapes after ~2500 steps; shared sampling
  *                         escapes after ~500-700 steps and converges (window
- *                         0.013..0.028, t_conv 590..990).
+ *                         0.013..0.028).
  * The plateau: the best affine fit of relu(x) under MAE is x/2 + 1/8, with
  * loss exactly 1/16. Asserted: the outcomes that held for every seed, with
  * margins (selu: "not converged, window loss on the plateau"; relu/elu from
@@ -379,7 +379,7 @@ Test(train, sampling_modes)
 
 typedef struct disc_run {
     gs_result r;
-    int escape;   /* first step whose smoothed batch loss is below 0.045; -1 if none */
+    int escape;   /* t_escape: smoothed batch loss first below 0.045 (0.72 * 1/16); -1 if none */
 } disc_run;
 
 static disc_run run_disc(gs_act act, const float start[4], gs_sampling sampling, uint64_t seed,
@@ -399,13 +399,10 @@ static disc_run run_disc(gs_act act, const float start[4], gs_sampling sampling,
     const uint64_t point = 0;
     gs_block blk;
     gs_block_init(&blk, 1, st, &point);
-    disc_run out = {.escape = -1};
-    for (int t = 1; t <= steps; t++) {
-        k->train[act][cfg.loss](&plan.step, &blk, t);
-        if (out.escape < 0 && blk.ema[0] < 0.045f)
-            out.escape = t;
-    }
+    disc_run out;
+    k->train[act][cfg.loss](&plan.step, &blk, steps);
     gs_train_judge(&plan, k->eval[act], &blk, 0, &out.r);
+    out.escape = out.r.t_escape;
     gs_train_plan_free(&plan);
     return out;
 }
@@ -486,7 +483,8 @@ Test(discussion, relu_elu_plateau_from_d_minus_half)
             } else {
                 cr_expect(d.r.window_loss < 0.04f, "%s shared: window loss %g, still on the "
                           "plateau", name, d.r.window_loss);
-                cr_expect(d.r.outcome == GS_OUT_CONVERGED || d.r.outcome == GS_OUT_STUCK,
+                cr_expect(d.r.outcome == GS_OUT_CONVERGED || d.r.outcome == GS_OUT_SLOW ||
+                              d.r.outcome == GS_OUT_STUCK,
                           "%s shared: %s", name, gs_outcome_name(d.r.outcome));
                 cr_expect_gt(d.escape, 200, "%s shared: left the plateau at step %d", name,
                              d.escape);

@@ -47,8 +47,10 @@ static double curvature_gain(const gs_train_config *cfg, double plateau, double 
  * larger the sooner it diverged (1/(steps + 1) if only the judge's dense
  * grid overflowed); a bounded run scores -(1 - mean over the steps of
  * min(1, l_t / l_0)), in [-1, 0], more negative the faster its batch loss
- * l_t fell below its first l_0. Either side tends to 0 at the boundary: a
- * run that diverges at the last step, or one whose loss never falls. */
+ * l_t fell below its first l_0. Either side shrinks towards the boundary:
+ * a run that diverges later, or one whose loss falls more slowly, scores
+ * nearer 0 (as in an escape-time picture, the time to diverge grows only
+ * logarithmically with the distance to the boundary). */
 static float score(const gs_result *r, int steps, float rsum)
 {
     if (r->outcome == GS_OUT_DIVERGED) {
