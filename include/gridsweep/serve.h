@@ -18,11 +18,13 @@ typedef struct gs_serve_limits {
     int64_t max_cells;    /* cells of one tile (or exported view) */
     double max_work;      /* cells x steps x batch of one tile */
     int max_steps;        /* steps of one tile or trace */
+    double max_samples;   /* steps x batch: the shared samples a plan holds (8 bytes each) */
     int max_queue;        /* tiles waiting or running, all clients together */
 } gs_serve_limits;
 
 /* 65536 cells (a 256 x 256 view exports whole), 2^38 sample-steps (a minute
- * of one core), 100000 steps, 256 tiles in the queue. */
+ * of one core), 100000 steps, 2^24 samples (128 MB of plan), 256 tiles in
+ * the queue. */
 gs_serve_limits gs_serve_default_limits(void);
 
 typedef struct gs_serve_config {

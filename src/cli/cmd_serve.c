@@ -1,6 +1,7 @@
 /* gridsweep serve: the explorer page (src/serve). Parses the options (the
  * sweep's, for the first view, and the server's own), starts the server,
  * prints where it is, and stops it on SIGINT or SIGTERM. */
+#include <arpa/inet.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +97,9 @@ int cmd_serve(int argc, char **argv)
     if (sa.threads < 1 || sa.threads > 256)
         return cli_usage_error("serve: --threads must be between 1 and 256, got %d",
                                sa.threads);
+    unsigned char addr[16];
+    if (inet_pton(AF_INET, sa.bind, addr) != 1 && inet_pton(AF_INET6, sa.bind, addr) != 1)
+        return cli_usage_error("serve: --bind %s: not an IPv4 or IPv6 address", sa.bind);
     if (sa.no_cache && sa.cache)
         return cli_usage_error("serve: --cache and --no-cache: give one");
     char cache[4096];

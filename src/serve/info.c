@@ -122,8 +122,9 @@ char *serve_info_json(const gs_sweep_config *view, const gs_serve_limits *lim)
     put_names(&b, gs_outcome_names());
     put(&b, ",\"params\":");
     put_names(&b, GS_PARAMS_HELP);
-    put(&b, ",\"limits\":{\"cells\":%lld,\"work\":%.17g,\"steps\":%d,\"queue\":%d}}\n",
-        (long long)lim->max_cells, lim->max_work, lim->max_steps, lim->max_queue);
+    put(&b, ",\"limits\":{\"cells\":%lld,\"work\":%.17g,\"steps\":%d,\"samples\":%.17g,"
+            "\"queue\":%d}}\n", (long long)lim->max_cells, lim->max_work, lim->max_steps,
+        lim->max_samples, lim->max_queue);
     if (b.failed) {
         free(b.s);
         return NULL;

@@ -46,6 +46,10 @@ static int check_limits(const gs_sweep_config *c, const gs_serve_limits *lim, gs
     if (c->train.steps > lim->max_steps)
         return gs_fail(err, "serve: --steps %d in one request; the limit is %d",
                        c->train.steps, lim->max_steps);
+    const double samples = (double)c->train.steps * c->train.batch;
+    if (samples > lim->max_samples)
+        return gs_fail(err, "serve: --steps x --batch is %.3g in one request; the limit is "
+                            "%.3g", samples, lim->max_samples);
     const double work = (double)cells * c->train.steps * c->train.batch;
     if (work > lim->max_work)
         return gs_fail(err, "serve: %.3g sample-steps (cells x steps x batch) in one "

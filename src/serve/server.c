@@ -41,7 +41,7 @@ struct gs_server {
 gs_serve_limits gs_serve_default_limits(void)
 {
     return (gs_serve_limits){.max_cells = 65536, .max_work = 0x1p38, .max_steps = 100000,
-                             .max_queue = 256};
+                             .max_samples = 0x1p24, .max_queue = 256};
 }
 
 /* ---- responses ---- */

@@ -9,9 +9,7 @@
 #include "serve_impl.h"
 
 #define TRACE_ROWS 1000   /* param rows at most: every = steps / this */
-/* Sample-steps (steps x batch) of one trace: a trace trains one lane of a
- * block, so this is about a second. */
-#define TRACE_MAX_WORK (1 << 28)
+
 
 static int parse_cell(const char *name, const char *text, int n, int *out, gs_error *err)
 {
@@ -30,9 +28,6 @@ int serve_trace(const gs_sweep_config *view, const gs_kernels *k, const char *ix
     if (parse_cell("ix", ix_text, view->x.n, &ix, err) ||
         parse_cell("iy", iy_text, view->y.n, &iy, err))
         return -1;
-    if ((double)view->train.steps * view->train.batch > TRACE_MAX_WORK)
-        return gs_fail(err, "serve: trace: steps x batch is %.3g; the limit of one trace is %d",
-                       (double)view->train.steps * view->train.batch, TRACE_MAX_WORK);
     float start[GS_P_COUNT];
     gs_sweep_start(view, ix, iy, start);
     gs_train_config cfg = view->train;
