@@ -23,8 +23,8 @@ typedef struct gs_serve_limits {
 } gs_serve_limits;
 
 /* 65536 cells (a 256 x 256 view exports whole), 2^38 sample-steps (a minute
- * of one core), 100000 steps, 2^24 samples (128 MB of plan), 256 tiles in
- * the queue. */
+ * of one core), 100000 steps, 2^24 samples (128 MB of plan), 48 tiles in
+ * the queue (fewer than the 64 connections, so the page still loads). */
 gs_serve_limits gs_serve_default_limits(void);
 
 typedef struct gs_serve_config {

@@ -54,8 +54,6 @@ static int check_limits(const gs_sweep_config *c, const gs_serve_limits *lim, gs
     if (work > lim->max_work)
         return gs_fail(err, "serve: %.3g sample-steps (cells x steps x batch) in one "
                             "request; the limit is %.3g", work, lim->max_work);
-    if (c->tile_n != 1)
-        return gs_fail(err, "serve: --tile is not a parameter of a view");
     return 0;
 }
 

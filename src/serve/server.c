@@ -24,7 +24,7 @@
 #include "serve_impl.h"
 
 #define MEMORY_PER_CONNECTION (16 * 1024)   /* a longer request line: 414 */
-#define MAX_CONNECTIONS 64
+#define MAX_CONNECTIONS 64                  /* more than max_queue: the page still loads */
 #define IDLE_TIMEOUT 60                     /* seconds */
 
 struct gs_server {
@@ -41,7 +41,7 @@ struct gs_server {
 gs_serve_limits gs_serve_default_limits(void)
 {
     return (gs_serve_limits){.max_cells = 65536, .max_work = 0x1p38, .max_steps = 100000,
-                             .max_samples = 0x1p24, .max_queue = 256};
+                             .max_samples = 0x1p24, .max_queue = 48};
 }
 
 /* ---- responses ---- */

@@ -211,6 +211,22 @@ check "and stops within a second (${ms} ms)" test "$ms" -lt 1000
 get "/api/tile?token=$tok&client=w&gen=1&res=2"
 check "a request for a view the client left: 409" test "$code" = 409
 
+# The queue is bounded: beyond it, 503 at once; the server still answers.
+pids=()
+for i in $(seq 52); do
+    curl -s -o /dev/null -w '%{http_code}\n' \
+        "$base/api/tile?token=$tok&client=q$i&gen=1&seed=$i&res=64&steps=50000&sampling=independent" \
+        > "q$i.code" &
+    pids+=($!)
+done
+sleep 1
+get "/api/info?token=$tok"
+check "answers with the queue full" test "$code" = 200
+for i in $(seq 52); do curl -s -o /dev/null "$base/api/view?token=$tok&client=q$i&gen=2"; done
+wait "${pids[@]}"
+check "a full queue: 503 ($(sort q*.code | uniq -c | tr -s ' \n' ' '))" \
+    test "$(cat q*.code | grep -c 503)" -ge 1 -a "$(cat q*.code | grep -c 409)" -ge 40
+
 # SIGINT while a tile computes: stops within a second, exit 0.
 cached=$(find "$tmp/cache" -name '*.csv' | wc -l)
 curl -s -o /dev/null "$base/api/tile?token=$tok&res=64&steps=50000&sampling=independent" &
