@@ -234,10 +234,11 @@ function showError(msg) { $('error').textContent = msg; }
 const stage = $('stage');
 let drag = null;
 
-// Fractions of the view's axes under a pointer event (y up).
+// Fractions of the view's axes under a pointer event (y up). The canvas sits
+// at the stage's corner; its layout size ignores the pan's transform.
 function fractions(e) {
-  const r = $('map').getBoundingClientRect();
-  return { fx: (e.clientX - r.left) / r.width, fy: 1 - (e.clientY - r.top) / r.height,
+  const r = stage.getBoundingClientRect(), c = $('map');
+  return { fx: (e.clientX - r.left) / c.offsetWidth, fy: 1 - (e.clientY - r.top) / c.offsetHeight,
            px: e.clientX, py: e.clientY };
 }
 
@@ -326,7 +327,7 @@ function showTrace(text, cell, columns, ix, iy) {
     }
   }
   $('trace').hidden = false;
-  $('trace-title').textContent = `(${ix}, ${iy})`;
+  $('trace-title').textContent = `(${ix}, ${iy}) of the view, (${cell.ix}, ${cell.iy}) of its tile`;
   const fields = cell.line.split(',');
   const table = $('cell');
   table.textContent = '';
@@ -341,6 +342,14 @@ function showTrace(text, cell, columns, ix, iy) {
   if (snaps.length)
     series.push({ pts: snaps[0][1].map((p) => [p[0], p[2]]), width: 3, colour: '#000', label: 'target' });
   plot($('trace-fn'), series, false);
+  const key = $('trace-steps');
+  key.textContent = '';
+  for (const s of series) {
+    const span = document.createElement('span');
+    span.style.color = s.colour;
+    span.textContent = `${s.label}  `;
+    key.append(span);
+  }
   plot($('trace-loss'), [{ pts: loss.filter((p) => p[1] > 0), width: 1, colour: '#c33' }], true);
   $('trace').scrollIntoView({ block: 'nearest' });
   $('trace').dataset.ready = String(Date.now());

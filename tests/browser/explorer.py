@@ -120,6 +120,27 @@ try:
         check(st["done"] == 16, "new tiles arrived and drew")
     browser.save_screenshot(os.path.join(outdir, "explorer-2-zoomed.png"))
 
+    # Shift+drag pans: the x range moves, its width stays.
+    from selenium.webdriver.common.keys import Keys
+    zoomed = browser.execute_script(status)
+    ActionChains(browser).key_down(Keys.SHIFT).move_to_element_with_offset(stage, 0, 0) \
+        .click_and_hold().move_by_offset(-100, 0).release().key_up(Keys.SHIFT).perform()
+    st = wait(lambda: (s := browser.execute_script(status)) and s["gen"] > zoomed["gen"] and
+              s["done"] == s["total"] and s, 60, "the panned view completes")
+    if st:
+        check("x=b" in st["x"] and st["x"] != zoomed["x"],
+              f"shift+drag pans to a new view: {zoomed['x'][40:100]} -> {st['x'][40:100]}")
+    # The wheel zooms out about the pointer.
+    from selenium.webdriver.common.actions.wheel_input import ScrollOrigin
+    panned = browser.execute_script(status)
+    ActionChains(browser).scroll_from_origin(ScrollOrigin.from_element(stage), 0, 300).perform()
+    st = wait(lambda: (s := browser.execute_script(status)) and s["gen"] > panned["gen"] and
+              s["done"] == s["total"] and s, 60, "the wheel's view completes")
+    if st:
+        check(st["x"] != panned["x"], "the wheel zooms")
+    browser.back()
+    browser.back()
+
     # Back: the first view again.
     browser.back()
     st = wait(lambda: (s := browser.execute_script(status)) and s["x"] == before["x"] and
