@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "gridsweep/runner.h"
 #include "interrupt.h"
 #include "options.h"
 #include "usage.h"
@@ -87,6 +88,8 @@ int cmd_serve(int argc, char **argv)
     int npos, rc = cli_parse(&set, argc, argv, pos, 0, &npos, SERVE_HELP);
     if (rc)
         return rc < 0 ? 0 : rc;
+    if (gs_runner_ranks(cli_runner()) > 1)
+        return cli_usage_error("serve: runs as one process; start it without mpirun or srun");
     if ((rc = parse_view(&sa, &set, &cfg.view)))
         return rc;
     if (sa.port < 0 || sa.port > 65535)
