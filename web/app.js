@@ -2,6 +2,7 @@
 // picture first and then tiles at full resolution, each tile a plane of its
 // own that the server computes with the sweep (the same rows as a CLI run).
 // A view is the sweep's options without dashes: ?token=..&x=b:-2:2&res=256&...
+// panel.js (settings, exports) and trace.js (a cell's trace) share its globals.
 'use strict';
 
 const token = new URLSearchParams(location.search).get('token') || '';
@@ -316,176 +317,10 @@ async function traceAt(fx, fy) {
   showTrace(text, cell, st.columns, ix, iy);
 }
 
-function showTrace(text, cell, columns, ix, iy) {
-  const curves = new Map(), loss = [];
-  for (const line of text.split('\n')) {
-    const f = line.split(',');
-    if (f[0] === 'param' && f[6] !== '') loss.push([Number(f[1]), Number(f[6])]);
-    if (f[0] === 'curve') {
-      if (!curves.has(f[1])) curves.set(f[1], []);
-      curves.get(f[1]).push([Number(f[7]), Number(f[8]), Number(f[9])]);
-    }
-  }
-  $('trace').hidden = false;
-  $('trace-title').textContent = `(${ix}, ${iy}) of the view, (${cell.ix}, ${cell.iy}) of its tile`;
-  const fields = cell.line.split(',');
-  const table = $('cell');
-  table.textContent = '';
-  columns.forEach((name, i) => {
-    const tr = table.insertRow();
-    tr.insertCell().textContent = name;
-    tr.insertCell().textContent = fields[i];
-  });
-  const snaps = [...curves.entries()];
-  const series = snaps.map(([step, pts], i) => ({ pts: pts.map((p) => [p[0], p[1]]), width: 1,
-    colour: `hsl(${220 - 200 * i / Math.max(1, snaps.length - 1)}, 70%, 45%)`, label: `step ${step}` }));
-  if (snaps.length)
-    series.push({ pts: snaps[0][1].map((p) => [p[0], p[2]]), width: 3, colour: '#000', label: 'target' });
-  plot($('trace-fn'), series, false);
-  const key = $('trace-steps');
-  key.textContent = '';
-  for (const s of series) {
-    const span = document.createElement('span');
-    span.style.color = s.colour;
-    span.textContent = `${s.label}  `;
-    key.append(span);
-  }
-  plot($('trace-loss'), [{ pts: loss.filter((p) => p[1] > 0), width: 1, colour: '#c33' }], true);
-  $('trace').scrollIntoView({ block: 'nearest' });
-  $('trace').dataset.ready = String(Date.now());
-}
-
-// Lines on a canvas with the data's bounding box; logY plots log10 of y.
-function plot(canvas, series, logY) {
-  const g = canvas.getContext('2d'), W = canvas.width, H = canvas.height, m = 28;
-  g.clearRect(0, 0, W, H);
-  const ty = (v) => (logY ? Math.log10(v) : v);
-  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
-  for (const s of series) for (const [x, y] of s.pts) {
-    if (!Number.isFinite(ty(y))) continue;
-    x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, ty(y)); y1 = Math.max(y1, ty(y));
-  }
-  if (!(x1 > x0)) return;
-  if (!(y1 > y0)) { y0 -= 1; y1 += 1; }
-  const sx = (x) => m + (x - x0) / (x1 - x0) * (W - 2 * m);
-  const sy = (y) => H - m - (ty(y) - y0) / (y1 - y0) * (H - 2 * m);
-  g.strokeStyle = '#999';
-  g.strokeRect(m, m, W - 2 * m, H - 2 * m);
-  g.fillStyle = '#555';
-  g.font = '10px sans-serif';
-  const lab = (v) => (logY ? `1e${v.toFixed(1)}` : v.toPrecision(3));
-  g.fillText(lab(y1), 2, m - 4);
-  g.fillText(lab(y0), 2, H - m + 12);
-  g.fillText(x0.toPrecision(3), m, H - 4);
-  g.fillText(x1.toPrecision(3), W - m - 24, H - 4);
-  for (const s of series) {
-    g.strokeStyle = s.colour;
-    g.lineWidth = s.width;
-    g.beginPath();
-    s.pts.forEach(([x, y], i) => (i ? g.lineTo(sx(x), sy(y)) : g.moveTo(sx(x), sy(y))));
-    g.stroke();
-  }
-}
-
-// ---- the settings panel, generated from the settings table ----
-
-function field(label, input) {
-  const l = document.createElement('label');
-  l.append(label, input);
-  return l;
-}
-
-function select(name, choices, value) {
-  const s = document.createElement('select');
-  s.name = name;
-  for (const c of choices) s.add(new Option(c, c, false, c === value));
-  return s;
-}
-
-function text(name, value) {
-  const i = document.createElement('input');
-  i.type = 'text';
-  i.name = name;
-  i.value = value;
-  return i;
-}
-
-function axisRow(name, a) {
-  const row = document.createElement('div');
-  row.className = 'axis';
-  const log = document.createElement('input');
-  log.type = 'checkbox';
-  log.name = `${name}-log`;
-  log.checked = a.log;
-  const l = document.createElement('label');
-  l.append(log, 'log');
-  row.append(`${name} axis`, select(`${name}-p`, info.params, a.p), text(`${name}-lo`, num(a.lo)),
-             text(`${name}-hi`, num(a.hi)), l);
-  return row;
-}
-
-function setupFields(v) {
-  const box = $('fields');
-  box.textContent = '';
-  box.append(field('activation', select('act', info.acts, v.act)));
-  box.append(axisRow('x', parseAxis(v.x)), axisRow('y', parseAxis(v.y)));
-  box.append(field('res', text('res', v.res)), field('at', text('at', v.at)));
-  for (const s of info.settings) {
-    const input = s.choices ? select(s.name, s.choices, v[s.name]) : text(s.name, v[s.name]);
-    input.title = s.help;
-    box.append(field(s.name, input));
-  }
-}
-
-function formView() {
-  const form = new FormData($('settings'));
-  const v = {};
-  for (const [k, val] of form) if (!/^[xy]-/.test(k)) v[k] = String(val).trim();
-  for (const a of ['x', 'y'])
-    v[a] = `${form.get(a + '-p')}:${form.get(a + '-lo')}:${form.get(a + '-hi')}` +
-           (form.get(a + '-log') ? ':log' : '');
-  return v;
-}
-
-$('settings').addEventListener('submit', async (e) => {
-  e.preventDefault();
-  const v = formView();
-  try {
-    await get('/api/header', viewQuery(v));   // the CLI's validation, its message
-  } catch (err) {
-    showError(err.message);
-    return;
-  }
-  showError('');
-  go(v);
-});
-
-// ---- export ----
-
-$('export-png').addEventListener('click', () => {
-  $('map').toBlob((blob) => {
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = 'gridsweep-view.png';
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-  });
-});
-
-$('export-cmd').addEventListener('click', async () => {
-  try {
-    const header = await get('/api/header', viewQuery(view));
-    const line = header.split('\n').find((l) => l.startsWith('# command: '));
-    $('command').textContent = line.slice('# command: '.length);
-    $('command').hidden = false;
-  } catch (err) {
-    showError(err.message);
-  }
-});
-
 // ---- start ----
 
-(async () => {
+// After every script of the page has run (panel.js, trace.js).
+window.addEventListener('DOMContentLoaded', async () => {
   try {
     info = JSON.parse(await get('/api/info', new URLSearchParams({ token })));
   } catch (e) {
@@ -493,4 +328,4 @@ $('export-cmd').addEventListener('click', async () => {
     return;
   }
   go(viewFromLocation(), true);
-})();
+});

@@ -248,14 +248,22 @@ serve_pool *serve_pool_start(const gs_kernels *k, int workers, int threads, int 
     return p;
 }
 
-void serve_pool_view(serve_pool *p, const char *id, uint64_t gen)
+/* The client is at view gen (or a newer one): jobs only its older views
+ * wanted stop. Returns its entry. Under mu. */
+static client *move_client(serve_pool *p, const char *id, uint64_t gen)
 {
-    pthread_mutex_lock(&p->mu);
     client *c = find_client(p, id, true);
     if (gen > c->gen) {
         c->gen = gen;
         cancel_stale(p);
     }
+    return c;
+}
+
+void serve_pool_view(serve_pool *p, const char *id, uint64_t gen)
+{
+    pthread_mutex_lock(&p->mu);
+    move_client(p, id, gen);
     pthread_mutex_unlock(&p->mu);
 }
 
@@ -269,6 +277,64 @@ static job *find_job(serve_pool *p, const char *header)
     return NULL;
 }
 
+/* The job computing cfg: one already asked for, or a new one at the end of
+ * the queue (taking *header). NULL and *res when there is none. Under mu. */
+static job *join_or_queue(serve_pool *p, const gs_sweep_config *cfg, char **header,
+                          const char *id, uint64_t gen, serve_result *res, gs_error *err)
+{
+    const client *c = move_client(p, id, gen);
+    if (p->shutdown)
+        return *res = SERVE_SHUTDOWN, NULL;
+    if (gen < c->gen)
+        return *res = SERVE_CANCELLED, NULL;   /* a view its client has left */
+    job *j = find_job(p, *header);
+    if (j)
+        return j;
+    if (p->active >= p->max_queue)
+        return *res = SERVE_BUSY, NULL;
+    if (!(j = calloc(1, sizeof *j))) {
+        gs_fail(err, "out of memory");
+        return *res = SERVE_FAILED, NULL;
+    }
+    j->cfg = *cfg;
+    j->header = *header;
+    *header = NULL;
+    j->state = JOB_QUEUED;
+    job **q = &p->jobs;
+    while (*q)
+        q = &(*q)->next;
+    *q = j;
+    p->active++;
+    pthread_cond_signal(&p->work);
+    return j;
+}
+
+/* Waits for j to end and takes its text; the last waiter frees it. Under mu. */
+static serve_result wait_for(serve_pool *p, job *j, char **text, size_t *len, gs_error *err)
+{
+    serve_result res = SERVE_OK;
+    j->waiters++;
+    while (j->state == JOB_QUEUED || j->state == JOB_RUNNING)
+        pthread_cond_wait(&p->done, &p->mu);
+    if (j->state == JOB_DONE && (*text = malloc(j->len + 1))) {
+        memcpy(*text, j->text, j->len + 1);
+        *len = j->len;
+    } else if (j->state == JOB_DONE) {
+        res = SERVE_FAILED;
+        gs_fail(err, "out of memory");
+    } else if (j->state == JOB_FAILED) {
+        res = SERVE_FAILED;
+        *err = j->err;
+    } else {
+        res = p->shutdown ? SERVE_SHUTDOWN : SERVE_CANCELLED;
+    }
+    if (--j->waiters == 0) {
+        unlink_job(p, j);
+        free_job(j);
+    }
+    return res;
+}
+
 serve_result serve_pool_get(serve_pool *p, const gs_sweep_config *cfg, const char *id,
                             uint64_t gen, char **text, size_t *len, bool *cached,
                             gs_error *err)
@@ -277,77 +343,23 @@ serve_result serve_pool_get(serve_pool *p, const gs_sweep_config *cfg, const cha
     char *header = gs_map_header(&cfg->train, &cfg->plane);
     if (!header)
         return gs_fail(err, "out of memory"), SERVE_FAILED;
-    if (p->cache_dir) {
-        const int hit = serve_cache_get(p->cache_dir, header, text, len);
-        if (hit) {
-            free(header);
-            if (hit < 0)
-                return gs_fail(err, "out of memory"), SERVE_FAILED;
-            *cached = true;
-            return SERVE_OK;
-        }
-    }
-    pthread_mutex_lock(&p->mu);
-    client *c = find_client(p, id, true);
-    if (gen > c->gen) {
-        c->gen = gen;
-        cancel_stale(p);
-    }
-    serve_result res = SERVE_OK;
-    job *j = p->shutdown ? NULL : find_job(p, header);
-    if (p->shutdown) {
-        res = SERVE_SHUTDOWN;
-    } else if (gen < c->gen) {
-        res = SERVE_CANCELLED;   /* asked for a view its client has left */
-    } else if (!j && p->active >= p->max_queue) {
-        res = SERVE_BUSY;
-    } else if (!j && !(j = calloc(1, sizeof *j))) {
-        res = SERVE_FAILED;
-        gs_fail(err, "out of memory");
-    } else if (!j->header) {   /* new */
-        j->cfg = *cfg;
-        j->header = header;
-        header = NULL;
-        j->state = JOB_QUEUED;
-        job **q = &p->jobs;
-        while (*q)
-            q = &(*q)->next;
-        *q = j;
-        p->active++;
-        pthread_cond_signal(&p->work);
-    }
-    if (res != SERVE_OK) {
-        pthread_mutex_unlock(&p->mu);
+    const int hit = p->cache_dir ? serve_cache_get(p->cache_dir, header, text, len) : 0;
+    if (hit) {
         free(header);
-        return res;
+        if (hit < 0)
+            return gs_fail(err, "out of memory"), SERVE_FAILED;
+        *cached = true;
+        return SERVE_OK;
     }
-    free(header);
-    add_want(j, id, gen);
-    j->waiters++;
-    while (j->state == JOB_QUEUED || j->state == JOB_RUNNING)
-        pthread_cond_wait(&p->done, &p->mu);
-    switch (j->state) {
-    case JOB_DONE:
-        if ((*text = malloc(j->len + 1))) {
-            memcpy(*text, j->text, j->len + 1);
-            *len = j->len;
-        } else {
-            res = SERVE_FAILED;
-            gs_fail(err, "out of memory");
-        }
-        break;
-    case JOB_FAILED:
-        res = SERVE_FAILED;
-        *err = j->err;
-        break;
-    default:
-        res = p->shutdown ? SERVE_SHUTDOWN : SERVE_CANCELLED;
-    }
-    if (--j->waiters == 0) {
-        unlink_job(p, j);
-        free_job(j);
+    serve_result res;
+    pthread_mutex_lock(&p->mu);
+    job *j = join_or_queue(p, cfg, &header, id, gen, &res, err);
+    if (j) {
+        add_want(j, id, gen);
+        res = wait_for(p, j, text, len, err);
     }
     pthread_mutex_unlock(&p->mu);
+    free(header);
     return res;
 }
 

@@ -163,6 +163,35 @@ try:
     browser.save_screenshot(os.path.join(outdir, "explorer-3-trace.png"))
     errors = browser.find_element("id", "error").text
     check(errors == "", f"no error shown ({errors!r})")
+
+    # Exports: the canonical command, and the map file through the CLI's writer.
+    browser.find_element("id", "export-cmd").click()
+    cmd = wait(lambda: browser.find_element("id", "command").text, 10, "the command appears")
+    check(bool(cmd) and cmd.startswith("gridsweep --act relu --x b:-2:2 --y d:-2:2"),
+          f"the canonical command: {cmd[:60]!r}")
+    head = browser.execute_async_script(
+        "const done = arguments[0]; fetch(document.getElementById('export-map').href)"
+        ".then(r => r.text()).then(t => done(t.split('\\n').slice(0, 4)));")
+    check(head[0] == "# gridsweep-map 1" and "--res 128,128" in head[3],
+          f"the map export is the view's map file: {head[3][:60]!r}")
+
+    # Settings: a bad value shows the CLI's line; a good one makes a new view.
+    steps = browser.find_element("css selector", "#fields input[name=steps]")
+    steps.clear()
+    steps.send_keys("0")
+    browser.find_element("css selector", "#settings button[type=submit]").click()
+    err = wait(lambda: browser.find_element("id", "error").text, 10, "a bad setting is shown")
+    check(err == "gridsweep: --steps must be between 1 and 10000000, got 0",
+          f"a bad setting shows the CLI's line: {err!r}")
+    steps = browser.find_element("css selector", "#fields input[name=steps]")
+    steps.clear()
+    steps.send_keys("300")
+    browser.find_element("css selector", "#settings button[type=submit]").click()
+    st = wait(lambda: (s := browser.execute_script(status)) and "steps=300" in s["x"] and
+              s["done"] == s["total"] and s, 60, "the new settings' view completes")
+    if st:
+        check(True, "applying settings draws a new view")
+    browser.save_screenshot(os.path.join(outdir, "explorer-4-settings.png"))
 finally:
     browser.quit()
     server.send_signal(signal.SIGINT)

@@ -71,7 +71,7 @@ get "/?token=$tok"
 check "the page" test "$code" = 200
 check "the page has its canvas" grep -q '<canvas id="map"' "$tmp/body"
 check "the page is HTML" grep -qi '^content-type: text/html' "$tmp/head"
-for f in app.js style.css; do
+for f in app.js panel.js trace.js style.css; do
     get "/$f?token=$tok"
     check "/$f" test "$code" = 200 -a -s "$tmp/body"
 done
