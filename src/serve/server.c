@@ -51,8 +51,11 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const ch
                              const char *extra_key, const char *extra_value)
 {
     struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)body, mode);
-    if (!r)
+    if (!r) {
+        if (mode == MHD_RESPMEM_MUST_FREE)
+            free((void *)body);
         return MHD_NO;
+    }
     MHD_add_response_header(r, "Content-Type", mime);
     MHD_add_response_header(r, "Cache-Control", "no-store");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");

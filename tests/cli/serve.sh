@@ -88,6 +88,8 @@ for path in / /app.js /api/info "/api/tile?res=2" "/api/trace?res=2&ix=0&iy=0"; 
     get "$path${sep}token=${tok}0"
     check "a longer token on $path: 403" test "$code" = 403
 done
+code=$(curl -s -o /dev/null -w '%{http_code}' -I "$base/?token=$tok")
+check "HEAD" test "$code" = 200
 code=$(curl -s -o /dev/null -w '%{http_code}' -b "gridsweep-${base##*:}=$tok" "$base/app.js")
 check "the page's cookie carries the token" test "$code" = 200
 
@@ -251,6 +253,35 @@ wait "$pid"
 rc=$?
 ms=$(( ($(now) - t0) / 1000000 ))
 check "SIGTERM stops it within a second (${ms} ms, exit $rc)" test "$ms" -lt 1000 -a "$rc" -eq 0
+
+# The default cache: $XDG_CACHE_HOME/gridsweep, else ~/.cache/gridsweep.
+for env in "XDG_CACHE_HOME=$tmp/xdg" "XDG_CACHE_HOME="; do
+    rm -rf "$tmp/home" "$tmp/xdg" && mkdir -p "$tmp/home"
+    HOME=$tmp/home env "$env" bash -c 'exec "$0" serve --port 0' "$GS" > "$tmp/serve.out" 2>&1 &
+    pid=$!
+    for i in $(seq 200); do grep -q serving "$tmp/serve.out" && break; sleep 0.05; done
+    url=$(sed -n 's/^gridsweep: serving \(http:.*\)$/\1/p' "$tmp/serve.out")
+    curl -s -o /dev/null "${url%/\?token=*}/api/tile?token=${url#*\?token=}&res=2"
+    stop
+    want=$tmp/home/.cache/gridsweep
+    [ "$env" = "XDG_CACHE_HOME=" ] || want=$tmp/xdg/gridsweep
+    check "the default cache with $env is $want" test "$(ls "$want" 2>/dev/null | wc -l)" -eq 1
+done
+
+# IPv6 loopback, where the machine has it.
+"$GS" serve --port 0 --no-cache --bind ::1 > "$tmp/serve.out" 2> "$tmp/serve.err" &
+pid=$!
+for i in $(seq 200); do grep -q serving "$tmp/serve.out" && break; sleep 0.05; done
+if grep -q 'serving http://\[::1\]:' "$tmp/serve.out"; then
+    url=$(sed -n 's/^gridsweep: serving \(http:.*\)$/\1/p' "$tmp/serve.out")
+    check "--bind ::1 serves the page" test "$(curl -s -o /dev/null -w '%{http_code}' "$url")" = 200
+    check "--bind ::1 is loopback: no warning" test ! -s "$tmp/serve.err"
+elif grep -q 'cannot listen' "$tmp/serve.err"; then
+    skip "--bind ::1" "no IPv6 loopback here"
+else
+    fail "--bind ::1: $(cat "$tmp/serve.out" "$tmp/serve.err")"
+fi
+stop
 
 # Bad options of serve itself: exit 2, one line.
 expect_error "serve --port 70000" "$GS" serve --port 70000
