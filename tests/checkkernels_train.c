@@ -26,6 +26,7 @@ typedef struct tcase {
     int steps;
     float xs[MAX_STEPS * MAX_BATCH], ys[MAX_STEPS * MAX_BATCH];
     float start[REF_LANES][5];
+    float lr_out[REF_LANES];   /* c and d's rate (a and b take start[l][4]) */
     uint64_t point[REF_LANES];
     gs_block ref[REF_LANES];   /* lane 0 of each: the scalar result */
 } tcase;
@@ -60,8 +61,14 @@ static void make_case(tcase *c, gs_opt opt, gs_sampling sampling, int batch, int
         .window_start = (int)(rng_next(r) % (unsigned)(c->steps + 1)),
         .tol = (float)pow(10.0, rng_unit(r) * 3 - 3),
         .escape = (float)pow(10.0, rng_unit(r) * 3 - 2),
+        /* Independent sampling's targets and distributions (the others
+         * take y from the tables below). */
+        .target = (gs_act)(rng_next(r) % GS_ACT_COUNT),
     };
     c->step.prev_start = (int)(rng_next(r) % (unsigned)(c->step.window_start + 1));
+    const gs_dist_kind kind = (gs_dist_kind)(variant % GS_DIST_COUNT);
+    gs_dist_make(kind, rng_uniform(r, -1, 1), rng_uniform(r, 0.1f, 2), rng_uniform(r, 0.5f, 6),
+                 &c->step.dist, NULL);
     /* Sample tables: in range, and in variant 3 with special values too. */
     const int rows = sampling == GS_SAMPLING_SHARED ? c->steps : 1;
     for (int i = 0; i < rows * batch; i++) {
@@ -88,6 +95,8 @@ static void make_case(tcase *c, gs_opt opt, gs_sampling sampling, int batch, int
         if (variant >= 2 && rng_next(r) % 8 == 0)
             c->start[l][4] = rng_next(r) % 2 ? 0.0f : 1e10f;
         c->point[l] = rng_next(r);
+        /* Per-layer rates: the same in variant 0, apart in the others. */
+        c->lr_out[l] = variant == 0 ? c->start[l][4] : (float)pow(10.0, rng_unit(r) * 4 - 3);
     }
 }
 
@@ -97,6 +106,7 @@ static void reference(const ck_run *run, tcase *c)
     const gs_train_fn train = run->ref->train[run->fn.act][run->fn.loss];
     for (int l = 0; l < REF_LANES; l++) {
         gs_block_init(&c->ref[l], 1, &c->start[l], &c->point[l]);
+        gs_block_set_rates(&c->ref[l], 0, c->start[l][4], c->lr_out[l]);
         for (int t = 0; t < c->steps; t++)
             train(&c->step, &c->ref[l], t + 1);
     }
@@ -114,7 +124,7 @@ static const struct {
     FIELD("loss", loss),    FIELD("ema", ema),      FIELD("wsum", wsum),
     FIELD("wprev", wprev),  FIELD("t_escape", t_escape), FIELD("t_enter", t_enter),
     FIELD("t_diverge", t_diverge), FIELD("inv_loss0", inv_loss0), FIELD("rsum", rsum),
-    FIELD("lr", lr),
+    FIELD("lr_in", lr_in),  FIELD("lr_out", lr_out),
 };
 
 static float lane_field(const gs_block *b, size_t field, int lane)
@@ -132,6 +142,8 @@ static void compare_set(ck_run *run, gs_isa isa, const tcase *c, const char *wha
         const int n = 1 + (int)(rng_next(r) % (unsigned)room);   /* partial blocks too */
         gs_block b;
         gs_block_init(&b, n, &c->start[l0], &c->point[l0]);
+        for (int j = 0; j < n; j++)
+            gs_block_set_rates(&b, j, c->start[l0 + j][4], c->lr_out[l0 + j]);
         train(&c->step, &b, c->steps);
         for (int j = 0; j < n; j++) {
             const gs_block *ref = &c->ref[l0 + j];

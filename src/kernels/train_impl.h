@@ -5,6 +5,7 @@
 #ifndef GS_TRAIN_IMPL_H
 #define GS_TRAIN_IMPL_H
 
+#include "gridsweep/dist.h"
 #include "gridsweep/kernels.h"
 #include "rng.h"
 
@@ -47,9 +48,17 @@ GS_INLINE void accumulate(acc *s, int v, gs_act act, gs_loss loss, vf delta, vf 
     }
 }
 
-/* Independent sampling: each lane's own stream, laid out [sample][lane]. */
+/* This set's own eval kernels (defined before this file in kernels_tmpl.h),
+ * for independent sampling's target: every set evaluates it bit for bit alike. */
+#define GS_OWN_EVAL_(ID, name) [GS_ACT_##ID] = GS_CAT(eval_##name, GS_KSUFFIX),
+static const gs_eval_fn own_eval[GS_ACT_COUNT] = {GS_ACTIVATIONS(GS_OWN_EVAL_)};
+#undef GS_OWN_EVAL_
+
+/* Independent sampling: each lane's own stream, laid out [sample][lane]; x by
+ * the distribution's quantile transform, y = target(x) by its eval kernel
+ * (scratch takes the derivative, unused). */
 static inline void fill_independent(const gs_step_data *step, const gs_block *blk, int t,
-                                    int s0, int ns, float *xl, float *yl)
+                                    int s0, int ns, float *xl, float *yl, float *scratch)
 {
     const float lo = step->data_lo, width = step->data_hi - step->data_lo;
     for (int l = 0; l < LANES; l++) {
@@ -60,11 +69,11 @@ static inline void fill_independent(const gs_step_data *step, const gs_block *bl
                 int k = s + i - s0;
                 if (k < 0 || k >= ns)
                     continue;
-                xl[k * LANES + l] = gs_sample_x(lo, width, u[i]);
-                yl[k * LANES + l] = gs_target(xl[k * LANES + l]);
+                xl[k * LANES + l] = gs_dist_sample(&step->dist, lo, width, u[i]);
             }
         }
     }
+    own_eval[step->target](xl, yl, scratch, (size_t)ns * LANES);
 }
 
 /* The forward and backward pass of one step over the whole batch. */
@@ -93,7 +102,7 @@ GS_INLINE void batch_pass(const gs_step_data *step, const gs_block *blk, int t, 
     for (int s0 = 0; s0 < batch; s0 += SUB_BATCH) {
         const int ns = batch - s0 < SUB_BATCH ? batch - s0 : SUB_BATCH;
         if (independent)
-            fill_independent(step, blk, t, s0, ns, xl, yl);
+            fill_independent(step, blk, t, s0, ns, xl, yl, dfb);
         if (act_is_cheap(act)) {
 #pragma GCC unroll 4
             for (int k = 0; k < ns; k++) {
@@ -258,18 +267,17 @@ GS_INLINE void train_block_impl(const gs_step_data *step, gs_block *blk, int t_e
         else
             batch_pass(step, blk, t, act, eval, loss, 0, &s);
         const opt_consts k = opt_consts_at(step, t);
-        /* Each lane's step size: a cell's lr is the float32 of its map row,
-         * held as that double; Adam divides it by bc1 = 1 - beta1^t in
-         * double, and the op casts -step_size to float. A few scalar
+        /* Each lane's step sizes, per layer (a and b take lr_in, c and d
+         * lr_out, as torch's parameter groups): a rate is the float32 of the
+         * map row, held as that double; Adam divides it by bc1 = 1 - beta1^t
+         * in double, and the op casts -step_size to float. A few scalar
          * divisions per step, none per sample. */
-        _Alignas(GS_ALIGN) float neg_step[LANES];
-        if (step->opt == GS_OPT_ADAM) {
-            const double bc1 = 1.0 - pow(step->beta1, (double)(t + 1));
-            for (int l = 0; l < LANES; l++)
-                neg_step[l] = (float)(-((double)blk->lr[l] / bc1));
-        } else {
-            for (int l = 0; l < LANES; l++)
-                neg_step[l] = -blk->lr[l];
+        _Alignas(GS_ALIGN) float neg_in[LANES], neg_out[LANES];
+        const double bc1 =
+            step->opt == GS_OPT_ADAM ? 1.0 - pow(step->beta1, (double)(t + 1)) : 1.0;
+        for (int l = 0; l < LANES; l++) {
+            neg_in[l] = (float)(-((double)blk->lr_in[l] / bc1));
+            neg_out[l] = (float)(-((double)blk->lr_out[l] / bc1));
         }
         for (int v = 0; v < NV; v++) {
             const int o = v * VW;
@@ -285,11 +293,11 @@ GS_INLINE void train_block_impl(const gs_step_data *step, gs_block *blk, int t_e
                 vf_mul(scale, gc),
                 vf_mul(scale, s.gd[v]),
             };
-            const vf ns = vf_load(&neg_step[o]);
+            const vf ns_in = vf_load(&neg_in[o]), ns_out = vf_load(&neg_out[o]);
             vf p_new[4];
             for (int q = 0; q < 4; q++) {
                 opt_update(&k, step->opt, t, &blk->p[q][o], &blk->m[q][o], &blk->v[q][o],
-                           grad[q], ns);
+                           grad[q], q < 2 ? ns_in : ns_out);
                 p_new[q] = vf_load(&blk->p[q][o]);
             }
             /* The loss is that of the parameters before the update. */

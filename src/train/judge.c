@@ -101,7 +101,7 @@ int gs_train_judge(const gs_train_plan *plan, gs_eval_fn eval, const gs_block *b
     out->t_enter = time_field(blk->t_enter[lane], steps);
     out->t_diverge = time_field(blk->t_diverge[lane], steps);
 
-    const float za = fmaf(a, cfg->data_lo, b), zb = fmaf(a, cfg->data_hi, b);
+    const float za = fmaf(a, plan->range_lo, b), zb = fmaf(a, plan->range_hi, b);
     const int piece = gs_act_piece_of(cfg->act, fminf(za, zb), fmaxf(za, zb));
     /* The window against the steps before it: the loss still falling? */
     const double before = wstart > pstart ? blk->wprev[lane] / (double)(wstart - pstart) : NAN;

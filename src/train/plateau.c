@@ -1,58 +1,63 @@
-/* The linear plateau: the loss of the best affine fit y ~ s x + d of the
- * target on the dense grid, under the run's loss. Every straight line the
- * model can draw (an affine piece, a saturated curve) has at least this
- * loss, so t_escape and the linear outcome measure against it.
- * MSE: least squares in closed form. MAE and Huber: the loss is jointly
- * convex in (s, d), so its minimum over d is convex in s; a golden-section
- * search on s (MAE: d is the median of y - s x; Huber: an inner golden
- * section on d within the residuals' range) converges to it. Computed once
- * per plan, in double. */
+/* The linear plateau: the lowest loss an affine function reaches on the
+ * plan's dense grid. A fit that ends there has learned nothing a straight
+ * line could not; the judge and the time fields measure escapes from it. */
 #include <math.h>
 #include <stdlib.h>
 
 #include "gridsweep/train.h"
 
-#define GOLDEN_ITERS 90   /* the bracket shrinks by 0.618^90 ~ 1e-19 */
-
-typedef struct fit_data {
-    const gs_train_config *cfg;
-    const float *x, *y;
-    int n;
-    double *scratch;   /* n doubles (MAE's median) */
-} fit_data;
-
-static double point_loss(const gs_train_config *cfg, double r)
+/* Least squares of y on x with weights w (NULL: all 1). */
+static void weighted_line(const float *x, const float *y, const double *w, int n,
+                          double *alpha, double *beta)
 {
-    const double a = fabs(r), delta = cfg->huber_delta;
-    if (cfg->loss == GS_LOSS_HUBER)
-        return a < delta ? 0.5 * r * r : delta * (a - 0.5 * delta);
-    return cfg->loss == GS_LOSS_MSE ? r * r : a;
+    double sw = 0, sx = 0, sy = 0;
+    for (int i = 0; i < n; i++) {
+        const double wi = w ? w[i] : 1.0;
+        sw += wi, sx += wi * x[i], sy += wi * y[i];
+    }
+    const double mx = sx / sw, my = sy / sw;
+    double sxx = 0, sxy = 0;
+    for (int i = 0; i < n; i++) {
+        const double wi = w ? w[i] : 1.0, dx = x[i] - mx;
+        sxx += wi * dx * dx, sxy += wi * dx * (y[i] - my);
+    }
+    *alpha = sxx > 0 ? sxy / sxx : 0.0;
+    *beta = my - *alpha * mx;
 }
 
-static double mean_loss(const fit_data *f, double s, double d)
+static double huber(double r, double delta)
+{
+    const double a = fabs(r);
+    return a < delta ? 0.5 * r * r : delta * (a - 0.5 * delta);
+}
+
+static double mean_loss(gs_loss loss, double delta, const float *x, const float *y, int n,
+                        double alpha, double beta)
 {
     double sum = 0;
-    for (int i = 0; i < f->n; i++)
-        sum += point_loss(f->cfg, f->y[i] - s * f->x[i] - d);
-    return sum / f->n;
+    for (int i = 0; i < n; i++) {
+        const double r = alpha * x[i] + beta - y[i];
+        sum += loss == GS_LOSS_MSE ? r * r : loss == GS_LOSS_HUBER ? huber(r, delta) : fabs(r);
+    }
+    return sum / n;
 }
 
-/* The k-th smallest of v[0..n) (Hoare's selection; reorders v). */
-static double select_kth(double *v, int n, int k)
+/* The k-th smallest of r[0..n) (r is reordered): Hoare's selection. */
+static double select_kth(double *r, int n, int k)
 {
     int lo = 0, hi = n - 1;
     while (lo < hi) {
-        const double pivot = v[lo + (hi - lo) / 2];
+        const double pivot = r[lo + (hi - lo) / 2];
         int i = lo, j = hi;
         while (i <= j) {
-            while (v[i] < pivot)
+            while (r[i] < pivot)
                 i++;
-            while (v[j] > pivot)
+            while (r[j] > pivot)
                 j--;
             if (i <= j) {
-                const double t = v[i];
-                v[i++] = v[j];
-                v[j--] = t;
+                const double t = r[i];
+                r[i++] = r[j];
+                r[j--] = t;
             }
         }
         if (k <= j)
@@ -62,60 +67,82 @@ static double select_kth(double *v, int n, int k)
         else
             break;
     }
-    return v[k];
+    return r[k];
 }
 
-/* The best intercept for slope s, and the loss there. */
-static double best_over_d(const fit_data *f, double s)
+/* MAE at slope alpha with its best intercept, a median of y - alpha x. */
+static double mae_at_slope(const float *x, const float *y, int n, double alpha, double *r)
 {
-    double lo = INFINITY, hi = -INFINITY;
-    for (int i = 0; i < f->n; i++) {
-        const double r = f->y[i] - s * f->x[i];
-        f->scratch[i] = r;
-        lo = fmin(lo, r), hi = fmax(hi, r);
-    }
-    if (f->cfg->loss == GS_LOSS_MAE)   /* any median minimises mean |r - d| */
-        return mean_loss(f, s, select_kth(f->scratch, f->n, f->n / 2));
-    const double g = (sqrt(5.0) - 1) / 2;
-    double a = lo, b = hi;
-    for (int it = 0; it < GOLDEN_ITERS && b - a > 0; it++) {
-        const double c = b - g * (b - a), e = a + g * (b - a);
-        if (mean_loss(f, s, c) <= mean_loss(f, s, e))
-            b = e;
-        else
-            a = c;
-    }
-    return mean_loss(f, s, 0.5 * (a + b));
+    for (int i = 0; i < n; i++)
+        r[i] = y[i] - alpha * x[i];
+    const double beta = select_kth(r, n, n / 2);
+    return mean_loss(GS_LOSS_MAE, 0, x, y, n, alpha, beta);
 }
 
-double gs_train_plateau(const gs_train_config *cfg, const float *x, const float *y)
+/* The slope's objective is convex (a minimum over beta of a jointly convex
+ * function), so a bracket grown from the least-squares slope and a golden
+ * section inside it find the minimum. */
+static double mae_plateau(const float *x, const float *y, int n, double alpha0)
 {
-    const int n = cfg->eval_points;
-    double sx = 0, sy = 0, sxx = 0, sxy = 0, ylo = INFINITY, yhi = -INFINITY;
-    for (int i = 0; i < n; i++) {
-        sx += x[i], sy += y[i], sxx += (double)x[i] * x[i], sxy += (double)x[i] * y[i];
-        ylo = fmin(ylo, y[i]), yhi = fmax(yhi, y[i]);
-    }
-    const double mx = sx / n, my = sy / n, vx = sxx / n - mx * mx;
-    const double s_ls = vx > 0 ? (sxy / n - mx * my) / vx : 0;
-    fit_data f = {.cfg = cfg, .x = x, .y = y, .n = n};
-    if (cfg->loss == GS_LOSS_MSE)
-        return mean_loss(&f, s_ls, my - s_ls * mx);
-    f.scratch = malloc((size_t)n * sizeof *f.scratch);
-    if (!f.scratch)
-        return NAN;
-    /* The best slope lies within a few rises over the run of the least-squares one. */
-    const double width = 4 * (yhi - ylo) / (x[n - 1] - x[0]) + fabs(s_ls) + 1e-9;
+    double *r = malloc((size_t)n * sizeof *r);
+    if (!r)
+        return -1;
     const double g = (sqrt(5.0) - 1) / 2;
-    double a = s_ls - width, b = s_ls + width;
-    for (int it = 0; it < GOLDEN_ITERS && b - a > 0; it++) {
-        const double c = b - g * (b - a), e = a + g * (b - a);
-        if (best_over_d(&f, c) <= best_over_d(&f, e))
-            b = e;
-        else
-            a = c;
+    double h = fmax(fabs(alpha0), 1.0) * 0.25, lo = alpha0 - h, hi = alpha0 + h;
+    for (int i = 0; i < 200 && mae_at_slope(x, y, n, lo, r) < mae_at_slope(x, y, n, alpha0, r); i++)
+        lo -= (h *= 2);
+    h = fmax(fabs(alpha0), 1.0) * 0.25;
+    for (int i = 0; i < 200 && mae_at_slope(x, y, n, hi, r) < mae_at_slope(x, y, n, alpha0, r); i++)
+        hi += (h *= 2);
+    double a = hi - g * (hi - lo), b = lo + g * (hi - lo);
+    double fa = mae_at_slope(x, y, n, a, r), fb = mae_at_slope(x, y, n, b, r);
+    for (int i = 0; i < 300 && hi - lo > 1e-13 * fmax(fabs(lo) + fabs(hi), 1e-300); i++) {
+        if (fa <= fb) {
+            hi = b, b = a, fb = fa;
+            a = hi - g * (hi - lo);
+            fa = mae_at_slope(x, y, n, a, r);
+        } else {
+            lo = a, a = b, fa = fb;
+            b = lo + g * (hi - lo);
+            fb = mae_at_slope(x, y, n, b, r);
+        }
     }
-    const double plateau = best_over_d(&f, 0.5 * (a + b));
-    free(f.scratch);
-    return plateau;
+    const double best = fmin(fa, fb);
+    free(r);
+    return best;
+}
+
+/* Huber: weights 1 inside delta, delta / |r| outside, until the line settles. */
+static double huber_plateau(double delta, const float *x, const float *y, int n, double alpha,
+                            double beta)
+{
+    double *w = malloc((size_t)n * sizeof *w);
+    if (!w)
+        return -1;
+    for (int it = 0; it < 500; it++) {
+        for (int i = 0; i < n; i++) {
+            const double a = fabs(alpha * x[i] + beta - y[i]);
+            w[i] = a <= delta ? 1.0 : delta / a;
+        }
+        double na, nb;
+        weighted_line(x, y, w, n, &na, &nb);
+        const bool settled = fabs(na - alpha) <= 1e-15 * fmax(fabs(na), 1) &&
+                             fabs(nb - beta) <= 1e-15 * fmax(fabs(nb), 1);
+        alpha = na, beta = nb;
+        if (settled)
+            break;
+    }
+    free(w);
+    return mean_loss(GS_LOSS_HUBER, delta, x, y, n, alpha, beta);
+}
+
+double gs_affine_plateau(gs_loss loss, double huber_delta, const float *x, const float *y, int n)
+{
+    double alpha, beta;
+    weighted_line(x, y, NULL, n, &alpha, &beta);
+    switch (loss) {
+    case GS_LOSS_MSE: return mean_loss(GS_LOSS_MSE, 0, x, y, n, alpha, beta);
+    case GS_LOSS_HUBER: return huber_plateau(huber_delta, x, y, n, alpha, beta);
+    default: return mae_plateau(x, y, n, alpha);
+    }
 }
