@@ -156,7 +156,8 @@ def trace(gs, act, start, steps, sampling, seed, data=(LO, HI), extra=()):
     return np.array(p, dtype=np.float64), meta
 
 
-def torch_train(act, starts, xs, steps, target="relu", ys=None, lr_in=LR, lr_out=LR):
+def torch_train(act, starts, xs, steps, target="relu", ys=None, lr_in=LR, lr_out=LR,
+                margins=None):
     # targets: relu(x) of the batch itself
     """Adam on MAE from every start at once (elementwise: starts never mix).
     xs: [steps or 1][batch] float32. Returns params [S,4], batch losses [steps,S]
@@ -175,6 +176,9 @@ def torch_train(act, starts, xs, steps, target="relu", ys=None, lr_in=LR, lr_out
         yhat = c * f(a * x + b) + d
         per_start = (yhat - y).abs().mean(dim=1)
         losses[t] = per_start.detach()
+        if margins is not None:   # the smallest |residual| seen, per start
+            r = (yhat - y).detach().abs().min(dim=1).values.numpy()
+            margins[:] = np.minimum(margins, r)
         opt.zero_grad()
         per_start.sum().backward()
         opt.step()
@@ -332,17 +336,26 @@ def check_targets(gs, starts, pool, problems):
                 problems.append(f"{sampling} samples of {dist}: KS p-value {pval:.3g}")
         if sampling == "grid":
             xs, ys = xs[:1], ys[:1]
+        # A residual within rounding of 0 flips its sign(r) on a one-ulp
+        # difference in the gradient's sums (gridsweep sums the batch in
+        # order, ATen in a cascade), and MAE with Adam turns the flip into a
+        # visibly different trajectory: such starts are left out.
+        margin = np.full(len(starts), np.inf)
         tp, _ = torch_train(act, starts, xs, SHORT_STEPS, ys=ty[:xs.shape[0]], lr_in=lr_in,
-                            lr_out=lr_out)
+                            lr_out=lr_out, margins=margin)
         extra = ["--target", target, "--data-dist", dist, "--lr-in", f"{lr_in:g}",
                  "--lr-out", f"{lr_out:g}", "--point", str(point)]
         futs = [pool.submit(trace, gs, act, s, SHORT_STEPS, sampling, SHARED_SEED, extra=extra)
                 for s in starts]
         gp = np.array([f.result()[0] for f in futs])
-        diff = np.abs(gp - tp)
+        keep = margin > 1e-5
+        diff = np.abs(gp - tp) * keep[:, None]
         worst = float(np.max(diff))
         label = f"{act}~{target} {dist} {sampling} lr {lr_in:g}/{lr_out:g}"
-        print(f"  {label:<52} {worst:10.3g}")
+        print(f"  {label:<52} {worst:10.3g}  ({int(np.sum(~keep))} starts with a residual "
+              f"within 1e-5 of 0 left out)")
+        if np.sum(keep) < len(starts) // 2:
+            problems.append(f"{label}: only {int(np.sum(keep))} starts kept")
         if not worst <= PARAM_TOL:
             i, k = np.unravel_index(np.argmax(diff), diff.shape)
             problems.append(f"{label}: after {SHORT_STEPS} steps from {starts[i]} param "
