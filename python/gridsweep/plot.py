@@ -54,14 +54,18 @@ def _shortest(v):
 
 
 def _drawing(draw, *args):
-    """The scripts select the Agg backend; a notebook's backend is put back."""
+    """The scripts select the Agg backend; a session's backend (a notebook's)
+    is put back."""
     import matplotlib
-    backend = matplotlib.get_backend()
+    backend = "matplotlib.pyplot" in sys.modules and matplotlib.get_backend()
     try:
         draw(*args)
     finally:
-        if matplotlib.get_backend() != backend:
-            matplotlib.use(backend)
+        if backend and matplotlib.get_backend() != backend:
+            try:
+                matplotlib.use(backend)
+            except ImportError:
+                pass
 
 
 def heatmap(ds, out):
