@@ -172,7 +172,10 @@ static int parse_settings(PyObject *settings, gs_train_config *train, int *lr_gi
     return 0;
 }
 
-/* The messages of the CLI's --isa and --threads (src/cli/options.c). */
+/* The kernel set: the best one (the binary's pick), or isa=, with the
+ * messages of the CLI's --isa (src/cli/options.c). The library's mask is
+ * process-wide and set once (by GRIDSWEEP_ISA at import), so isa= picks its
+ * table directly instead. */
 static const gs_kernels *pick_kernels(const char *name)
 {
     gs_isa isa = gs_isa_best();
@@ -183,11 +186,8 @@ static const gs_kernels *pick_kernels(const char *name)
     }
     const gs_kernels *k = gs_kernels_get(isa);
     if (!k)
-        PyErr_Format(isa == GS_ISA_SCALAR ? PyExc_RuntimeError : PyExc_ValueError,
-                     isa == GS_ISA_SCALAR ? "this CPU lacks FMA, which the scalar kernels need"
-                                          : "--isa %s: this CPU or build cannot run it (best "
-                                            "here: %s)", gs_isa_name(isa),
-                     gs_isa_name(gs_isa_best()));
+        PyErr_Format(PyExc_ValueError, "--isa %s: this CPU or build cannot run it (best here: "
+                     "%s)", gs_isa_name(isa), gs_isa_name(gs_isa_best()));
     return k;
 }
 

@@ -1,56 +1,93 @@
 """Figures of basin maps and traces.
 
 For now these wrap the drawing functions of the scripts in scripts/py/
-(heatmap, compare, plot-trace), which the build copies into
-gridsweep/_scripts/; the figure code moves into this module later (issue 15,
+(heatmap, compare, plot-trace, and their helper package gridsweep_maps),
+which the build copies into gridsweep/_scripts/; the figure code moves into this module later (issue 15,
 "Figures for papers"), and the scripts become thin wrappers over it.
 
 Each function takes what sweep() or load() returned (or a map file's path)
 and writes the figure to `out` (a PNG).
 """
 import os
+import shutil
 import sys
+import tempfile
 
 _SCRIPTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_scripts")
 
 
 def _script(name):
-    """scripts/py/NAME.py, imported from the package's copy. The scripts import
-    their helper module gsmap as a top-level module from their own directory."""
+    """scripts/py/NAME.py, imported from the package's copy (its helpers, the
+    package gridsweep_maps, beside it), with the vocabularies taken from this
+    package's C tables rather than from a gridsweep binary."""
     if _SCRIPTS not in sys.path:
         sys.path.insert(0, _SCRIPTS)
     import importlib
+    from gridsweep_maps import vocab
+    vocab.listing = _listing
     return importlib.import_module(name)
 
 
+def _listing(name):
+    """What `gridsweep --list NAME --json` prints, from the extension."""
+    from . import _gridsweep as c
+    if name == "outcomes":
+        return [{"name": n, "code": i} for i, n in enumerate(c.outcomes())]
+    if name == "columns":
+        return [{"name": n, "type": t} for n, t, _ in c.columns()]
+    if name == "activations":
+        return [{"name": n} for n in c.activations()]
+    if name == "settings":
+        return [{"key": k, "option": o} for k, o, _, _ in c.settings()]
+    raise KeyError(name)
+
+
 def _as_map(ds):
-    """A gsmap.Map (the scripts' map object) of a dataset, a dict from sweep()
-    or load(), or a path."""
-    gsmap = _script("gsmap")
+    """A Map (the scripts' map object) of a dataset, a dict from sweep() or
+    load(), or a path."""
+    _script("heatmap")
+    from gridsweep_maps import header, mapfile
+    from gridsweep_maps.chunk import MISSING
     if isinstance(ds, (str, os.PathLike)):
-        return gsmap.Map(os.fspath(ds))
+        return mapfile.Map(os.fspath(ds))
     import numpy as np
     attrs = ds.attrs if hasattr(ds, "attrs") else ds["attrs"]
-    m = gsmap.Map.__new__(gsmap.Map)
-    m.path = attrs.get("command", "sweep")
-    m.header = {k: str(v) for k, v in attrs.items() if not isinstance(v, list)}
-    for key in ("lr", "beta1", "beta2", "eps", "momentum", "alpha", "huber_delta", "window",
-                "tol", "dead_tol", "linear_tol"):   # the header's own spelling of numbers
-        if key in attrs:
-            m.header[key] = _shortest(attrs[key])
-    m.columns = ["outcome", "final_loss", "t_conv"]
-    m._plane()
+    path = os.path.join(tempfile.mkdtemp(), "header")
+    try:   # the scripts' header and plane, read from the header lines
+        with open(path, "w") as f:
+            f.write(_header_text(ds, attrs))
+        with header.open_checked(path) as f:
+            m = mapfile.Map.__new__(mapfile.Map)
+            m.path = attrs.get("command", "sweep")
+            m.header = header.Header(f, path, "map")
+    finally:
+        shutil.rmtree(os.path.dirname(path))
+    plane = m.plane = header.Plane(m.header)
+    m.act, m.x, m.y, m.at = plane.act, plane.x, plane.y, plane.at
+    m.nx, m.ny, m.cells = plane.nx, plane.ny, plane.cells
+    m.row_lo, m.row_hi, m.tiled = plane.row_lo, plane.row_hi, plane.tiled
     held = slice(m.row_lo, m.row_hi)
-    m.outcome = np.full((m.ny, m.nx), gsmap.MISSING, np.uint8)
-    m.final_loss = np.full((m.ny, m.nx), np.nan, np.float32)
-    m.t_conv = np.full((m.ny, m.nx), -1, np.int32)
-    for name in ("outcome", "final_loss", "t_conv"):
-        getattr(m, name)[held] = np.asarray(ds[name])
+    m.columns = {}
+    for name, fill in (("outcome", MISSING), ("final_loss", np.nan), ("t_conv", -1)):
+        a = np.asarray(ds[name])
+        m.columns[name] = np.full((m.ny, m.nx), fill, a.dtype)
+        m.columns[name][held] = a
+    m.outcome, m.final_loss, m.t_conv = (m.columns[n] for n in ("outcome", "final_loss",
+                                                                 "t_conv"))
     return m
 
 
-def _shortest(v):
-    return repr(v) if isinstance(v, float) else str(v)
+def _header_text(ds, attrs):
+    """The map's '#' lines and column line, as the file of the same command
+    starts (the attributes are the header's keys, in its order)."""
+    from . import _gridsweep as c
+    lines = ["# gridsweep-map 1"]
+    for key, value in attrs.items():
+        if isinstance(value, list) or key in ("x_param", "y_param"):
+            continue
+        lines.append(f"# {key}: {repr(value) if isinstance(value, float) else value}")
+    lines.append(",".join(n for n, _, _ in c.columns()))
+    return "\n".join(lines) + "\n"
 
 
 def _drawing(draw, *args):
@@ -76,8 +113,9 @@ def heatmap(ds, out):
 def compare(maps, out):
     """Several maps of one plane side by side (the settings that differ in the titles)."""
     compare_ = _script("compare")
+    from gridsweep_maps.mapfile import check_same_plane
     ms = [_as_map(m) for m in maps]
-    compare_.check_plane(ms)
+    check_same_plane(ms)
     _drawing(compare_.draw, ms, os.fspath(out))
 
 
