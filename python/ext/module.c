@@ -112,6 +112,8 @@ static PyObject *activations(PyObject *self, PyObject *unused)
 static PyMethodDef methods[] = {
     {"sweep", (PyCFunction)(void (*)(void))gsp_sweep, METH_VARARGS | METH_KEYWORDS,
      "sweep(settings, act, x, y, res, at, tile, threads, isa, progress): the map's columns"},
+    {"trace", (PyCFunction)(void (*)(void))gsp_trace, METH_VARARGS | METH_KEYWORDS,
+     "trace(settings, act, init, point, every, isa): one trajectory"},
     {"load", gsp_load, METH_VARARGS, "load(path): a CSV map's columns"},
     {"stats", gsp_stats, METH_VARARGS, "stats(outcome, eps): gridsweep stats of a grid"},
     {"version", version, METH_NOARGS, "(gridsweep version, SLEEF version)"},

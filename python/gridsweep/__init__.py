@@ -15,9 +15,9 @@ at={"a": 1, "c": 1}, data=(-0.5, 0.5)); the trainer's settings are those of
 opt, ...). A bad argument raises ValueError with the command line's message.
 """
 from . import _gridsweep as _c
-from ._dataset import build as _build, as_text as _as_text
+from ._dataset import build as _build, build_trace as _build_trace, as_text as _as_text
 
-__all__ = ["sweep", "load", "stats", "kernel_set", "kernel_sets", "settings", "__version__"]
+__all__ = ["sweep", "trace", "load", "stats", "kernel_set", "kernel_sets", "settings", "__version__"]
 
 __version__ = _c.version()[0]
 sleef_version = _c.version()[1]
@@ -87,6 +87,24 @@ def sweep(act="selu", res=512, x="b:-2:2", y="d:-2:2", at=None, tile=None, threa
     finally:
         close()
     return _build(raw)
+
+
+def trace(act="selu", init=(1, 0.5, 1, -0.5), point=0, every=1, isa=None,
+          **trainer_options):
+    """Trains one starting point (a, b, c, d) = init, lr from lr=, step by step
+    with the trainer's trace loop, and returns its trajectory: a, b, c, d at
+    every `every` steps and at the last, and the loss of the step each takes
+    next (NaN at the last). Attributes: the header `gridsweep trace` writes
+    (command, settings, init, point) and its outcome lines (outcome,
+    window_loss, final_loss, lin_err, spread, t_conv). The numbers are those of
+    the same point in a sweep and of `gridsweep trace`'s param rows. point:
+    the stream id of independent sampling (a sweep's cell index)."""
+    pairs = [(key, _as_text(value, key)) for key, value in trainer_options.items()]
+    if isinstance(every, bool) or not isinstance(every, int):
+        raise TypeError("every: an int")
+    raw = _c.trace(pairs, str(act), init=_as_text(init, "init"), point=_as_text(point, "point"),
+                   every=every, isa=isa)
+    return _build_trace(raw)
 
 
 def load(path):

@@ -4,6 +4,7 @@ build's package on PYTHONPATH and GS set to the gridsweep binary):
     byte once formatted the CLI's way, for any thread count and kernel set;
   - load() of that map gives the same result as sweep(); stats() the numbers
     of `gridsweep stats --json`;
+  - trace() gives `gridsweep trace`'s param rows and outcome, byte for byte;
   - without xarray, a dict of arrays with the same names plus "attrs";
   - bad arguments raise ValueError with the CLI's one-line message;
   - Ctrl-C stops a long sweep within a second or two (KeyboardInterrupt);
@@ -176,6 +177,50 @@ class Numbers(unittest.TestCase):
             gridsweep.plot.heatmap(self.ds, out)
             with open(out, "rb") as f:
                 self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
+
+
+TRACE = dict(act="selu", init=(0.5, -1, 2, 0.25), point=7, steps=100, lr=0.3, opt="momentum",
+             sampling="independent", batch=16)
+TRACE_ARGS = ["trace", "--act", "selu", "--init", "0.5,-1,2,0.25", "--point", "7", "--steps",
+              "100", "--lr", "0.3", "--opt", "momentum", "--sampling", "independent",
+              "--batch", "16"]
+
+
+class Trace(unittest.TestCase):
+    def test_param_rows_and_outcome_byte_for_byte(self):
+        for every in (1, 7):
+            p = run_cli(*TRACE_ARGS, "--every", str(every), "-o", "-")
+            lines = p.stdout.splitlines()
+            t = gridsweep.trace(**TRACE, every=every)
+            rows = []
+            for i, step in enumerate(t.step.values):
+                vals = ["%.9g" % float(t[n].values[i]) for n in "abcd"]
+                loss = float(t.loss.values[i])
+                vals.append("" if np.isnan(loss) and step == 100 else "%.9g" % loss)
+                rows.append(f"param,{step}," + ",".join(vals) + ",,,")
+            self.assertEqual(rows, [ln for ln in lines if ln.startswith("param,")])
+            header = dict(ln[2:].split(": ", 1) for ln in lines if ln.startswith("# ")
+                          and ": " in ln)
+            for key, text in header.items():
+                if key in ("outcome", "t_conv"):
+                    self.assertEqual(str(t.attrs[key]), text)
+                elif key in ("window_loss", "final_loss", "lin_err", "spread"):
+                    self.assertEqual("%.9g" % t.attrs[key], text, key)
+                else:
+                    self.assertEqual(t.attrs[key], gridsweep._dataset._attr(key, text), key)
+
+    def test_errors_are_the_cli_messages(self):
+        for kwargs, args in [(dict(init=(1, 2, 3)), ["--init", "1,2,3"]),
+                             (dict(init="1,2,x,4"), ["--init", "1,2,x,4"]),
+                             (dict(every=0), ["--every", "0"]),
+                             (dict(point=-1), ["--point", "-1"]),
+                             (dict(steps=0), ["--steps", "0"])]:
+            with self.subTest(args=args):
+                p = run_cli("trace", "-o", os.devnull, *args, check=False)
+                self.assertEqual(p.returncode, 2, p.stderr)
+                with self.assertRaises(ValueError) as cm:
+                    gridsweep.trace(**kwargs)
+                self.assertEqual("gridsweep: " + str(cm.exception), p.stderr.strip())
 
 
 class WithoutXarray(unittest.TestCase):
