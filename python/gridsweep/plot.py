@@ -83,7 +83,7 @@ def _header_text(ds, attrs):
     from . import _gridsweep as c
     lines = ["# gridsweep-map 1"]
     for key, value in attrs.items():
-        if isinstance(value, list) or key in ("x_param", "y_param"):
+        if isinstance(value, list) or key in ("x_column", "y_column"):   # the dict's own
             continue
         lines.append(f"# {key}: {repr(value) if isinstance(value, float) else value}")
     lines.append(",".join(n for n, _, _ in c.columns()))

@@ -57,6 +57,16 @@ def cli_map(tmp, *args):
     return path
 
 
+def grid(ds, name):
+    """A column in the map's shape: the two axis columns are 1-D coordinates."""
+    if isinstance(ds, dict):
+        a, shape = ds[name], ds["outcome"].shape
+        if name == ds["attrs"]["x_column"]:
+            return np.broadcast_to(a, shape)
+        return np.broadcast_to(a[:, None], shape) if name == ds["attrs"]["y_column"] else a
+    return ds[name].broadcast_like(ds.outcome).transpose(*ds.outcome.dims).values
+
+
 def as_rows(ds):
     """The map's rows formatted the CLI's way (%.9g floats, nan one way, the
     outcome by name), from the returned arrays."""
@@ -64,7 +74,7 @@ def as_rows(ds):
     outcomes = gridsweep._c.outcomes()
     cols = []
     for name in names:
-        a = np.asarray(ds[name]).ravel()
+        a = grid(ds, name).ravel()
         if a.dtype == np.float32:
             cols.append(["nan" if np.isnan(v) else "%.9g" % float(v) for v in a])
         elif a.dtype == np.uint8:
@@ -121,10 +131,14 @@ class Numbers(unittest.TestCase):
 
     def test_coordinates_are_cell_centres(self):
         ds = self.ds
-        self.assertEqual(ds.outcome.dims, ("y", "x"))
-        self.assertTrue(np.array_equal(ds.x.values, ds.lr.values[0]))
-        self.assertTrue(np.array_equal(ds.y.values, ds.b0.values[:, 0]))
-        self.assertEqual(ds.x.attrs["param"], "lr")
+        self.assertEqual(ds.outcome.dims, ("b0", "lr"))   # the layout of NetCDF maps
+        self.assertEqual(ds.lr.dims, ("lr",))
+        header_rows = file_rows(self.path).splitlines()[1:]
+        self.assertEqual(["%.9g" % v for v in ds.lr.values],
+                         [r.split(",")[6] for r in header_rows[:20]])
+        self.assertEqual(["%.9g" % v for v in ds.b0.values],
+                         [r.split(",")[3] for r in header_rows[::20]])
+        self.assertEqual(ds.lr.attrs["param"], "lr")
         self.assertEqual(ds.outcome.attrs["flag_meanings"].split(), gridsweep._c.outcomes())
 
     def test_threads_and_kernel_sets_agree(self):
@@ -139,7 +153,7 @@ class Numbers(unittest.TestCase):
         self.assertEqual(ds.outcome.shape, (4, 20))
         self.assertTrue(np.array_equal(ds.final_loss.values, self.ds.final_loss.values[4:8],
                                        equal_nan=True))
-        self.assertTrue(np.array_equal(ds.y.values, self.ds.y.values[4:8]))
+        self.assertTrue(np.array_equal(ds.b0.values, self.ds.b0.values[4:8]))
 
     def test_load_gives_what_sweep_gives(self):
         self.assertTrue(gridsweep.load(self.path).identical(self.ds))
@@ -236,11 +250,12 @@ class WithoutXarray(unittest.TestCase):
                 sys.modules["xarray"] = saved
         self.assertIsInstance(d, dict)
         names = [c[0] for c in gridsweep._c.columns()]
-        self.assertEqual(sorted(d), sorted(names + ["x", "y", "attrs"]))
+        self.assertEqual(sorted(d), sorted(names + ["attrs"]))
         self.assertEqual(d["outcome"].shape, (12, 20))
         self.assertEqual(d["outcome"].dtype, np.uint8)
+        self.assertEqual((d["lr"].shape, d["b0"].shape), ((20,), (12,)))   # the axes
         self.assertEqual(d["attrs"]["outcomes"], gridsweep._c.outcomes())
-        self.assertEqual(d["attrs"]["x_param"], "lr")
+        self.assertEqual((d["attrs"]["x_column"], d["attrs"]["y_column"]), ("lr", "b0"))
         with tempfile.TemporaryDirectory() as tmp:
             self.assertEqual(as_rows(d), file_rows(cli_map(tmp, *SMALL_ARGS)))
         self.assertEqual(gridsweep.stats(d)["cells"], 240)
