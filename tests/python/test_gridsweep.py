@@ -8,7 +8,9 @@ build's package on PYTHONPATH and GS set to the gridsweep binary):
   - without xarray, a dict of arrays with the same names plus "attrs";
   - bad arguments raise ValueError with the CLI's one-line message;
   - Ctrl-C stops a long sweep within a second or two (KeyboardInterrupt);
-  - __version__ and kernel_set() are those of `gridsweep --version`.
+  - other Python threads run while a sweep runs (the GIL is released);
+  - __version__ and kernel_set() are those of `gridsweep --version`, with
+    GRIDSWEEP_ISA as well.
 Plain unittest: no pip, only Debian's python3-numpy (and python3-xarray,
 python3-tqdm, python3-matplotlib when installed)."""
 import json
@@ -348,7 +350,40 @@ class CtrlC(unittest.TestCase):
         self.assertLess(elapsed, 2.5, "Ctrl-C took too long")
 
 
+class Gil(unittest.TestCase):
+    def test_other_threads_run_during_a_sweep(self):
+        import threading
+        ticks, done = [0], threading.Event()
+
+        def count():
+            while not done.is_set():
+                ticks[0] += 1
+                time.sleep(0.001)
+
+        t = threading.Thread(target=count)
+        t.start()
+        try:
+            start = time.monotonic()
+            gridsweep.sweep(act="relu", res=64, steps=2000, threads=2, progress=False)
+            elapsed = time.monotonic() - start
+        finally:
+            done.set()
+            t.join()
+        # With the GIL held for the whole sweep the counter would stand still.
+        self.assertGreater(ticks[0], 10 * elapsed, f"{ticks[0]} ticks in {elapsed:.2f} s")
+
+
 class Version(unittest.TestCase):
+    def test_gridsweep_isa_as_for_the_binary(self):
+        env = dict(os.environ, GRIDSWEEP_ISA="scalar")
+        line = subprocess.run([GS, "--version"], env=env, capture_output=True, text=True,
+                              check=True).stdout.splitlines()[2]
+        got = subprocess.run([sys.executable, "-c", "import gridsweep; "
+                              "print(gridsweep.kernel_set(), gridsweep.kernel_sets())"],
+                             env=env, capture_output=True, text=True, check=True).stdout
+        self.assertTrue(line.startswith("kernels: scalar ("), line)
+        self.assertEqual(got.strip(), "scalar ['scalar']")
+
     def test_same_as_the_binary(self):
         lines = run_cli("--version").stdout.splitlines()
         self.assertEqual(lines[0], f"gridsweep {gridsweep.__version__}")
