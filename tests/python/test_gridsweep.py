@@ -159,6 +159,20 @@ class Numbers(unittest.TestCase):
 
     def test_load_gives_what_sweep_gives(self):
         self.assertTrue(gridsweep.load(self.path).identical(self.ds))
+        with tempfile.TemporaryDirectory() as tmp:   # a band of a tiled map too
+            band = cli_map(tmp, *SMALL_ARGS, "--tile", "3/3")
+            self.assertTrue(gridsweep.load(band).identical(
+                gridsweep.sweep(**SMALL, tile="3/3", progress=False)))
+
+    def test_progress_bar(self):
+        try:
+            import tqdm  # noqa: F401
+        except ImportError:
+            self.skipTest("tqdm is not installed")
+        p = subprocess.run([sys.executable, "-c", "import gridsweep; gridsweep.sweep("
+                            "act='relu', res=16, steps=50)"], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("/256 [", p.stderr)   # the bar, with the total (it goes when done)
 
     def test_stats_are_the_cli_stats(self):
         want = json.loads(run_cli("stats", "--json", self.path).stdout)
