@@ -2,8 +2,9 @@
 
 For now these wrap the drawing functions of the scripts in scripts/py/
 (heatmap, compare, plot-trace, and their helper package gridsweep_maps),
-which the build copies into gridsweep/_scripts/; the figure code moves into this module later (issue 15,
-"Figures for papers"), and the scripts become thin wrappers over it.
+which the build copies into gridsweep/_scripts/; the figure code moves into
+this module later (issue 15, "Figures for papers"), and the scripts become
+thin wrappers over it.
 
 Each function takes what sweep() or load() returned (or a map file's path)
 and writes the figure to `out` (a PNG).
@@ -20,8 +21,8 @@ def _script(name):
     """scripts/py/NAME.py, imported from the package's copy (its helpers, the
     package gridsweep_maps, beside it), with the vocabularies taken from this
     package's C tables rather than from a gridsweep binary."""
-    if _SCRIPTS not in sys.path:
-        sys.path.insert(0, _SCRIPTS)
+    if _SCRIPTS not in sys.path:   # (each script also puts its folder first on import)
+        sys.path.append(_SCRIPTS)
     import importlib
     from gridsweep_maps import vocab
     vocab.listing = _listing
