@@ -340,7 +340,7 @@ print("started", flush=True)
 try:
     gridsweep.sweep(act="relu", res=1024, steps=20000, threads=2, progress=False)
 except KeyboardInterrupt:
-    print("KeyboardInterrupt", flush=True)
+    print("KeyboardInterrupt", time.time(), flush=True)
 """
 
 
@@ -351,17 +351,19 @@ class CtrlC(unittest.TestCase):
         try:
             self.assertEqual(p.stdout.readline().strip(), "started")
             time.sleep(1.0)   # the sweep is under way
-            sent = time.monotonic()
+            sent = time.time()
             p.send_signal(signal.SIGINT)
-            out, err = p.communicate(timeout=30)
-            elapsed = time.monotonic() - sent
+            out, err = p.communicate(timeout=60)
         finally:
             if p.poll() is None:
                 p.kill()
                 p.wait()
-        self.assertEqual(out.strip(), "KeyboardInterrupt", err)
+        word, _, caught = out.strip().partition(" ")
+        self.assertEqual(word, "KeyboardInterrupt", err)
         self.assertEqual(p.returncode, 0, err)
-        self.assertLess(elapsed, 2.5, "Ctrl-C took too long")
+        # From the signal to the exception; the interpreter's exit is not counted
+        # (on a loaded machine it alone can take seconds).
+        self.assertLess(float(caught) - sent, 2.0, "Ctrl-C took too long")
 
 
 class Gil(unittest.TestCase):
