@@ -17,7 +17,8 @@ opt, ...). A bad argument raises ValueError with the command line's message.
 from . import _gridsweep as _c
 from ._dataset import build as _build, build_trace as _build_trace, as_text as _as_text
 
-__all__ = ["sweep", "trace", "load", "stats", "kernel_set", "kernel_sets", "settings", "__version__"]
+__all__ = ["sweep", "trace", "load", "stats", "plot", "kernel_set", "kernel_sets", "settings",
+           "__version__"]
 
 __version__ = _c.version()[0]
 sleef_version = _c.version()[1]
