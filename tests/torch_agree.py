@@ -29,7 +29,7 @@ usage: torch_agree.py GRIDSWEEP [--starts N] [--long-steps N] [--verbose]
      - its spread and lin_err are not within a factor 3 of dead_tol and
        linear_tol (1e-3), unless the piece test decides (all pre-activations in
        one flat or affine piece, with a margin of 0.01 in z).
-   The same rule is applied to the gridsweep run (its window loss, its t_conv
+   The same rule is applied to the gridsweep run (its window loss, its t_enter
    standing in for the EMA, its spread, lin_err and final parameters): the
    two trajectories part ways over hundreds of steps, so a run that ends on a
    boundary on either side says nothing about the basin. For runs clear on
@@ -41,9 +41,10 @@ usage: torch_agree.py GRIDSWEEP [--starts N] [--long-steps N] [--verbose]
    independent computation (y: torch's activation at x, to 2 float32 ulps;
    grid x: scipy's quantile function when scipy is there, to 1e-6 relative;
    shared x: a Kolmogorov-Smirnov test against scipy's CDF), then torch's
-   Adam with two parameter groups (a, b at lr_in; c, d at lr_out) is fed
-   those x and its own y, and the parameters after 20 steps must agree with
-   `gridsweep trace` to PARAM_TOL.
+   optimizer (Adam, SGD, SGD with momentum 0.9 or RMSprop) with two parameter
+   groups (a, b at lr_in; c, d at lr_out) is fed those x and its own y, and
+   the parameters after 20 steps must agree with `gridsweep trace` to
+   PARAM_TOL.
 
 Exit status: 0 agreement, 1 disagreement (with a message), 77 no torch.
 """
@@ -156,7 +157,7 @@ def trace(gs, act, start, steps, sampling, seed, data=(LO, HI), extra=()):
     return np.array(p, dtype=np.float64), meta
 
 
-def torch_train(act, starts, xs, steps, target="relu", ys=None, lr_in=LR, lr_out=LR,
+def torch_train(act, starts, xs, steps, target="relu", ys=None, lr_in=LR, lr_out=LR, opt="adam",
                 margins=None):
     # targets: relu(x) of the batch itself
     """Adam on MAE from every start at once (elementwise: starts never mix).
@@ -165,8 +166,13 @@ def torch_train(act, starts, xs, steps, target="relu", ys=None, lr_in=LR, lr_out
     f = ACTS[act]
     st = torch.tensor(starts, dtype=torch.float32)
     a, b, c, d = (st[:, k:k + 1].clone().requires_grad_(True) for k in range(4))
-    opt = torch.optim.Adam([{"params": [a, b], "lr": lr_in}, {"params": [c, d], "lr": lr_out}],
-                           lr=LR, betas=(0.9, 0.999), eps=1e-8)
+    groups = [{"params": [a, b], "lr": lr_in}, {"params": [c, d], "lr": lr_out}]
+    if opt == "adam":
+        opt = torch.optim.Adam(groups, lr=LR, betas=(0.9, 0.999), eps=1e-8)
+    elif opt == "rmsprop":
+        opt = torch.optim.RMSprop(groups, lr=LR, alpha=0.99, eps=1e-8)
+    else:   # gridsweep's defaults: sgd, or momentum 0.9
+        opt = torch.optim.SGD(groups, lr=LR, momentum=0.9 if opt == "momentum" else 0)
     xt = torch.from_numpy(xs)
     yt = None if ys is None else torch.from_numpy(ys)
     losses = torch.empty(steps, len(starts), dtype=torch.float32)
@@ -270,14 +276,17 @@ def judge(act, p, losses, steps):
     return out, wl, clear
 
 
-# (activation, target, data distribution, sampling, lr_in, lr_out, point)
+# (activation, target, data distribution, sampling, lr_in, lr_out, point, optimizer)
 TARGET_CASES = [
-    ("relu", "relu", "uniform", "shared", 0.03, 0.2, 0),
-    ("elu", "selu", "normal:0.1,0.4", "shared", LR, LR, 0),
-    ("selu", "gelu", "student-t:3,0.3", "grid", LR, LR, 0),
-    ("gelu", "relu", "laplace:0,0.3", "independent", 0.05, 0.1, 5),
-    ("tanh", "softplus", "student-t:2,0.2", "shared", 0.2, 0.02, 0),
-    ("softplus", "tanh", "student-t:5,0.5", "independent", LR, LR, 2),
+    ("relu", "relu", "uniform", "shared", 0.03, 0.2, 0, "adam"),
+    ("elu", "selu", "normal:0.1,0.4", "shared", LR, LR, 0, "adam"),
+    ("selu", "gelu", "student-t:3,0.3", "grid", LR, LR, 0, "adam"),
+    ("gelu", "relu", "laplace:0,0.3", "independent", 0.05, 0.1, 5, "adam"),
+    ("tanh", "softplus", "student-t:2,0.2", "shared", 0.2, 0.02, 0, "adam"),
+    ("softplus", "tanh", "student-t:5,0.5", "independent", LR, LR, 2, "adam"),
+    ("elu", "relu", "uniform", "shared", 0.3, 0.05, 0, "sgd"),
+    ("selu", "elu", "normal:0,0.5", "grid", 0.02, 0.1, 0, "momentum"),
+    ("softplus", "relu", "laplace:0.1,0.2", "shared", 0.003, 0.01, 0, "rmsprop"),
 ]
 
 
@@ -313,7 +322,7 @@ def check_targets(gs, starts, pool, problems):
     bounds = {a["name"]: a for a in json.loads(run_cli([gs, "--list", "activations", "--json"]))}
     print(f"\n{SHORT_STEPS} steps with a target, a distribution and per-layer rates: "
           f"max |param difference| over {len(starts)} starts")
-    for act, target, dist, sampling, lr_in, lr_out, point in TARGET_CASES:
+    for act, target, dist, sampling, lr_in, lr_out, point, opt in TARGET_CASES:
         xs, ys = sample_table(gs, SHORT_STEPS, sampling, dist, target, point)
         with torch.no_grad():
             ty = ACTS[target](torch.from_numpy(xs)).numpy()
@@ -342,17 +351,17 @@ def check_targets(gs, starts, pool, problems):
         # visibly different trajectory: such starts are left out.
         margin = np.full(len(starts), np.inf)
         tp, _ = torch_train(act, starts, xs, SHORT_STEPS, ys=ty[:xs.shape[0]], lr_in=lr_in,
-                            lr_out=lr_out, margins=margin)
+                            lr_out=lr_out, opt=opt, margins=margin)
         extra = ["--target", target, "--data-dist", dist, "--lr-in", f"{lr_in:g}",
-                 "--lr-out", f"{lr_out:g}", "--point", str(point)]
+                 "--lr-out", f"{lr_out:g}", "--point", str(point), "--opt", opt]
         futs = [pool.submit(trace, gs, act, s, SHORT_STEPS, sampling, SHARED_SEED, extra=extra)
                 for s in starts]
         gp = np.array([f.result()[0] for f in futs])
         keep = margin > 1e-5
         diff = np.abs(gp - tp) * keep[:, None]
         worst = float(np.max(diff))
-        label = f"{act}~{target} {dist} {sampling} lr {lr_in:g}/{lr_out:g}"
-        print(f"  {label:<52} {worst:10.3g}  ({int(np.sum(~keep))} starts with a residual "
+        label = f"{act}~{target} {dist} {sampling} {opt} lr {lr_in:g}/{lr_out:g}"
+        print(f"  {label:<62} {worst:10.3g}  ({int(np.sum(~keep))} starts with a residual "
               f"within 1e-5 of 0 left out)")
         if np.sum(keep) < len(starts) // 2:
             problems.append(f"{label}: only {int(np.sum(keep))} starts kept")
