@@ -1,5 +1,5 @@
 """compare MAP... [-o PNG]: several basin maps of the same plane in one figure
-(e.g. one per activation). Top row: outcomes, converged cells shaded by t_conv;
+(e.g. one per activation). Top row: outcomes, converged cells shaded by t_enter, diverged by t_diverge;
 bottom row: log10(final_loss). Axes and colour scales are shared, so panels can
 be compared cell by cell."""
 import os
@@ -89,7 +89,7 @@ def draw(maps, out):
     cax0 = fig.add_axes([0.9, 0.5, 0.012, 0.34])
     cb0 = fig.colorbar(plt.cm.ScalarMappable(norm=Normalize(*t_range), cmap=palette.conv_cmap()),
                        cax=cax0)
-    cb0.set_label("t_conv: step converged")
+    cb0.set_label("step: t_enter (converged, green), t_diverge (diverged, red)")
     cax1 = fig.add_axes([0.9, 0.13, 0.012, 0.34])
     cb1 = fig.colorbar(im, cax=cax1)
     cb1.set_label("log10(final_loss)  (red: non-finite)")

@@ -43,7 +43,7 @@ def draw(m, out):
                ncol=len(handles), fontsize=9.5, frameon=False, handlelength=1.4)
     sm = plt.cm.ScalarMappable(norm=Normalize(*t_range), cmap=palette.conv_cmap())
     cb0 = fig.colorbar(sm, ax=ax0, fraction=0.04, pad=0.02)
-    cb0.set_label("t_conv: step converged")
+    cb0.set_label("step: t_enter (converged, green), t_diverge (diverged, red)")
 
     loss = final_loss
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -87,13 +87,13 @@ static double mae_plateau(const float *x, const float *y, int n, double alpha0)
     double *r = malloc((size_t)n * sizeof *r);
     if (!r)
         return -1;
-    const double g = (sqrt(5.0) - 1) / 2;
-    double h = fmax(fabs(alpha0), 1.0) * 0.25, lo = alpha0 - h, hi = alpha0 + h;
-    for (int i = 0; i < 200 && mae_at_slope(x, y, n, lo, r) < mae_at_slope(x, y, n, alpha0, r); i++)
-        lo -= (h *= 2);
-    h = fmax(fabs(alpha0), 1.0) * 0.25;
-    for (int i = 0; i < 200 && mae_at_slope(x, y, n, hi, r) < mae_at_slope(x, y, n, alpha0, r); i++)
-        hi += (h *= 2);
+    const double g = (sqrt(5.0) - 1) / 2, f0 = mae_at_slope(x, y, n, alpha0, r);
+    const double h0 = fmax(fabs(alpha0), 1.0) * 0.25;
+    double lo = alpha0 - h0, hi = alpha0 + h0;
+    for (double h = h0; h < 1e300 && mae_at_slope(x, y, n, lo, r) < f0; h *= 2)
+        lo -= h;   /* still falling to the left: the minimum is further out */
+    for (double h = h0; h < 1e300 && mae_at_slope(x, y, n, hi, r) < f0; h *= 2)
+        hi += h;
     double a = hi - g * (hi - lo), b = lo + g * (hi - lo);
     double fa = mae_at_slope(x, y, n, a, r), fb = mae_at_slope(x, y, n, b, r);
     for (int i = 0; i < 300 && hi - lo > 1e-13 * fmax(fabs(lo) + fabs(hi), 1e-300); i++) {

@@ -9,7 +9,7 @@ from .cli import GsError
 from .header import Header, Plane, fmt, open_checked
 from .chunk import MISSING
 
-DRAWN = ("outcome", "final_loss", "t_conv")
+DRAWN = ("outcome", "final_loss", "t_enter", "t_diverge")
 
 
 class Map:
@@ -36,7 +36,13 @@ class Map:
             self.columns[name] = grid
         self.outcome = self.columns.get("outcome")
         self.final_loss = self.columns.get("final_loss")
-        self.t_conv = self.columns.get("t_conv")
+        # The step a cell is shaded by: t_enter if it converged, t_diverge if
+        # it diverged (-1 for the rest).
+        t_enter, t_diverge = self.columns.get("t_enter"), self.columns.get("t_diverge")
+        self.t_shade = None
+        if self.outcome is not None and t_enter is not None and t_diverge is not None:
+            div = self.outcome == vocab.outcome_code("diverged")
+            self.t_shade = np.where(div, t_diverge, t_enter)
 
     def get(self, key, default="?"):
         return self.header.get(key, default)
@@ -52,20 +58,20 @@ class Map:
         return {name: 100.0 * counts[code] / total for name, code in vocab.outcomes()}
 
     def display(self, limit=1400):
-        """(outcome, t_conv, final_loss, extent) for drawing, decimated to at
+        """(outcome, t_shade, final_loss, extent) for drawing, decimated to at
         most about `limit` cells per axis: a figure panel is ~700 pixels wide and
         imshow's 'nearest' resampling would keep only one cell per pixel anyway,
         so this only saves matplotlib from resampling 16M-cell images."""
         sx, sy = max(1, self.nx // limit), max(1, self.ny // limit)
         if sx == 1 and sy == 1:
-            return self.outcome, self.t_conv, self.final_loss, self.extent()
+            return self.outcome, self.t_shade, self.final_loss, self.extent()
         # Cells sx//2, sx//2 + sx, ...: the centre of each block of sx cells; the
         # blocks cover whole cells [0, cx*sx), so the extent ends there.
         cx, cy = self.nx // sx, self.ny // sy
         pick = (slice(sy // 2, cy * sy, sy), slice(sx // 2, cx * sx, sx))
         x0, x1, y0, y1 = self.extent()
         ext = (x0, x0 + (x1 - x0) * cx * sx / self.nx, y0, y0 + (y1 - y0) * cy * sy / self.ny)
-        return self.outcome[pick], self.t_conv[pick], self.final_loss[pick], ext
+        return self.outcome[pick], self.t_shade[pick], self.final_loss[pick], ext
 
     def extent(self):
         x0, x1 = self.x.plot_range

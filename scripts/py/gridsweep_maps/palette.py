@@ -11,14 +11,19 @@ OUTCOME_COLORS = {
     "linear": "#1f77b4",
     "dead": "#7f7f7f",
     "diverged": "#d62728",
+    "slow": "#bcbd22",
 }
 # An outcome the binary knows and this table does not yet: still drawn, in
 # colours no other outcome uses.
 SPARE_COLORS = ("#9467bd", "#8c564b", "#e377c2", "#bcbd22", "#17becf")
-# Converged cells are shaded by t_conv: early = dark green, late = light green.
+# Converged cells are shaded by t_enter: early = dark green, late = light
+# green; diverged cells by t_diverge: early = dark red, late = light red.
 CONV_FAST = "#00441b"
 CONV_SLOW = "#a1d99b"
+DIV_FAST = "#67000d"
+DIV_SLOW = "#fcbba1"
 CONVERGED = "converged"
+DIVERGED = "diverged"
 
 
 def outcome_color(name):
@@ -28,20 +33,22 @@ def outcome_color(name):
     return SPARE_COLORS[spare.index(name) % len(SPARE_COLORS)] if name in spare else "black"
 
 
-def rgba_outcomes(outcome, t_conv, t_range):
-    """An (ny, nx, 4) uint8 image: outcome colours, converged shaded by t_conv."""
+def rgba_outcomes(outcome, t_shade, t_range):
+    """An (ny, nx, 4) uint8 image: outcome colours, converged shaded by
+    t_enter and diverged by t_diverge (t_shade holds each cell's)."""
     from matplotlib.colors import to_rgba
     table = np.zeros((256, 4), np.uint8)          # MISSING stays transparent
     for name, code in vocab.outcomes():
         table[code] = np.round(np.array(to_rgba(outcome_color(name))) * 255)
     img = table[outcome]
-    conv = outcome == vocab.outcome_code(CONVERGED)
-    t = t_conv[conv].astype(np.float32)
     lo, hi = t_range
-    frac = np.clip((t - lo) / max(hi - lo, 1), 0, 1)[:, None]
-    fast = np.array(to_rgba(CONV_FAST)) * 255
-    slow = np.array(to_rgba(CONV_SLOW)) * 255
-    img[conv] = np.round(fast + (slow - fast) * frac).astype(np.uint8)
+    for name, fast, slow in ((CONVERGED, CONV_FAST, CONV_SLOW), (DIVERGED, DIV_FAST, DIV_SLOW)):
+        sel = (outcome == vocab.outcome_code(name)) & (t_shade >= 0)
+        t = t_shade[sel].astype(np.float32)
+        frac = np.clip((t - lo) / max(hi - lo, 1), 0, 1)[:, None]
+        f = np.array(to_rgba(fast)) * 255
+        s = np.array(to_rgba(slow)) * 255
+        img[sel] = np.round(f + (s - f) * frac).astype(np.uint8)
     return img
 
 
@@ -61,13 +68,14 @@ def conv_cmap():
 
 
 def t_conv_range(maps):
-    """Shared t_conv colour range over maps: 0 .. the latest convergence step."""
+    """Shared colour range of the shading steps over maps: 0 .. the latest
+    t_enter of a converged or t_diverge of a diverged cell."""
     hi = 1
-    code = vocab.outcome_code(CONVERGED)
+    codes = (vocab.outcome_code(CONVERGED), vocab.outcome_code(DIVERGED))
     for m in maps:
-        conv = m.outcome == code
-        if conv.any():
-            hi = max(hi, int(m.t_conv[conv].max()))
+        sel = np.isin(m.outcome, codes)
+        if sel.any():
+            hi = max(hi, int(m.t_shade[sel].max()))
     return 0, hi
 
 
