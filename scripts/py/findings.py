@@ -174,7 +174,13 @@ def trap_table(maps, lines):
                      f"| {np.median(m['b'][conv]):.3g} | {np.median(m['c'][conv]):.3g} "
                      f"| {np.median(m['d'][conv]):.3g} | {np.median(m['final_loss'][conv]):.3g} "
                      f"| {np.median(m['window_loss'][conv]):.3g} | | |")
-    lines += ["", "Each entry: min .. median .. max over the cells.", ""]
+    m = load(map_of(maps, "steps10000", "softplus"))
+    trap, high = m["outcome"] != "converged", m["d0"] > 1
+    lines += ["", "Each entry: min .. median .. max over the cells. On the (b, d) plane, "
+              f"{pct(np.mean(high[trap]))}% of these cells start with d0 > 1, and "
+              f"{pct(np.mean(trap[high]))}% of the cells with d0 > 1 are among them; "
+              f"{pct(np.mean((m['a'][trap] < 0) & (m['c'][trap] < 0)))}% end with a < 0 and c < 0 "
+              f"(of the converged cells, {pct(np.mean((m['a'][~trap] < 0) & (m['c'][~trap] < 0)))}%).", ""]
 
 
 def sides_table(maps, lines):
