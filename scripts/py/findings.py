@@ -135,6 +135,10 @@ def basin_table(gs, maps, acts, lines):
     for act in FOUR:
         w = load(map_of(maps, "batch256", act))["window_loss"]
         gap.append(f"{act} {pct(np.mean((w >= 0.03) & (w < 0.045)))}%")
+    worst = max(abs(fractions(gs, map_of(maps, "res2x", a))[o] - fr["batch256", a][o])
+                for a in FOUR for o in names)
+    lines += [f"At twice the resolution (findings-maps/res2x/), the batch-256 fractions of "
+              f"{', '.join(FOUR)} differ from these by at most {pct(worst)} percentage points.", ""]
     lines += ["Cells with 0.03 <= window_loss < 0.045 at batch 256 (between --tol and the "
               "escape threshold): " + ", ".join(gap) + ".", ""]
 
@@ -155,7 +159,8 @@ def long_table(gs, maps, lines):
     lines += ["", "Cell by cell, from `gridsweep diff` between the maps (counts of cells):", "",
               "| activation, plane | not converged at 3000 | of those converged at 10,000 "
               "| converged at 3000, not at 10,000 | not converged at 1000 "
-              "| of those converged at 10,000 |", "|---|---|---|---|---|---|"]
+              "| of those converged at 10,000 | converged first at 3000, by outcome at 1000 |",
+              "|---|---|---|---|---|---|---|"]
     for label, (p1, p3, p10) in rows:
         t3, _ = transitions(gs, p3, p10)
         t1, _ = transitions(gs, p1, p10)
@@ -164,7 +169,10 @@ def long_table(gs, maps, lines):
         lost = sum(v for (f, t), v in t3.items() if f == "converged" and t != "converged")
         not1 = sum(v for (f, _), v in t1.items() if f != "converged")
         rescued1 = sum(v for (f, t), v in t1.items() if f != "converged" and t == "converged")
-        lines.append(f"| {label} | {not3} | {rescued3} | {lost} | {not1} | {rescued1} |")
+        t13, _ = transitions(gs, p1, p3)
+        late = ", ".join(f"{f} {v}" for (f, t), v in t13.items() if f != "converged" and t == "converged"
+                         and v) or "none"
+        lines.append(f"| {label} | {not3} | {rescued3} | {lost} | {not1} | {rescued1} | {late} |")
     lines.append("")
 
 
@@ -200,7 +208,7 @@ def trap_table(maps, lines):
               f"(of the converged cells, {pct(np.mean((m['a'][~trap] < 0) & (m['c'][~trap] < 0)))}%).", ""]
 
 
-def sides_table(maps, lines):
+def sides_table(gs, maps, lines):
     """selu's and relu's outcomes against where the pre-activations start."""
     lines += ["## Outcome against where the pre-activations a0 x + b0 start (x in the data range)",
               "", "The default plane, batch 256. 'positive': every a0 x + b0 > 0 at the start "
@@ -225,6 +233,10 @@ def sides_table(maps, lines):
     low = m["d0"] < 0.5
     lines += ["", f"selu at 1000 steps, the lower half d0 < 0.5: {pct(np.mean(m['outcome'][low] == 'linear'))}% "
               f"linear; the upper half: {pct(np.mean(m['outcome'][~low] == 'linear'))}%.", ""]
+    t, _ = transitions(gs, map_of(maps, LONG[0][0], "relu"), map_of(maps, LONG[2][0], "relu"))
+    lines.append(f"relu, cell by cell: {t['dead', 'dead']} cells dead at 1000 steps and at 10,000, "
+                 f"{sum(v for (f, to), v in t.items() if (f == 'dead') != (to == 'dead'))} dead at "
+                 "only one of the two.")
     for label, steps in (LONG[0], LONG[2]):
         path = map_of(maps, label, "relu")
         m = load(path)
@@ -276,9 +288,13 @@ def starts_table(maps, lines):
     rs = [(int(p.rsplit("-s", 1)[1][:-4]), result(p)) for p in
           glob.glob(os.path.join(maps, "starts", "selu-1,0.5,1,0-n1000-s*.csv"))]
     rs.sort()
+    exact = [s for s, r in rs if float(r["lin_err"]) < 1e-6]
+    other = [float(r["lin_err"]) for s, r in rs if float(r["lin_err"]) >= 1e-6]
     lines += ["", "selu from (1, 0.5, 1, 0), 1000 steps, seeds 0-19 (seed: outcome, lin_err, window_loss):",
               "", "; ".join(f"{s}: {r['outcome']}, {float(r['lin_err']):.1e}, {float(r['window_loss']):.4f}"
-                           for s, r in rs), ""]
+                           for s, r in rs), "",
+              f"lin_err below 1e-6 (an exact affine piece) in {len(exact)} of {len(rs)} seeds; "
+              f"{span(other, '{:.1e}')} in the other {len(other)}.", ""]
 
 
 def escape_table(gs, maps, lines):
@@ -303,6 +319,27 @@ def escape_table(gs, maps, lines):
         fits.append(f"{act} {slope:.2f}")
     lines += ["", "Least-squares slope of log(median t_escape) against log(batch), batch 16-4096: "
               + ", ".join(fits) + ".", ""]
+    lines += ["Where the kink -b/a is on the plateau (traces every 10 steps): its value farthest "
+              "from the data range before the escape, the first row with it inside the range, "
+              "and t_escape.", "", "| activation | sampling | farthest kink (step) "
+              "| first row with the kink inside [lo, hi] | t_escape |", "|---|---|---|---|---|"]
+    for act in ("relu", "elu"):
+        for samp in ("grid", "s0"):
+            path = os.path.join(maps, "escape", f"kink-{act}-{samp}.csv")
+            lo, hi = data_range(path)
+            rows = []
+            with open(path) as f:
+                for line in f:
+                    if line.startswith("param,"):
+                        _, t, a, b = line.split(",")[:4]
+                        rows.append((int(t), -float(b) / float(a)))
+            inside = next((t for t, k in rows if lo < k < hi), -1)
+            t_esc = int(result(path)["t_escape"])
+            before = [(k, t) for t, k in rows if inside < 0 or t < inside]
+            far = max(before, key=lambda kt: max(lo - kt[0], kt[0] - hi))   # (kink, step)
+            lines.append(f"| {act} | {'grid' if samp == 'grid' else 'shared, seed 0'} "
+                         f"| {far[0]:.3f} ({far[1]}) | {inside} | {t_esc} |")
+    lines.append("")
     te = {act: torch_escape(gs, act) for act in ("relu", "elu")}
     lines += ["PyTorch (torch.optim.Adam, float32) on the same full-batch grid, t_escape counted "
               "the same way: " + (", ".join(f"{a} {t}" for a, t in te.items())
@@ -365,7 +402,7 @@ def main():
     basin_table(gs, maps, vocab.activations(), lines)
     long_table(gs, maps, lines)
     trap_table(maps, lines)
-    sides_table(maps, lines)
+    sides_table(gs, maps, lines)
     wall_table(gs, maps, lines)
     starts_table(maps, lines)
     escape_table(gs, maps, lines)
