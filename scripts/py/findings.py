@@ -130,7 +130,10 @@ def basin_table(gs, maps, acts, lines):
         lines.append(f"| {act} | " + " | ".join(
             " / ".join(f"{100 * fr[l, act][o]:.0f}" for o in names) for l, _ in SETTINGS) + " |")
     never = [a for a in acts if all(fr[l, a]["linear"] == 0 for l, _ in SETTINGS)]
-    lines += ["", "Never linear in these four maps: " + (", ".join(never) or "none") + ".", ""]
+    rare = [f"{a} (at most {pct(max(fr[l, a]['linear'] for l, _ in SETTINGS), 2)}%)" for a in acts
+            if a not in never and all(fr[l, a]["linear"] < 0.01 for l, _ in SETTINGS)]
+    lines += ["", "Never linear in these four maps: " + (", ".join(never) or "none")
+              + "; linear in under 1% of the cells in each: " + (", ".join(rare) or "none") + ".", ""]
     gap = []
     for act in FOUR:
         w = load(map_of(maps, "batch256", act))["window_loss"]
