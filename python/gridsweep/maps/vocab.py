@@ -6,8 +6,10 @@
   activations   [{"name": "relu", ...traits...}, ...]
   settings      [{"key": "loss", "option": "--loss", ...}, ...]
 
-The binary is $GRIDSWEEP_BIN if set, else the quick start's build/src/gridsweep,
-else gridsweep on PATH. Each list is asked once per process."""
+The binary is $GRIDSWEEP_BIN if set, else the quick start's build/src/gridsweep
+(this file in python/gridsweep/maps/ of the source tree), else the build's own
+src/gridsweep (this file copied into BUILD/python/gridsweep/maps/), else
+gridsweep on PATH. Each list is asked once per process."""
 import functools
 import json
 import os
@@ -27,9 +29,10 @@ def binary():
         if not (os.path.isfile(env) and os.access(env, os.X_OK)):
             raise GsError(f"GRIDSWEEP_BIN={env} is not an executable gridsweep", RUN_FAULT)
         return env
-    built = os.path.join(ROOT, "build", "src", "gridsweep")
-    if os.path.isfile(built) and os.access(built, os.X_OK):
-        return built
+    for built in (os.path.join(ROOT, "build", "src", "gridsweep"),
+                  os.path.join(ROOT, "src", "gridsweep")):
+        if os.path.isfile(built) and os.access(built, os.X_OK):
+            return built
     found = shutil.which("gridsweep")
     if found:
         return found

@@ -1,8 +1,9 @@
-"""Axis labels, ranges and log ticks of a map panel, and the discussion's two
-starting points marked where they lie on the plane."""
+"""Map panels: axis labels, ranges and log ticks, the discussion's two starting
+points marked where they lie on the plane, and the outcome and loss images
+themselves, reduced to the panel's pixels without aliasing (raster.py)."""
 import numpy as np
 
-from .header import PARAMS, fmt
+from ..maps.header import PARAMS, fmt
 
 # The discussion's two starting points (a, b, c, d, lr).
 DISCUSSION_POINTS = (
@@ -65,3 +66,65 @@ def mark_points(ax, m, with_labels=True):
     for i, (px, py, label) in enumerate(points_in_plane(m)):
         ax.plot(px, py, POINT_MARKERS[i % 2], ms=8, mfc="white", mec="black", mew=1.5,
                 label=label if with_labels else None, zorder=5)
+
+
+def log_loss(m):
+    """log10(final_loss) of map m (-inf for a loss of 0, NaN/inf where non-finite)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log10(m.final_loss)
+
+
+def loss_range(logs):
+    """A shared colour range for log10(final_loss) arrays: their finite span,
+    at most 12 decades (a loss of exactly 0 must not flatten the scale)."""
+    finite = [lg[np.isfinite(lg)] for lg in logs]
+    if any(f.size for f in finite):
+        vmin = min(float(f.min()) for f in finite if f.size)
+        vmax = max(float(f.max()) for f in finite if f.size)
+    else:
+        vmin, vmax = -3.0, 0.0
+    vmin = max(vmin, vmax - 12)
+    if vmax - vmin < 1e-6:
+        vmin, vmax = vmin - 0.5, vmax + 0.5
+    return vmin, vmax
+
+
+def draw_outcomes(fig, ax, m, t_range, dpi):
+    """The outcome image of map m in ax, reduced to the panel's pixels by
+    majority (raster.py); returns what was drawn, for tests."""
+    from . import palette, raster
+    from ..maps import vocab
+    ky, kx = raster.factors(fig, ax, m.nx, m.ny, dpi)
+    outcome = raster.majority(m.outcome, ky, kx)
+    conv = m.outcome == vocab.outcome_code(palette.CONVERGED)
+    t_conv = raster.block_mean(m.t_conv.astype(np.float64), ky, kx, mask=conv)
+    img = palette.rgba_outcomes(outcome, t_conv, t_range)
+    # origin='lower': iy grows upwards, like the parameter on the y axis.
+    ax.imshow(img, origin="lower", extent=raster.block_extent(m.extent(), m.nx, m.ny, ky, kx),
+              aspect="auto", interpolation="nearest")
+    return _drawn(fig, ax, dpi, img.shape[:2], (ky, kx))
+
+
+def draw_loss(fig, ax, m, logl, vmin, vmax, cmap, dpi):
+    """log10(final_loss) of map m in ax, reduced by block means of the finite
+    values (-inf, a loss of 0, counts as vmin); non-finite blocks take the
+    colour map's 'bad' colour, cells a band does not hold stay blank.
+    Returns (image, what was drawn, whether everything drawn is finite)."""
+    from . import palette, raster
+    ky, kx = raster.factors(fig, ax, m.nx, m.ny, dpi)
+    shown = raster.block_mean(np.where(np.isneginf(logl), vmin, logl), ky, kx)
+    ext = raster.block_extent(m.extent(), m.nx, m.ny, ky, kx)
+    im = ax.imshow(np.ma.masked_invalid(shown), origin="lower", extent=ext, aspect="auto",
+                   cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
+    finite = np.isfinite(shown)
+    veil = palette.missing_veil(raster.majority(m.outcome, ky, kx))
+    if veil is not None:   # cells a tile does not hold: blank, as on the left
+        ax.imshow(veil, origin="lower", extent=ext, aspect="auto", interpolation="nearest")
+        finite |= veil[..., 3] > 0
+    return im, _drawn(fig, ax, dpi, shown.shape, (ky, kx)), bool(finite.all())
+
+
+def _drawn(fig, ax, dpi, shape, blocks):
+    from . import raster
+    w, h = raster.panel_inches(fig, ax)
+    return {"px": (int(w * dpi), int(h * dpi)), "cells": tuple(shape), "blocks": blocks}

@@ -1,22 +1,33 @@
-"""compare MAP... [-o PNG]: several basin maps of the same plane in one figure
-(e.g. one per activation). Top row: outcomes, converged cells shaded by t_conv;
-bottom row: log10(final_loss). Axes and colour scales are shared, so panels can
-be compared cell by cell."""
-import os
-import sys
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-try:
-    from gridsweep_maps import cli, output, palette, panels, vocab  # noqa: E402
-    from gridsweep_maps.mapfile import Map, check_same_plane  # noqa: E402
-except ImportError as e:   # e.g. a numpy built for another Python
-    sys.stderr.write(f"compare: cannot import {e.name or 'a module'}: {e} "
-                     "(install the Debian packages python3-numpy python3-matplotlib)\n")
-    sys.exit(1)
+"""compare MAP... [-o FIG] [--dpi N]: several basin maps of the same plane in
+one figure (e.g. one per activation). Top row: outcomes, converged cells shaded
+by t_conv; bottom row: log10(final_loss). Axes and colour scales are shared, so
+panels can be compared cell by cell."""
+from .. import output, palette, panels, raster
+from ...maps import vocab
+from ...maps.mapfile import Map, check_same_plane
 
 NAME = "compare"
+SUMMARY = "Draw several gridsweep basin maps of one plane side by side."
+SUFFIX = "-compare.png"
 # Short outcome names for the panel titles (an outcome not here keeps its name).
 SHORT = {"converged": "conv", "linear": "lin", "diverged": "div"}
+
+
+def add_arguments(p):
+    p.add_argument("maps", nargs="+", metavar="MAP.csv")
+    output.add_arguments(p, "a map", "FIRST-compare.png beside the first map")
+
+
+def inputs(args):
+    return list(args.maps)
+
+
+def load(args):
+    maps = []
+    for path in args.maps:
+        maps.append(Map(path))
+        check_same_plane(maps)   # refuse early, before reading the rest
+    return maps
 
 
 def differing_settings(maps):
@@ -26,11 +37,9 @@ def differing_settings(maps):
     return [k for k in keys if len({m.header.get(k) for m in maps}) > 1]
 
 
-def draw(maps, out):
-    import matplotlib
-    matplotlib.use("Agg")
+def draw(maps, out, dpi=None):
+    """Draws the maps side by side into out; returns {"dpi", "panels"}."""
     import matplotlib.pyplot as plt
-    import numpy as np
     from matplotlib.colors import Normalize
 
     n = len(maps)
@@ -40,35 +49,19 @@ def draw(maps, out):
     fig.subplots_adjust(left=0.9 / (3.7 * n + 2.2) + 0.02, right=0.88, bottom=0.13, top=0.84,
                         wspace=0.16 if n < 3 else 0.1, hspace=0.12)
     t_range = palette.t_conv_range(maps)
-    views = [m.display() for m in maps]
-    logs = []
-    for _, _, loss, _ in views:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            logs.append(np.log10(loss))
-    finite = [lg[np.isfinite(lg)] for lg in logs]
-    if any(f.size for f in finite):
-        vmin = min(float(f.min()) for f in finite if f.size)
-        vmax = max(float(f.max()) for f in finite if f.size)
-    else:
-        vmin, vmax = -3.0, 0.0
-    vmin = max(vmin, vmax - 12)
-    if vmax - vmin < 1e-6:
-        vmin, vmax = vmin - 0.5, vmax + 0.5
+    logs = [panels.log_loss(m) for m in maps]
+    vmin, vmax = panels.loss_range(logs)
     cmap = plt.get_cmap("viridis").copy()
     cmap.set_bad(palette.outcome_color("diverged"))
+    dpi = raster.choose_dpi(fig, axes.ravel(), ref.nx, ref.ny, dpi)
+    drawn = []
     diff = differing_settings(maps)
 
-    for j, (m, (outcome, t_conv, _, extent), lg) in enumerate(zip(maps, views, logs)):
+    for j, (m, lg) in enumerate(zip(maps, logs)):
         top, bottom = axes[0, j], axes[1, j]
-        top.imshow(palette.rgba_outcomes(outcome, t_conv, t_range), origin="lower", extent=extent,
-                   aspect="auto", interpolation="nearest")
-        shown = np.ma.masked_invalid(np.where(np.isneginf(lg), vmin, lg))
-        im = bottom.imshow(shown, origin="lower", extent=extent, aspect="auto", cmap=cmap,
-                           vmin=vmin, vmax=vmax, interpolation="nearest")
-        veil = palette.missing_veil(outcome)
-        if veil is not None:
-            bottom.imshow(veil, origin="lower", extent=extent, aspect="auto",
-                          interpolation="nearest")
+        drawn.append(panels.draw_outcomes(fig, top, m, t_range, dpi))
+        im, got, _ = panels.draw_loss(fig, bottom, m, lg, vmin, vmax, cmap, dpi)
+        drawn.append(got)
         for ax in (top, bottom):
             panels.setup_axes(ax, m)
             panels.mark_points(ax, m, with_labels=(j == 0 and ax is top))
@@ -92,7 +85,7 @@ def draw(maps, out):
     cb0.set_label("t_conv: step converged")
     cax1 = fig.add_axes([0.9, 0.13, 0.012, 0.34])
     cb1 = fig.colorbar(im, cax=cax1)
-    cb1.set_label("log10(final_loss)  (red: non-finite)")
+    cb1.set_label("log10(final_loss)  (black: non-finite)")
     handles = palette.legend_handles() + axes[0, 0].get_legend_handles_labels()[0]
     fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.005),
                ncol=len(handles) if n >= 3 else 5, fontsize=9, frameon=False,
@@ -100,24 +93,5 @@ def draw(maps, out):
     common = ref.settings_text() if not diff else "settings differ: " + ", ".join(diff)
     fig.suptitle(f"basins of {ref.x.param} \u00d7 {ref.y.param} at {ref.at_text()}   "
                  f"({ref.nx}\u00d7{ref.ny} cells)\n{common}", fontsize=12)
-    output.save_figure(fig, out)
-
-
-def main():
-    p = cli.make_parser(NAME, "Draw several gridsweep basin maps of one plane side by side.")
-    p.add_argument("maps", nargs="+", metavar="MAP.csv")
-    p.add_argument("-o", "--output", metavar="PNG",
-                   help="output PNG: a new name or a regular file, not a map "
-                   "(default: FIRST-compare.png beside the first map)")
-    args = p.parse_args()
-    out = output.output_path(args.output, args.maps[0], "-compare.png")
-    output.check_output(out, args.maps)
-    maps = []
-    for path in args.maps:
-        maps.append(Map(path))
-        check_same_plane(maps)   # refuse early, before reading the rest
-    draw(maps, out)
-
-
-if __name__ == "__main__":
-    cli.run(NAME, main)
+    output.save_figure(fig, out, dpi)
+    return {"dpi": dpi, "panels": drawn}

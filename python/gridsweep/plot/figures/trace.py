@@ -1,25 +1,30 @@
-"""plot-trace TRACE.csv [-o PNG]: one training run from `gridsweep trace`.
+"""plot-trace TRACE.csv [-o FIG] [--dpi N]: one training run from `gridsweep trace`.
 
 Left: the learned function c*f(a*x+b)+d at each snapshot step over the target
 relu(x). Right: the training loss per recorded step (log scale), with the outcome."""
-import os
-import sys
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-try:
-    from gridsweep_maps import cli, output, palette  # noqa: E402
-    from gridsweep_maps.trace import Trace  # noqa: E402
-except ImportError as e:   # e.g. a numpy built for another Python
-    sys.stderr.write(f"plot-trace: cannot import {e.name or 'a module'}: {e} "
-                     "(install the Debian packages python3-numpy python3-matplotlib)\n")
-    sys.exit(1)
+from .. import output, palette, raster
+from ...maps.trace import Trace
 
 NAME = "plot-trace"
+SUMMARY = "Draw a gridsweep trace: the learned function and the loss."
+SUFFIX = ".png"
 
 
-def draw(t, out):
-    import matplotlib
-    matplotlib.use("Agg")
+def add_arguments(p):
+    p.add_argument("trace", metavar="TRACE.csv")
+    output.add_arguments(p, "the trace", "TRACE.png")
+
+
+def inputs(args):
+    return [args.trace]
+
+
+def load(args):
+    return Trace(args.trace)
+
+
+def draw(t, out, dpi=None):
+    """Draws trace t into out; returns {"dpi"}."""
     import matplotlib.pyplot as plt
     import numpy as np
 
@@ -66,20 +71,6 @@ def draw(t, out):
     init = t.header.get("init", "?").replace(",", ", ")
     fig.suptitle(f"{t.header.get('act', '?')}: training from (a,b,c,d) = ({init})\n"
                  f"{t.settings_text()}", fontsize=12)
-    output.save_figure(fig, out)
-
-
-def main():
-    p = cli.make_parser(NAME, "Draw a gridsweep trace: the learned function and the loss.")
-    p.add_argument("trace", metavar="TRACE.csv")
-    p.add_argument("-o", "--output", metavar="PNG",
-                   help="output PNG: a new name or a regular file, not the trace "
-                   "(default: TRACE.png)")
-    args = p.parse_args()
-    out = output.output_path(args.output, args.trace)
-    output.check_output(out, [args.trace])
-    draw(Trace(args.trace), out)
-
-
-if __name__ == "__main__":
-    cli.run(NAME, main)
+    dpi = raster.DEFAULT_DPI if dpi is None else dpi
+    output.save_figure(fig, out, dpi)
+    return {"dpi": dpi}
