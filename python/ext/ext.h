@@ -3,7 +3,8 @@
  * calls the library, and hands back NumPy arrays; it holds no sweep logic.
  * One file per job: module.c (the method table, version, vocabularies),
  * columns.c (rows into arrays, the header into a dict), sweep.c (the sweep on
- * its own thread, Ctrl-C and progress), load.c (map files), stats.c. */
+ * its own thread, Ctrl-C and progress), trace.c (one trajectory), load.c
+ * (map files), stats.c, options.c (the arguments sweep and trace share). */
 #ifndef GRIDSWEEP_PY_EXT_H
 #define GRIDSWEEP_PY_EXT_H
 
@@ -20,6 +21,7 @@
 #include <stdint.h>
 
 #include "gridsweep/error.h"
+#include "gridsweep/kernels.h"
 #include "gridsweep/map.h"
 
 /* One 2-D array per map column (GS_MAP_COLUMN_TABLE), rows x nx, filled in
@@ -49,11 +51,19 @@ PyObject *gsp_result(gsp_columns *c, const gs_map_info *info);
  * reader into info, as the CLI would read the file. */
 int gsp_info_from_header(const char *header, gs_map_info *info, gs_error *err);
 
-/* A library message as the exception a front end raises for bad input. */
+/* options.c. A library message as the exception raised for bad input. */
 PyObject *gsp_value_error(const gs_error *err);
+/* settings: a sequence of (key, text); -1 with ValueError (the CLI's message
+ * for the option) or TypeError (an unknown key). *lr_given (if not NULL):
+ * whether lr was among them. */
+int gsp_parse_settings(PyObject *settings, gs_train_config *train, int *lr_given);
+int gsp_parse_act(const char *name, gs_act *act);
+/* The best kernel set, or name's; NULL with ValueError. */
+const gs_kernels *gsp_pick_kernels(const char *name);
 
 PyObject *gsp_sweep(PyObject *self, PyObject *args, PyObject *kw);
 PyObject *gsp_load(PyObject *self, PyObject *args);
 PyObject *gsp_stats(PyObject *self, PyObject *args);
+PyObject *gsp_trace(PyObject *self, PyObject *args, PyObject *kw);
 
 #endif

@@ -1,6 +1,8 @@
 /* The module _gridsweep: its method table, and the vocabularies and version
  * the Python package reports (from the library's tables, never restated). */
 #define GSP_IMPORT_ARRAY
+#include <stdlib.h>
+
 #include "ext.h"
 #include "gridsweep/activation.h"
 #include "gridsweep/isa.h"
@@ -16,24 +18,22 @@ static PyObject *version(PyObject *self, PyObject *unused)
 }
 
 /* (name, lanes per block) of the kernel set a sweep runs without isa=: the
- * fastest this CPU supports, as the binary picks it. */
+ * fastest this CPU supports (and GRIDSWEEP_ISA allows), as the binary picks it. */
 static PyObject *kernel_set(PyObject *self, PyObject *unused)
 {
     (void)self, (void)unused;
     const gs_kernels *k = gs_kernels_get(gs_isa_best());
-    if (!k)
-        return PyErr_Format(PyExc_RuntimeError, "this CPU lacks FMA, which the scalar kernels "
-                                                "need");
     return Py_BuildValue("(si)", gs_isa_name(k->isa), k->lanes);
 }
 
-/* Every kernel set this build and CPU run. */
+/* Every kernel set a sweep can run here (isa=): built in, run by this CPU,
+ * allowed by GRIDSWEEP_ISA. */
 static PyObject *kernel_sets(PyObject *self, PyObject *unused)
 {
     (void)self, (void)unused;
     PyObject *list = PyList_New(0);
     for (int i = 0; list && i < GS_ISA_COUNT; i++) {
-        if (!gs_isa_supported((gs_isa)i))
+        if (!gs_kernels_get((gs_isa)i))
             continue;
         PyObject *name = PyUnicode_FromString(gs_isa_name((gs_isa)i));
         if (!name || PyList_Append(list, name))
@@ -112,6 +112,8 @@ static PyObject *activations(PyObject *self, PyObject *unused)
 static PyMethodDef methods[] = {
     {"sweep", (PyCFunction)(void (*)(void))gsp_sweep, METH_VARARGS | METH_KEYWORDS,
      "sweep(settings, act, x, y, res, at, tile, threads, isa, progress): the map's columns"},
+    {"trace", (PyCFunction)(void (*)(void))gsp_trace, METH_VARARGS | METH_KEYWORDS,
+     "trace(settings, act, init, point, every, isa): one trajectory"},
     {"load", gsp_load, METH_VARARGS, "load(path): a CSV map's columns"},
     {"stats", gsp_stats, METH_VARARGS, "stats(outcome, eps): gridsweep stats of a grid"},
     {"version", version, METH_NOARGS, "(gridsweep version, SLEEF version)"},
@@ -129,8 +131,37 @@ static struct PyModuleDef module = {
     -1, methods, NULL, NULL, NULL, NULL,
 };
 
+/* GRIDSWEEP_ISA=NAME restricts the kernel sets as it does for the binary
+ * (the library's mask: once per process, before the first sweep), so that
+ * kernel_set() and a sweep without isa= agree with `gridsweep --version`
+ * run in the same environment. The binary's messages when it cannot. */
+static int apply_isa_env(void)
+{
+    if (!gs_isa_supported(GS_ISA_SCALAR)) {
+        PyErr_SetString(PyExc_ImportError, "this CPU lacks FMA, which the scalar kernels need");
+        return -1;
+    }
+    const char *name = getenv("GRIDSWEEP_ISA");
+    gs_isa isa;
+    if (!name || !*name)
+        return 0;
+    if (gs_isa_parse(name, &isa))
+        PyErr_Format(PyExc_ImportError, "GRIDSWEEP_ISA=%s: unknown kernel set (valid: %s)",
+                     name, gs_isa_names());
+    else if (!gs_isa_supported(isa))
+        PyErr_Format(PyExc_ImportError, "GRIDSWEEP_ISA=%s: this CPU or build cannot run it "
+                     "(best here: %s)", name, gs_isa_name(gs_isa_best()));
+    else if (gs_isa_set_mask(GS_ISA_BIT(isa)))
+        PyErr_SetString(PyExc_ImportError, "the kernel set was picked twice");
+    else
+        return 0;
+    return -1;
+}
+
 PyMODINIT_FUNC PyInit__gridsweep(void)
 {
     import_array();
+    if (apply_isa_env())
+        return NULL;
     return PyModule_Create(&module);
 }

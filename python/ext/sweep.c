@@ -17,18 +17,10 @@
 #include <time.h>
 
 #include "ext.h"
-#include "gridsweep/isa.h"
-#include "gridsweep/settings.h"
 #include "gridsweep/sweep.h"
 
 #define POLL_SECONDS 0.1
 #define NO_THREADS INT_MIN   /* threads not given: one per processor, as the CLI */
-
-PyObject *gsp_value_error(const gs_error *err)
-{
-    PyErr_SetString(PyExc_ValueError, err->msg);
-    return NULL;
-}
 
 typedef struct run {
     gs_sweep_task task;
@@ -144,53 +136,6 @@ static int run_sweep(run *r, PyObject *progress)
     return -1;
 }
 
-/* The settings: a sequence of (key, text) pairs, in the caller's order. */
-static int parse_settings(PyObject *settings, gs_train_config *train, int *lr_given)
-{
-    gs_error err;
-    const Py_ssize_t n = PySequence_Size(settings);
-    for (Py_ssize_t i = 0; i < n; i++) {
-        const char *key, *text;
-        PyObject *pair = PySequence_GetItem(settings, i);
-        if (!pair)
-            return -1;
-        const int ok = PyArg_ParseTuple(pair, "ss", &key, &text);
-        Py_DECREF(pair);
-        if (!ok)
-            return -1;
-        const gs_setting *s = gs_setting_by_key(key);
-        if (!s) {
-            PyErr_Format(PyExc_TypeError, "sweep() got an unknown setting '%s' (see "
-                         "gridsweep.settings())", key);
-            return -1;
-        }
-        if (gs_setting_parse(s, s->option, text, train, &err))
-            return gsp_value_error(&err), -1;
-        if (strcmp(key, "lr") == 0)
-            *lr_given = 1;
-    }
-    return 0;
-}
-
-/* The messages of the CLI's --isa and --threads (src/cli/options.c). */
-static const gs_kernels *pick_kernels(const char *name)
-{
-    gs_isa isa = gs_isa_best();
-    if (name && gs_isa_parse(name, &isa)) {
-        PyErr_Format(PyExc_ValueError, "--isa: unknown kernel set '%s' (valid: %s)", name,
-                     gs_isa_names());
-        return NULL;
-    }
-    const gs_kernels *k = gs_kernels_get(isa);
-    if (!k)
-        PyErr_Format(isa == GS_ISA_SCALAR ? PyExc_RuntimeError : PyExc_ValueError,
-                     isa == GS_ISA_SCALAR ? "this CPU lacks FMA, which the scalar kernels need"
-                                          : "--isa %s: this CPU or build cannot run it (best "
-                                            "here: %s)", gs_isa_name(isa),
-                     gs_isa_name(gs_isa_best()));
-    return k;
-}
-
 static int parse_config(gs_sweep_config *cfg, PyObject *settings, const char *act,
                         const char *x, const char *y, const char *res, const char *at,
                         const char *tile, int threads)
@@ -198,13 +143,9 @@ static int parse_config(gs_sweep_config *cfg, PyObject *settings, const char *ac
     gs_error err;
     bool lr_at = false;
     int lr_given = 0;
-    if (parse_settings(settings, &cfg->train, &lr_given))
+    if (gsp_parse_settings(settings, &cfg->train, &lr_given) ||
+        gsp_parse_act(act, &cfg->train.act))
         return -1;
-    if (gs_act_parse(act, &cfg->train.act)) {
-        PyErr_Format(PyExc_ValueError, "--act: unknown activation '%s' (valid: %s)", act,
-                     gs_act_names());
-        return -1;
-    }
     if ((x && gs_axis_parse(x, &cfg->x, &err)) || (y && gs_axis_parse(y, &cfg->y, &err)) ||
         (res && gs_plane_parse_res(res, &cfg->plane, &err)) ||
         (at && gs_plane_parse_at(at, &cfg->plane, &lr_at, &err)) ||
@@ -242,7 +183,7 @@ PyObject *gsp_sweep(PyObject *self, PyObject *args, PyObject *kw)
     gs_sweep_config cfg = gs_sweep_defaults();
     if (parse_config(&cfg, settings, act, x, y, res, at, tile, threads))
         return NULL;
-    const gs_kernels *k = pick_kernels(isa);
+    const gs_kernels *k = gsp_pick_kernels(isa);
     if (!k)
         return NULL;
 

@@ -16,7 +16,7 @@ opt, ...). A bad argument raises ValueError with the command line's message.
 """
 import importlib
 
-__all__ = ["sweep", "load", "stats", "kernel_set", "kernel_sets", "settings", "__version__"]
+__all__ = ["sweep", "trace", "load", "stats", "kernel_set", "kernel_sets", "settings", "__version__"]
 
 
 # The extension (and _dataset, which needs it) is imported on first use, so
@@ -35,6 +35,10 @@ _c = _Lazy("._gridsweep")
 
 def _build(raw):
     return importlib.import_module("._dataset", __name__).build(raw)
+
+
+def _build_trace(raw):
+    return importlib.import_module("._dataset", __name__).build_trace(raw)
 
 
 def _as_text(value, name):
@@ -113,6 +117,24 @@ def sweep(act="selu", res=512, x="b:-2:2", y="d:-2:2", at=None, tile=None, threa
     finally:
         close()
     return _build(raw)
+
+
+def trace(act="selu", init=(1, 0.5, 1, -0.5), point=0, every=1, isa=None,
+          **trainer_options):
+    """Trains one starting point (a, b, c, d) = init, lr from lr=, step by step
+    with the trainer's trace loop, and returns its trajectory: a, b, c, d at
+    every `every` steps and at the last, and the loss of the step each takes
+    next (NaN at the last). Attributes: the header `gridsweep trace` writes
+    (command, settings, init, point) and its outcome lines (outcome,
+    window_loss, final_loss, lin_err, spread, t_conv). The numbers are those of
+    the same point in a sweep and of `gridsweep trace`'s param rows. point:
+    the stream id of independent sampling (a sweep's cell index)."""
+    pairs = [(key, _as_text(value, key)) for key, value in trainer_options.items()]
+    if isinstance(every, bool) or not isinstance(every, int):
+        raise TypeError("every: an int")
+    raw = _c.trace(pairs, str(act), init=_as_text(init, "init"), point=_as_text(point, "point"),
+                   every=every, isa=isa)
+    return _build_trace(raw)
 
 
 def load(path):

@@ -29,7 +29,7 @@ def as_text(value, name):
         if isinstance(value, dict):
             return ",".join(f"{k}={_number(v)}" for k, v in value.items())
         if isinstance(value, (tuple, list)):
-            sep = "," if name == "res" else ":"
+            sep = "," if name in ("res", "init") else ":"
             return sep.join(v if isinstance(v, str) else _number(v) for v in value)
         return _number(value)
     except TypeError as e:
@@ -45,7 +45,7 @@ def _attr(key, text):
     """A header value as an attribute: settings by their type (lr 0.1 as the
     float 0.1, the shortest text the header holds), cells as an int, the
     rest (act, x, y, res, at, command, version, ranges, names) as text."""
-    typ = _SETTING_TYPES.get(key, "int" if key == "cells" else "text")
+    typ = _SETTING_TYPES.get(key, "int" if key in ("cells", "point", "every") else "text")
     if typ in ("float", "double"):
         return float(text)
     if typ in ("int", "uint64"):
@@ -77,3 +77,23 @@ def build(raw):
                              flag_meanings=" ".join(_OUTCOMES))
         data[name] = (("y", "x"), arr, var_attrs)
     return xr.Dataset(data, coords=coords, attrs=attrs)
+
+
+def build_trace(raw):
+    """The trajectory as a Dataset over "step" (or a dict of arrays plus
+    "attrs"): the header's keys, then the outcome lines."""
+    attrs = {}
+    for line in raw["header"].splitlines():
+        key, sep, text = line[2:].partition(": ")
+        if line.startswith("# ") and sep:
+            attrs[key] = _attr(key, text)
+    attrs.update(raw["result"])
+    names = ("a", "b", "c", "d", "loss")
+    try:
+        import xarray as xr
+    except ImportError:
+        out = {name: raw[name] for name in ("step",) + names}
+        out["attrs"] = attrs
+        return out
+    data = {name: ("step", raw[name]) for name in names}
+    return xr.Dataset(data, coords={"step": raw["step"]}, attrs=attrs)
