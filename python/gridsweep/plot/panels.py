@@ -125,6 +125,13 @@ def draw_loss(fig, ax, m, logl, vmin, vmax, cmap, dpi):
 
 
 def _drawn(fig, ax, dpi, shape, blocks):
+    """What a map panel got: its size in pixels, its box in the saved image
+    (left, top, right, bottom; rows counted from the top), the cells drawn
+    (rows, columns) and the block size (ky, kx) they were reduced by."""
     from . import raster
     w, h = raster.panel_inches(fig, ax)
-    return {"px": (int(w * dpi), int(h * dpi)), "cells": tuple(shape), "blocks": blocks}
+    fw, fh = fig.get_size_inches() * dpi
+    pos = ax.get_position()
+    box = (pos.x0 * fw, fh - pos.y1 * fh, pos.x1 * fw, fh - pos.y0 * fh)
+    return {"px": (int(w * dpi), int(h * dpi)), "box": tuple(round(float(v), 2) for v in box),
+            "cells": tuple(shape), "blocks": blocks}
