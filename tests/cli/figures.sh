@@ -5,7 +5,8 @@
 # apart under colour-blindness simulation, large maps are reduced by
 # majority and mean instead of thinned and a map up to 1024 cells wide gets
 # a pixel per cell, and docs/formats.md's NumPy and pandas recipes run as
-# written. The Python checks are in tests/cli/figures/*.py. Skips (77)
+# written; from Python too, when the build has the extension module. The
+# Python checks are in tests/cli/figures/*.py. Skips (77)
 # without a Python that has numpy and matplotlib.
 GS=${1:?usage: figures.sh /path/to/gridsweep}
 ROOT=${SOURCE_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -120,5 +121,15 @@ run_py "palette under colour-blindness simulation" "$HERE/palette.py"
 run_py "majority and mean reduction" "$HERE/raster.py" "$maps/wide.csv" "$tmp"
 run_py "docs/formats.md recipes" "$HERE/recipes.py" "$ROOT/docs/formats.md" "$maps/relu.csv" \
     "$maps/diverged.csv"
+
+# The same figures from Python, of what gridsweep.sweep() and trace() return,
+# when the build has the extension module (meson's -Dpython).
+build_py=$(dirname "$(dirname "$GS")")/python
+if compgen -G "$build_py/gridsweep/_gridsweep*.so" > /dev/null; then
+    sweep --act relu --res 8 --steps 40 -o "$maps/plane.csv"
+    PYTHONPATH=$build_py run_py "gridsweep.plot from Python" "$HERE/api.py" "$maps/plane.csv" "$tmp"
+else
+    skip "gridsweep.plot of sweep() and trace() results" "the build has no extension module"
+fi
 
 finish

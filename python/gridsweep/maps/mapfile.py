@@ -6,7 +6,7 @@ import numpy as np
 
 from . import chunk, rows, vocab
 from .cli import GsError
-from .header import Header, Plane, fmt, open_checked
+from .header import AttrsHeader, Header, Plane, fmt, open_checked
 from .chunk import MISSING
 
 DRAWN = ("outcome", "final_loss", "t_conv")
@@ -46,7 +46,7 @@ class Map:
         attrs = ds.attrs if hasattr(ds, "attrs") else ds["attrs"]
         m = cls.__new__(cls)
         m.path = str(attrs.get("command", "dataset"))
-        m.header = _AttrsHeader(attrs, m.path)
+        m.header = AttrsHeader(attrs, m.path)
         plane = Plane(m.header)
         m.plane = plane
         m.act, m.x, m.y, m.at = plane.act, plane.x, plane.y, plane.at
@@ -99,23 +99,6 @@ class Map:
 
     def at_text(self):
         return ", ".join(f"{k}={fmt(v)}" for k, v in self.at.items())
-
-
-class _AttrsHeader:
-    """A dataset's attributes in the shape of a Header: values as the header's text."""
-
-    def __init__(self, attrs, path):
-        self.path = path
-        self.values = {k: (repr(v) if isinstance(v, float) else str(v))
-                       for k, v in attrs.items() if isinstance(v, (str, int, float))}
-
-    def get(self, key, default=None):
-        return self.values.get(key, default)
-
-    def need(self, key):
-        if key not in self.values:
-            raise GsError(f"{self.path}: no '{key}' attribute")
-        return self.values[key]
 
 
 def check_same_plane(maps):

@@ -3,7 +3,7 @@
     import gridsweep.plot as gp
     gp.heatmap("map.csv", "map.pdf")             # or what gridsweep.sweep()/load() returned
     gp.compare(["relu.csv", "selu.csv"], "two.svg", dpi=300)
-    gp.trace("trace.csv", "trace.png")
+    gp.trace("trace.csv", "trace.png")           # or what gridsweep.trace() returned
 
 The format follows the output's extension (.png, .pdf, .svg); dpi defaults
 to 110, raised where a map needs it so that every cell of a map up to 1024
@@ -67,7 +67,11 @@ def compare(srcs, out, dpi=None):
     return _draw(_figure("compare"), maps, out, _paths(srcs), dpi)
 
 
-def trace(path, out, dpi=None):
-    """A trace file of `gridsweep trace`: the learned function and the loss."""
+def trace(src, out, dpi=None):
+    """A trace: the learned function at the snapshot steps and the loss. src: a
+    file of `gridsweep trace`, or what gridsweep.trace() returned (which has
+    no snapshots: the loss only)."""
     from ..maps.trace import Trace
-    return _draw(_figure("plot-trace"), Trace(os.fspath(path)), out, [path], dpi)
+    if isinstance(src, (str, os.PathLike)):
+        return _draw(_figure("plot-trace"), Trace(os.fspath(src)), out, [src], dpi)
+    return _draw(_figure("plot-trace"), Trace.from_dataset(src), out, [], dpi)

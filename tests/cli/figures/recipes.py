@@ -2,6 +2,7 @@
 after a '<!-- recipe: NAME' line runs in a directory where map.csv is a real
 map, and what it read is compared with gridsweep's own reader.
 usage: recipes.py FORMATS.md MAP.csv..."""
+import importlib.util
 import os
 import re
 import shutil
@@ -20,11 +21,8 @@ for need in ("numpy", "pandas"):
     if need not in blocks:
         fails.append(f"{sys.argv[1]}: no '<!-- recipe: {need}' block")
 names = np.array(vocab.outcome_names())
-try:
-    import pandas  # noqa: F401
-    have_pandas = True
-except ImportError:
-    have_pandas = False
+have_pandas = importlib.util.find_spec("pandas") is not None
+if not have_pandas:
     print("pandas is not installed: its recipe is not run")
 
 

@@ -42,7 +42,11 @@ def draw(t, out, dpi=None):
     ax0.set_xlabel("x")
     ax0.set_ylabel("y")
     ax0.set_title("learned function c\u00b7f(a\u00b7x+b)+d at the snapshot steps", fontsize=10)
-    ax0.legend(fontsize=9, loc="upper left")
+    if steps:
+        ax0.legend(fontsize=9, loc="upper left")
+    else:   # gridsweep.trace() keeps no snapshots
+        ax0.text(0.5, 0.5, "no snapshot curves", ha="center", va="center",
+                 transform=ax0.transAxes, color="#666666")
     ax0.grid(alpha=0.3)
 
     pts = [(p[0], p[5]) for p in t.params if p[5] is not None]
