@@ -26,7 +26,8 @@ mkdir -p "$maps"
 sweep() { "$GS" --quiet "$@" > /dev/null 2>&1 || { fail "gridsweep $*"; finish; exit 1; }; }
 sweep --act relu --res 8 --steps 40 -o "$maps/relu.csv"
 sweep --act elu --res 8 --steps 40 -o "$maps/elu.csv"
-sweep --act mish --res 6,5 --steps 40 --loss mse --opt sgd --lr 100 -o "$maps/diverged.csv"   # nan, inf
+sweep --act mish --res 6,5 --steps 40 --loss mse --opt sgd --lr 100 \
+    -o "$maps/diverged.csv"   # nan, inf
 sweep --act relu --res 1024,8 --steps 2 -o "$maps/wide.csv"
 "$GS" trace --act selu --init 1,0.5,1,-0.5 --steps 100 -o "$tmp/trace.csv" > /dev/null 2>&1 ||
     { fail "gridsweep trace"; finish; exit 1; }
@@ -91,13 +92,17 @@ refused "compare -o x.gif" compare "$maps/relu.csv" "$maps/elu.csv" -o x.gif
 refused "plot-trace -o x.tiff" plot-trace "$tmp/trace.csv" -o x.tiff
 
 # --dpi: the PNG's width (IHDR) scales with it; bad values are refused.
-png_width() { od -An -tu1 -j16 -N4 "$1" | awk '{print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4}'; }
+png_width() {   # the IHDR's width: 4 bytes big-endian at offset 16
+    od -An -tu1 -j16 -N4 "$1" | awk '{print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4}'
+}
 draws "heatmap --dpi 50" png "$S/heatmap" "$maps/relu.csv" --dpi 50 -o "$fig/d50.png"
 draws "heatmap --dpi 200" png "$S/heatmap" "$maps/relu.csv" --dpi 200 -o "$fig/d200.png"
 draws "heatmap, default dpi" png "$S/heatmap" "$maps/relu.csv" -o "$fig/d110.png"
 draws "plot-trace --dpi 72" png "$S/plot-trace" "$tmp/trace.csv" --dpi 72 -o "$fig/t72.png"
-check "--dpi 50: 14 in -> 700 px wide (got $(png_width "$fig/d50.png"))" [ "$(png_width "$fig/d50.png")" = 700 ]
-check "--dpi 200: 2800 px wide (got $(png_width "$fig/d200.png"))" [ "$(png_width "$fig/d200.png")" = 2800 ]
+check "--dpi 50: 14 in -> 700 px wide (got $(png_width "$fig/d50.png"))" \
+    [ "$(png_width "$fig/d50.png")" = 700 ]
+check "--dpi 200: 2800 px wide (got $(png_width "$fig/d200.png"))" \
+    [ "$(png_width "$fig/d200.png")" = 2800 ]
 check "default dpi 110 for a small map: 1540 px (got $(png_width "$fig/d110.png"))" \
     [ "$(png_width "$fig/d110.png")" = 1540 ]
 check "plot-trace --dpi 72: 13 in -> 936 px (got $(png_width "$fig/t72.png"))" \

@@ -55,9 +55,10 @@ def output_path(arg, src, suffix=".png"):
 
 
 def check_output(out, inputs):
-    """The output must name a known format (figure_format), be a regular file
-    or a new name in an existing, writable directory, and none of the inputs (by name, or the same file by device and
-    inode: a hard link, or a symbolic link to it)."""
+    """The output must be a regular file or a new name in an existing, writable
+    directory, none of the inputs (by name, or the same file by device and
+    inode: a hard link, or a symbolic link to it), and name a known format
+    (figure_format)."""
     try:
         st = os.lstat(out)
     except FileNotFoundError:
