@@ -10,5 +10,8 @@
                   returns {"dpi": ..., ...}, what was drawn
 
 and is listed in gridsweep.plot.FIGURES; gridsweep.plot.command runs it as a
-script. A new figure is a new module here plus one line there.
+script. A new figure is a new module here, one line in FIGURES, a function
+in gridsweep.plot (plot/__init__.py) if Python callers want one, its file in
+figures/meson.build, and, as a command, scripts/NAME and scripts/py/NAME.py
+(copies of heatmap's, with the name changed).
 """
