@@ -3,6 +3,7 @@
  * sink receives them, a file's rows as read), so an array holds exactly the
  * float32 a CSV map of the same command holds. */
 #define _GNU_SOURCE   /* fmemopen */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -85,6 +86,17 @@ static PyObject *centres(const gs_axis *ax, int lo, int hi)
     return a;
 }
 
+/* The start column of an axis's parameter (b0 for b, lr for lr): the
+ * column whose member is start[param]. */
+static const char *start_column(gs_param param)
+{
+    const size_t member = offsetof(gs_map_row, start) + (size_t)param * sizeof(float);
+    for (int i = 0; i < GS_MAP_NCOLUMNS; i++)
+        if (gs_map_column_at(i)->offset == member)
+            return gs_map_column_at(i)->name;
+    return gs_param_name(param);
+}
+
 /* Adds value to d under key and drops the caller's reference; -1 on error. */
 static int put(PyObject *d, const char *key, PyObject *value)
 {
@@ -110,6 +122,8 @@ PyObject *gsp_result(gsp_columns *c, const gs_map_info *info)
              put(out, "y", centres(&info->y, info->row_lo, info->row_hi)) ||
              put(out, "x_param", PyUnicode_FromString(gs_param_name(info->x.param))) ||
              put(out, "y_param", PyUnicode_FromString(gs_param_name(info->y.param))) ||
+             put(out, "x_column", PyUnicode_FromString(start_column(info->x.param))) ||
+             put(out, "y_column", PyUnicode_FromString(start_column(info->y.param))) ||
              put(out, "row_lo", PyLong_FromLong(info->row_lo));
     }
     gsp_columns_clear(c);

@@ -43,8 +43,9 @@ int64_t gsp_columns_read(gsp_columns *c, FILE *f, const gs_map_info *info, int64
                          gs_error *err);
 
 /* With the GIL: {"columns": {name: array}, "x": centres, "y": centres,
- * "header": {key: text}, "x_param", "y_param", "row_lo"}; steals the arrays
- * (c is cleared). NULL with an exception set. */
+ * "header": {key: text}, "x_param", "y_param" (b), "x_column", "y_column"
+ * (their start columns: b0), "row_lo"}; steals the arrays (c is cleared).
+ * NULL with an exception set. */
 PyObject *gsp_result(gsp_columns *c, const gs_map_info *info);
 
 /* The header of a map written as text (gs_map_header) read back by the map

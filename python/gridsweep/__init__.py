@@ -16,7 +16,8 @@ opt, ...). A bad argument raises ValueError with the command line's message.
 """
 import importlib
 
-__all__ = ["sweep", "trace", "load", "stats", "kernel_set", "kernel_sets", "settings", "__version__"]
+__all__ = ["sweep", "trace", "load", "stats", "plot", "kernel_set", "kernel_sets", "settings",
+           "__version__"]
 
 
 # The extension (and _dataset, which needs it) is imported on first use, so

@@ -57,25 +57,33 @@ def build(raw):
     attrs = {key: _attr(key, text) for key, text in raw["header"].items()}
     try:
         import xarray as xr
-    except ImportError:   # the dict: the outcome's names by code beside the header's
+    except ImportError:
+        xr = None
+    # The layout of gridsweep's NetCDF maps: the dimensions are the start
+    # columns of the two axis parameters (b0, d0), which hold the cell centres
+    # as 1-D coordinates; every other column is a variable over them.
+    xcol, ycol = raw["x_column"], raw["y_column"]
+    if xr is None:   # the same names; the outcome's names and the axes in attrs
         out = dict(raw["columns"])
-        out["x"], out["y"] = raw["x"], raw["y"]
-        out["attrs"] = dict(attrs, outcomes=list(_OUTCOMES), x_param=raw["x_param"],
-                            y_param=raw["y_param"])
+        out[xcol], out[ycol] = raw["x"], raw["y"]
+        out["attrs"] = dict(attrs, outcomes=list(_OUTCOMES), x_column=xcol, y_column=ycol)
         return out
     coords = {}
-    for dim in ("x", "y"):
-        param = raw[dim + "_param"]
-        coords[dim] = (dim, raw[dim], {"param": param, "long_name": f"start {param}",
-                                       "axis": attrs[dim]})
+    for dim, col, axis in (("x", xcol, "X"), ("y", ycol, "Y")):
+        # lr_in and lr_out have no column: the axis is its own coordinate
+        desc = _COLUMNS[col][1] if col in _COLUMNS else f"learning rate {col}"
+        coords[col] = (col, raw[dim], {"long_name": desc, "axis": axis,
+                                       "param": raw[dim + "_param"]})
     data = {}
     for name, arr in raw["columns"].items():
+        if name in (xcol, ycol):
+            continue
         typ, desc = _COLUMNS[name]
-        var_attrs = {"description": desc}
+        var_attrs = {"long_name": desc}
         if typ == "outcome":   # CF flags: xarray, netCDF tools and plots read them
             var_attrs.update(flag_values=np.arange(len(_OUTCOMES), dtype=np.uint8),
                              flag_meanings=" ".join(_OUTCOMES))
-        data[name] = (("y", "x"), arr, var_attrs)
+        data[name] = ((ycol, xcol), arr, var_attrs)
     return xr.Dataset(data, coords=coords, attrs=attrs)
 
 
