@@ -25,6 +25,7 @@ int cmd_merge(int argc, char **argv);
 int cmd_samples(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_ensemble(int argc, char **argv);
 int cmd_list(int argc, char **argv);   /* gridsweep --list */
 
 #endif

@@ -128,18 +128,19 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
                    const atomic_int *stop, int argc, char **argv)
 {
     gs_error err;
-    gs_train_plan plan;
+    gs_train_plan *plans;   /* one per seed */
     int lo, hi, rc;
     gs_sweep_rows(&job->cfg, &lo, &hi);
     const int64_t begin = (int64_t)lo * job->cfg.x.n, end = (int64_t)hi * job->cfg.x.n;
     const char *act = gs_act_get(job->cfg.train.act)->name;
     int64_t done = 0;
     /* Memory first: a run that cannot start leaves no .part to block the next. */
-    if (gs_train_plan_init(&plan, &job->cfg.train, &err))
+    if (gs_sweep_plans_init(&job->cfg, &plans, &err))
         return cli_runtime_error("%s", err.msg);
+    const int seeds = job->cfg.train.seeds;
     map_sink ctx;
     if (map_sink_init(&ctx)) {
-        gs_train_plan_free(&plan);
+        gs_sweep_plans_free(plans, seeds);
         return cli_runtime_error("out of memory for the output buffer");
     }
     outfile of;
@@ -150,7 +151,7 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
               (of.path && fsync(of.fd) != 0)))   /* resumable from its first byte */
         rc = write_failed(&of, errno, argc, argv, act);
     if (rc || !of.f) {   /* an error, or a resume of a complete map */
-        gs_train_plan_free(&plan);
+        gs_sweep_plans_free(plans, seeds);
         map_sink_free(&ctx);
         return rc;
     }
@@ -159,13 +160,13 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
     progress_start(&prog, act, done, end - begin, sa->quiet);
     map_sink_start(&ctx, &of, &prog);
     gs_sweep_sink sink = {map_sink_write, &ctx};
-    const gs_sweep_task task = {.cfg = &job->cfg, .kernels = k, .plan = &plan,
+    const gs_sweep_task task = {.cfg = &job->cfg, .kernels = k, .plan = plans,
                                 .begin = begin + done, .end = end, .threads = sa->threads};
     int64_t wrote;
     const gs_sweep_status status =
         gs_runner_compute(cli_runner(), &task, &sink, stop, &wrote, &err);
     progress_end(&prog);
-    gs_train_plan_free(&plan);
+    gs_sweep_plans_free(plans, seeds);
     if (!ctx.error)
         map_sink_flush(&ctx);
     map_sink_free(&ctx);

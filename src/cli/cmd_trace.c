@@ -130,6 +130,8 @@ int cmd_trace(int argc, char **argv)
     gs_error err;
     if (gs_train_validate(&cfg, &err))
         return cli_usage_error("trace: %s", err.msg);
+    if (cfg.seeds > 1)
+        return cli_usage_error("trace: --seeds: a trace follows one seed (give --seed N)");
     if (ta.every < 1)
         return cli_usage_error("trace: --every must be at least 1, got %d", ta.every);
     if (ta.curve_points < 2 || ta.curve_points > MAX_CURVE)
