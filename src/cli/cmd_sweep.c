@@ -199,7 +199,9 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
     return rc;
 }
 
-int cmd_sweep(int argc, char **argv)
+/* The sweep; with check_only, everything up to the first file (options,
+ * settings, outputs), for gridsweep scan to check every map first. */
+static int sweep_command(int argc, char **argv, bool check_only)
 {
     gs_sweep_config base = gs_sweep_defaults();
     sweep_args sa = {.acts = "relu"};
@@ -258,7 +260,7 @@ int cmd_sweep(int argc, char **argv)
     const gs_kernels *k;
     if ((rc = cli_pick_kernels(&set, isa, &k)))
         return rc;
-    if (gs_runner_rank(cli_runner()) > 0) {   /* rank 0 alone checks and writes the files */
+    if (!check_only && gs_runner_rank(cli_runner()) > 0) {   /* rank 0 alone writes files */
         rc = gs_runner_serve(cli_runner(), k, sa.threads, interrupt_install(), &err);
         return rc < 0 ? cli_runtime_error("%s", err.msg) : rc;
     }
@@ -299,6 +301,13 @@ int cmd_sweep(int argc, char **argv)
             if (strcmp(jobs[i].path, jobs[j].path) == 0)
                 rc = cli_usage_error("two maps would be written to '%s'", jobs[i].path);
     }
+    if (check_only) {
+        for (int i = 0; i < nacts; i++) {
+            free(jobs[i].header);
+            free(jobs[i].path);
+        }
+        return rc;
+    }
     const int go = gs_runner_gate(cli_runner(), rc, &err);   /* every rank goes on, or none */
     if (go != rc)
         fprintf(stderr, "gridsweep: %s\n", err.msg);
@@ -319,3 +328,7 @@ int cmd_sweep(int argc, char **argv)
     }
     return rc;
 }
+
+int cmd_sweep(int argc, char **argv) { return sweep_command(argc, argv, false); }
+
+int cmd_sweep_check(int argc, char **argv) { return sweep_command(argc, argv, true); }
