@@ -399,7 +399,9 @@ int cmd_scan(int argc, char **argv)
         rmdir(dir);   /* nothing was written: the directory goes too */
     for (int i = 0; i < sp.n && !rc; i++) {
         const int n = sweep_words(words, nw, &sp, i, paths[i], part, sweep_argv);
-        rc = cmd_sweep(n, sweep_argv);
+        if ((rc = cmd_sweep(n, sweep_argv)) && rc != EXIT_USAGE)   /* a stop or a fault */
+            fprintf(stderr, "gridsweep: scan: %d of %d maps are complete; run the same scan "
+                            "again to finish it (it resumes)\n", i, sp.n);
     }
     if (!rc)
         rc = write_table(dir, &sp, paths, eps, eps_given, quiet(words, nw));

@@ -301,7 +301,9 @@ static int sweep_command(int argc, char **argv, bool check_only)
             if (strcmp(jobs[i].path, jobs[j].path) == 0)
                 rc = cli_usage_error("two maps would be written to '%s'", jobs[i].path);
     }
-    if (check_only) {
+    if (check_only) {   /* a map to resume must have these settings */
+        if (!rc && sa.resume)
+            rc = resume_check(sa.resume, jobs[0].header);
         for (int i = 0; i < nacts; i++) {
             free(jobs[i].header);
             free(jobs[i].path);

@@ -312,3 +312,28 @@ int resume_open(outfile *of, const char *arg, const gs_sweep_config *cfg, const 
     free(part);
     return rc;
 }
+
+int resume_check(const char *arg, const char *header)
+{
+    char *final = resume_final_name(arg);
+    char *part = final ? malloc(strlen(final) + sizeof PART) : NULL;
+    if (!part) {
+        free(final);
+        return cli_runtime_error("out of memory");
+    }
+    sprintf(part, "%s%s", final, PART);
+    struct stat st;
+    const bool has_part = lstat(part, &st) == 0;
+    const char *path = has_part ? part : final;
+    int rc = 0;
+    FILE *f = NULL;
+    if (!(has_part && (size_t)st.st_size <= strlen(header)) && (f = fopen(path, "r"))) {
+        gs_map_info info;
+        if (!(rc = check_header(f, path, header, &info)))
+            gs_map_info_free(&info);
+        fclose(f);
+    }
+    free(final);
+    free(part);
+    return rc;
+}

@@ -53,6 +53,13 @@ same "rerun: the resumed map" keep.csv lr/lr=1.csv
 check "rerun: complete maps skipped" grep -q "lr=0.01.csv' is complete" rerun.err
 check_table lr/scan.csv && ok || fail "rerun: scan.csv"
 
+# A rerun with other settings is refused before any map runs, even when only
+# a later map was made with them.
+cp -r lr lr2 && rm lr2/lr=0.01.csv lr2/scan.csv
+expect_error "rerun with other settings" "$GS" scan --param lr=0.01:1:3:log --res 10,8 \
+    --steps 61 --batch 16 --quiet -o "$tmp/lr2"
+check "nothing ran" [ ! -e lr2/lr=0.01.csv ] && [ ! -e lr2/lr=0.01.csv.part ]
+
 expect_error "scan: no --param" "$GS" scan "${base[@]}" -o d
 expect_error "scan: no -o" "$GS" scan --param lr=0.1,1 "${base[@]}"
 expect_error "scan: unknown setting" "$GS" scan --param nope=1,2 -o d
