@@ -27,7 +27,9 @@ int gs_sweep_plans_init(const gs_sweep_config *cfg, gs_train_plan **plans, gs_er
         one.seed += (uint64_t)s;
         one.seeds = 1;
         if (gs_train_plan_init(&(*plans)[s], &one, err)) {
-            gs_sweep_plans_free(*plans, s);
+            while (s-- > 0)   /* the plans made so far */
+                gs_train_plan_free(&(*plans)[s]);
+            free(*plans);
             *plans = NULL;
             return -1;
         }
@@ -37,7 +39,7 @@ int gs_sweep_plans_init(const gs_sweep_config *cfg, gs_train_plan **plans, gs_er
 
 void gs_sweep_plans_free(gs_train_plan *plans, int seeds)
 {
-    for (int s = 0; plans && s < seeds; s++)
+    for (int s = 0; plans && s < (seeds > 1 ? seeds : 1); s++)
         gs_train_plan_free(&plans[s]);
     free(plans);
 }
