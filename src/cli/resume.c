@@ -126,7 +126,7 @@ static int row_as_written(FILE *f, const gs_sweep_config *cfg, const gs_map_row 
 {
     float start[GS_P_COUNT];
     gs_sweep_start(cfg, row->ix, row->iy, start);
-    if (memcmp(start, row->start, sizeof start) != 0)
+    if (memcmp(start, row->start, GS_P_COLUMNS * sizeof *start) != 0)
         return 0;
     char want[GS_ENS_ROW_MAX + 1], got[GS_ENS_ROW_MAX + 1];
     const long end = ftell(f);

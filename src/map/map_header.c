@@ -284,8 +284,8 @@ int gs_map_read_settings(const gs_map_info *info, const char *path, gs_train_con
         const gs_setting *s = gs_setting_at(i);
         const char *v = gs_map_get(info, s->key);
         gs_error e;
-        if (!v && (s->section == GS_SECTION_ENSEMBLE || strcmp(s->key, "lr") == 0))
-            continue;   /* left out at its default; lr is in 'at' or an axis */
+        if (!v && (s->if_set || s->type == GS_TYPE_RATE || strcmp(s->key, "lr") == 0))
+            continue;   /* left out at its default; the rates are in 'at' or an axis */
         if (!v)
             return gs_fail(err, "%s: the header has no '%s' line", path, s->key);
         if (gs_setting_parse(s, s->key, v, train, &e))
@@ -293,6 +293,10 @@ int gs_map_read_settings(const gs_map_info *info, const char *path, gs_train_con
     }
     if (!isnan(info->at[GS_P_LR]))
         train->lr = info->at[GS_P_LR];
+    if (!isnan(info->at[GS_P_LR_IN]))
+        train->lr_in = info->at[GS_P_LR_IN];
+    if (!isnan(info->at[GS_P_LR_OUT]))
+        train->lr_out = info->at[GS_P_LR_OUT];
     return 0;
 }
 

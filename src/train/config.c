@@ -47,9 +47,11 @@ gs_train_config gs_train_defaults(void)
 #define GS_SETTING(key, option, type, def, check, metavar, section, help) .key = def,
 #define GS_SETTING_RANGE(key, option, lo, hi, def_lo, def_hi, check, metavar, section, help) \
     .lo = def_lo, .hi = def_hi,
+#define GS_SETTING_IF_SET GS_SETTING
 #include "gridsweep/settings.def"
 #undef GS_SETTING
 #undef GS_SETTING_RANGE
+#undef GS_SETTING_IF_SET
     };
 }
 
@@ -85,22 +87,20 @@ int gs_fmt_double(char *buf, size_t n, double v)
     return 0;
 }
 
-/* Every setting through one format: header lines or command-line words. An
- * ENSEMBLE setting at its default is left out (settings.def). */
+/* Every setting through one format: header lines or command-line words. */
 static int render(const gs_train_config *cfg, bool with_lr, bool as_args, char *buf,
                   size_t size)
 {
-    const gs_train_config def = gs_train_defaults();
     size_t len = 0;
     for (int i = 0; i < gs_setting_count() && len < size; i++) {
         const gs_setting *s = gs_setting_at(i);
-        char value[96], dvalue[96];
-        if (!with_lr && strcmp(s->key, "lr") == 0)
+        char value[96];
+        /* The rates are the plane's (its at or an axis) in a map header. */
+        if (!with_lr && (s->type == GS_TYPE_RATE || strcmp(s->key, "lr") == 0))
+            continue;
+        if (s->if_set && gs_setting_is_default(s, cfg))
             continue;
         gs_setting_format(s, cfg, value, sizeof value);
-        if (s->section == GS_SECTION_ENSEMBLE &&
-            (gs_setting_format(s, &def, dvalue, sizeof dvalue), strcmp(value, dvalue) == 0))
-            continue;
         len += (size_t)(as_args ? snprintf(buf + len, size - len, " %s %s", s->option, value)
                                 : snprintf(buf + len, size - len, "# %s: %s\n", s->key, value));
     }
