@@ -22,6 +22,14 @@ check "the canonical command has --seeds 3" grep -q '^# command: .* --seeds 3' e
 check "column line = --list ensemble_columns" \
     [ "$(grep -v '^#' ens.csv | head -1)" = "$("$GS" --list ensemble_columns | paste -sd,)" ]
 
+# Other settings ride along: a rate axis, another target, a data distribution.
+more=(--act selu --res 6,5 --steps 80 --batch 16 --quiet --x lr_in:0.01:1:log --target gelu
+      --data-dist normal:0,0.5)
+"$GS" "${more[@]}" --seeds 2 -o more.csv
+for s in 0 1; do "$GS" "${more[@]}" --seed $s -o more$s.csv; done
+"$GS" ensemble more1.csv more0.csv -o morec.csv
+same "ensemble with a rate axis, a target and a distribution" more.csv morec.csv
+
 for t in 1 3; do
     for isa in $(supported_isas); do
         "$GS" "${base[@]}" --seed 5 --seeds 3 --threads $t --isa "$isa" -o "e-$t-$isa.csv"
