@@ -1,93 +1,11 @@
-"""plot-diff A.csv B.csv [-o PNG]: the transition matrix between two maps of
-one plane as a labelled heatmap.
-
-P(i -> j) is the share of the cells with outcome i in A that have outcome j in
-B (each row sums to 1; a row of an outcome A does not have is empty). The
-counts come from `gridsweep diff --json`, so the figure shows exactly what the
-command prints; each cell is annotated with P and the cell count."""
-import json
+"""scripts/plot-diff: the figure of gridsweep.plot.figures (python/gridsweep/plot/),
+run from the source tree; python/ goes first on sys.path, so this needs NumPy,
+matplotlib and the gridsweep binary, not the extension module."""
 import os
-import subprocess
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-try:
-    from gridsweep_maps import cli, output, vocab  # noqa: E402
-    from gridsweep_maps.cli import RUN_FAULT, GsError  # noqa: E402
-except ImportError as e:   # e.g. a numpy built for another Python
-    sys.stderr.write(f"plot-diff: cannot import {e.name or 'a module'}: {e} "
-                     "(install the Debian packages python3-numpy python3-matplotlib)\n")
-    sys.exit(1)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))), "python"))
+from gridsweep.plot import command  # noqa: E402
 
-NAME = "plot-diff"
-
-
-def transitions(a, b):
-    """gridsweep diff A B --json, checked: (outcome names, counts matrix)."""
-    exe = vocab.binary()
-    try:
-        done = subprocess.run([exe, "diff", a, b, "--json"], capture_output=True, check=False)
-    except OSError as e:
-        raise GsError(f"cannot run {exe}: {e.strerror or e}", RUN_FAULT) from None
-    why = done.stderr.decode(errors="replace").strip().splitlines()
-    if done.returncode != 0:   # gridsweep said why in one line: pass it on
-        msg = why[-1] if why else f"gridsweep diff failed (exit {done.returncode})"
-        raise GsError(msg.removeprefix("gridsweep: "), done.returncode if done.returncode in
-                      (1, 2) else RUN_FAULT)
-    try:
-        d = json.loads(done.stdout)
-        names, counts = d["outcomes"], d["counts"]
-    except (ValueError, KeyError):
-        raise GsError(f"{exe} diff --json did not print its JSON", RUN_FAULT) from None
-    if list(names) != list(vocab.outcome_names()):
-        raise GsError(f"{exe} diff --json: outcomes differ from --list outcomes", RUN_FAULT)
-    return names, counts, d
-
-
-def draw(names, counts, d, out, title):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    c = np.array(counts, float)
-    rows = c.sum(axis=1, keepdims=True)
-    p = np.divide(c, rows, out=np.full_like(c, np.nan), where=rows > 0)
-    n = len(names)
-    fig, ax = plt.subplots(figsize=(1.3 * n + 3.2, 1.1 * n + 2.4))
-    im = ax.imshow(np.ma.masked_invalid(p), cmap="viridis", vmin=0, vmax=1)
-    ax.set_xticks(range(n))
-    ax.set_yticks(range(n))
-    ax.set_xticklabels(names, rotation=30, ha="right")
-    ax.set_yticklabels([f"{name} ({int(rows[i, 0])})" for i, name in enumerate(names)])
-    ax.set_xlabel(f"outcome in B: {os.path.basename(d['b'])}")
-    ax.set_ylabel(f"outcome in A: {os.path.basename(d['a'])} (cells)")
-    for i in range(n):
-        for j in range(n):
-            if rows[i, 0] > 0:
-                ax.text(j, i, f"{p[i, j]:.2f}\n{int(c[i, j])}", ha="center", va="center",
-                        fontsize=8, color="white" if p[i, j] < 0.6 else "black")
-    fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label="P(i \u2192 j)")
-    ax.set_title(title, fontsize=10)
-    fig.tight_layout()
-    output.save_figure(fig, out)
-
-
-def main():
-    p = cli.make_parser(NAME, "The transition matrix P(i -> j) between two maps of one plane.")
-    p.add_argument("a", help="map A")
-    p.add_argument("b", help="map B (same plane)")
-    p.add_argument("-o", "--output", help="PNG to write (default: A-vs-B.png beside A)")
-    p.add_argument("--title", help="figure title")
-    a = p.parse_args()
-    default = os.path.splitext(a.a)[0] + "-vs-" + os.path.splitext(os.path.basename(a.b))[0]
-    out = output.output_path(a.output, default + ".csv")
-    output.check_output(out, [a.a, a.b])
-    names, counts, d = transitions(a.a, a.b)
-    draw(names, counts, d, out, a.title or
-         f"P(i \u2192 j): {d['changed']} of {d['cells']} cells change "
-         f"({100 * d['changed_fraction']:.2f}%)")
-
-
-if __name__ == "__main__":
-    cli.run(NAME, main)
+command.run("plot-diff")

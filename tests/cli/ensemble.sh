@@ -4,6 +4,7 @@
 # tiles and after a resume; its shares equal the shares over the single-seed
 # maps cell by cell; stats reports the spread over seeds; bad input refused.
 GS=${1:?usage: ensemble.sh /path/to/gridsweep}
+ROOT=${SOURCE_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$(dirname "$0")/lib.sh"
 cd "$tmp" || exit 1
 
@@ -102,6 +103,33 @@ PY
 check "stats text: the spread over seeds" grep -q "over the 3 seeds" ens.txt
 "$GS" diff ens.csv one.csv > /dev/null
 check "diff reads an ensemble (its mode)" [ $? -eq 0 ]
+
+# The figures (scripts/plot-scan, plot-diff, heatmap of an ensemble), where a
+# Python with numpy and matplotlib is found.
+if py=$(bash "$ROOT/scripts/find-python" 2>/dev/null); then
+    export GRIDSWEEP_PYTHON=$py GRIDSWEEP_BIN=$GS
+    is_png() { [ "$(head -c 8 "$1" 2>/dev/null | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; }
+    # script_error NAME SCRIPT ARGS...: exit 2, one line naming the script, nothing written.
+    script_error() {
+        local name=$1 script=$2
+        shift 2
+        rm -rf "$tmp/out" && mkdir -p "$tmp/out"
+        (cd "$tmp/out" && "$ROOT/scripts/$script" "$@") > "$tmp/stdout" 2> "$tmp/stderr"
+        local rc=$?
+        if [ "$rc" -eq 2 ] && [ "$(wc -l < "$tmp/stderr")" -eq 1 ] &&
+            grep -q "^$script: " "$tmp/stderr" && [ -z "$(ls -A "$tmp/out")" ]; then
+            ok
+        else
+            fail "$name: exit $rc, stderr: $(cat "$tmp/stderr")"
+        fi
+    }
+    "$ROOT/scripts/heatmap" ens.csv -o ens.png && is_png ens.png && ok ||
+        fail "heatmap of an ensemble map"
+    sed '$d' ens.csv > torn.csv
+    script_error "heatmap of an incomplete ensemble" heatmap "$tmp/torn.csv" -o x.png
+else
+    skip "heatmap of an ensemble" "no Python 3 with numpy and matplotlib"
+fi
 
 # Bad input: one line, exit 2, nothing written.
 expect_error "--seeds 0" "$GS" "${base[@]}" --seeds 0

@@ -3,6 +3,7 @@
 # scan.csv equals gridsweep stats of each map; a rerun skips complete maps
 # and resumes a .part; bad input is one line, exit 2, nothing written.
 GS=${1:?usage: scan.sh /path/to/gridsweep}
+ROOT=${SOURCE_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$(dirname "$0")/lib.sh"
 cd "$tmp" || exit 1
 
@@ -59,6 +60,39 @@ cp -r lr lr2 && rm lr2/lr=0.01.csv lr2/scan.csv
 expect_error "rerun with other settings" "$GS" scan --param lr=0.01:1:3:log --res 10,8 \
     --steps 61 --batch 16 --quiet -o "$tmp/lr2"
 check "nothing ran" [ ! -e lr2/lr=0.01.csv ] && [ ! -e lr2/lr=0.01.csv.part ]
+
+# The figures (scripts/plot-scan, plot-diff, heatmap of an ensemble), where a
+# Python with numpy and matplotlib is found.
+if py=$(bash "$ROOT/scripts/find-python" 2>/dev/null); then
+    export GRIDSWEEP_PYTHON=$py GRIDSWEEP_BIN=$GS
+    is_png() { [ "$(head -c 8 "$1" 2>/dev/null | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; }
+    # script_error NAME SCRIPT ARGS...: exit 2, one line naming the script, nothing written.
+    script_error() {
+        local name=$1 script=$2
+        shift 2
+        rm -rf "$tmp/out" && mkdir -p "$tmp/out"
+        (cd "$tmp/out" && "$ROOT/scripts/$script" "$@") > "$tmp/stdout" 2> "$tmp/stderr"
+        local rc=$?
+        if [ "$rc" -eq 2 ] && [ "$(wc -l < "$tmp/stderr")" -eq 1 ] &&
+            grep -q "^$script: " "$tmp/stderr" && [ -z "$(ls -A "$tmp/out")" ]; then
+            ok
+        else
+            fail "$name: exit $rc, stderr: $(cat "$tmp/stderr")"
+        fi
+    }
+    "$ROOT/scripts/plot-scan" lr -o lr.png && is_png lr.png && ok || fail "plot-scan of a log scan"
+    "$ROOT/scripts/plot-scan" acts/scan.csv -o acts.pdf && [ -s acts.pdf ] && ok ||
+        fail "plot-scan of a list of activations, as PDF"
+    "$ROOT/scripts/plot-diff" acts/act=relu.csv acts/act=selu.csv -o diff.png && is_png diff.png &&
+        ok || fail "plot-diff of two maps"
+    script_error "plot-scan of a map" plot-scan "$tmp/one.csv" -o x.png
+    script_error "plot-scan into a directory" plot-scan "$tmp/lr" -o "$tmp/lr"
+    "$GS" --res 6 --steps 20 --quiet -o other.csv
+    script_error "plot-diff of other planes" plot-diff "$tmp/one.csv" "$tmp/other.csv" -o x.png
+    script_error "plot-diff of a non-map" plot-diff "$tmp/one.csv" /etc/hostname -o x.png
+else
+    skip "plot-scan, plot-diff" "no Python 3 with numpy and matplotlib"
+fi
 
 expect_error "scan: no --param" "$GS" scan "${base[@]}" -o d
 expect_error "scan: no -o" "$GS" scan --param lr=0.1,1 "${base[@]}"

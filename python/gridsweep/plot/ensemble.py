@@ -1,14 +1,12 @@
 """heatmap of an ensemble map (`gridsweep --seeds N`): the most frequent
 outcome per cell, one probability map p_<outcome> per outcome that occurs
 (white = 0, the outcome's colour = 1), and the per-cell entropy of the
-outcome shares (0: every seed agrees). scripts/heatmap draws this when the
-map's header has a seeds line."""
-from gridsweep_maps import output, palette, panels
+outcome shares (0: every seed agrees). The heatmap figure draws this when
+the map's header has a seeds line."""
+from . import output, palette, panels
 
 
-def draw(m, out):
-    import matplotlib
-    matplotlib.use("Agg")
+def draw(m, out, dpi=None):
     import matplotlib.pyplot as plt
     import numpy as np
     from matplotlib.colors import LinearSegmentedColormap, to_rgba
@@ -70,4 +68,5 @@ def draw(m, out):
                  f"{tile}\n{h.get('steps', '?')} steps, batch {h.get('batch', '?')} "
                  f"({h.get('sampling', '?')}), {h.get('opt', '?')}, {h.get('loss', '?')} loss",
                  fontsize=11)
-    output.save_figure(fig, out)
+    output.save_figure(fig, out, dpi)
+    return {"dpi": dpi}

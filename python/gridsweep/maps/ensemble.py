@@ -3,12 +3,13 @@ plane as any map's, and per cell the outcome shares p_<outcome>, the most
 frequent outcome and each seed's outcome, as (ny, nx) arrays. The column
 line must be `gridsweep --list ensemble_columns`; the rows are checked for
 order, field count, shares in [0, 1], outcome names and seed digits."""
+
 import numpy as np
 
-from gridsweep_maps import vocab
-from gridsweep_maps.cli import GsError
-from gridsweep_maps.chunk import MISSING
-from gridsweep_maps.header import Header, Plane, fmt, open_checked
+from . import vocab
+from .cli import GsError
+from .chunk import MISSING
+from .header import Header, Plane, fmt, open_checked
 
 
 def is_ensemble(path):
