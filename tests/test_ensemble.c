@@ -8,12 +8,20 @@
 
 #include "gridsweep/ensemble.h"
 
-static gs_map_row row_with(gs_outcome o, float final_loss, int32_t t_conv)
+static bool is_int_result(const gs_map_column *c)
+{
+    return c->type == GS_COL_INT && c->offset >= offsetof(gs_map_row, res);
+}
+
+/* Every int result column (a step, -1 for never) gets `step`. */
+static gs_map_row row_with(gs_outcome o, float final_loss, int32_t step)
 {
     gs_map_row r = {.ix = 3, .iy = 1, .start = {1, 0.5f, 1, -0.5f, 0.1f}};
     r.res.outcome = o;
     r.res.final_loss = final_loss;
-    r.res.t_conv = t_conv;
+    for (int i = 0; i < GS_MAP_NCOLUMNS; i++)
+        if (is_int_result(gs_map_column_at(i)))
+            *(int32_t *)(void *)((char *)&r + gs_map_column_at(i)->offset) = step;
     return r;
 }
 
@@ -30,7 +38,9 @@ Test(ensemble, shares_mode_and_moments)
     cr_expect_str_eq(e.seed_outcomes, "3031");
     cr_expect_eq(e.mean[GS_COLUMN_final_loss], 3.0f);
     cr_expect_eq(e.std[GS_COLUMN_final_loss], (float)sqrt(3.5), "population std");
-    cr_expect_eq(e.mean[GS_COLUMN_t_conv], 14.0f, "-1 counts as written");
+    for (int i = 0; i < GS_MAP_NCOLUMNS; i++)
+        if (is_int_result(gs_map_column_at(i)))
+            cr_expect_eq(e.mean[i], 14.0f, "%s: -1 counts as written", gs_map_column_at(i)->name);
     cr_expect_eq(e.cell.ix, 3);
     cr_expect_eq(e.cell.start[GS_P_LR], 0.1f);
 }
