@@ -103,6 +103,15 @@ def pct(x, digits=1):
     return f"{100 * x:.{digits}f}"
 
 
+def row(*cells):
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def head(*names):
+    """A markdown table's header and rule."""
+    return [row(*names), "|---" * len(names) + "|"]
+
+
 def span(values, fmt="{}"):
     values = sorted(values)
     if not values:
@@ -121,10 +130,9 @@ def transitions(gs, a, b):
 
 def basin_table(gs, maps, acts, lines):
     names = vocab.outcome_names()
-    lines += ["## Basin fractions on the default plane (b0, d0 in [-2, 2]; a0 = c0 = 1), 1000 steps",
-              "", "Percent of cells: " + " / ".join(names) + ".", "",
-              "| activation | " + " | ".join(t for _, t in SETTINGS) + " |",
-              "|---" * (len(SETTINGS) + 1) + "|"]
+    lines += ["## Basin fractions on the default plane (b0, d0 in [-2, 2]; a0 = c0 = 1), "
+              "1000 steps", "", "Percent of cells: " + " / ".join(names) + ".", ""]
+    lines += head("activation", *(t for _, t in SETTINGS))
     fr = {(l, a): fractions(gs, map_of(maps, l, a)) for l, _ in SETTINGS for a in acts}
     for act in acts:
         lines.append(f"| {act} | " + " | ".join(
@@ -133,7 +141,8 @@ def basin_table(gs, maps, acts, lines):
     rare = [f"{a} (at most {pct(max(fr[l, a]['linear'] for l, _ in SETTINGS), 2)}%)" for a in acts
             if a not in never and all(fr[l, a]["linear"] < 0.01 for l, _ in SETTINGS)]
     lines += ["", "Never linear in these four maps: " + (", ".join(never) or "none")
-              + "; linear in under 1% of the cells in each: " + (", ".join(rare) or "none") + ".", ""]
+              + "; linear in under 1% of the cells in each: " + (", ".join(rare) or "none")
+              + ".", ""]
     gap = []
     for act in FOUR:
         w = load(map_of(maps, "batch256", act))["window_loss"]
@@ -173,17 +182,17 @@ def long_table(gs, maps, lines):
         not1 = sum(v for (f, _), v in t1.items() if f != "converged")
         rescued1 = sum(v for (f, t), v in t1.items() if f != "converged" and t == "converged")
         t13, _ = transitions(gs, p1, p3)
-        late = ", ".join(f"{f} {v}" for (f, t), v in t13.items() if f != "converged" and t == "converged"
-                         and v) or "none"
+        late = ", ".join(f"{f} {v}" for (f, t), v in t13.items()
+                         if f != "converged" and t == "converged" and v) or "none"
         lines.append(f"| {label} | {not3} | {rescued3} | {lost} | {not1} | {rescued1} | {late} |")
     lines.append("")
 
 
 def trap_table(maps, lines):
     """Where softplus's not-converged cells start and end, at 10,000 steps."""
-    lines += ["## softplus's cells that have not converged at 10,000 steps", "",
-              "| plane | cells | start | final a | final b | final c | final d | final_loss "
-              "| window_loss | lin_err | outcomes |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines += ["## softplus's cells that have not converged at 10,000 steps", ""]
+    lines += head("plane", "cells", "start", "final a", "final b", "final c", "final d",
+                  "final_loss", "window_loss", "lin_err", "outcomes")
     for label, plane, xs, ys in (("steps10000", "(b, d)", "b0", "d0"),
                                  ("ac10000", "(a, c)", "a0", "c0")):
         m = load(map_of(maps, label, "softplus"))
@@ -191,12 +200,14 @@ def trap_table(maps, lines):
         if not sel.any():
             lines.append(f"| {plane} | 0 | | | | | | | | | |")
             continue
-        q = lambda k: f"{np.min(m[k][sel]):.3g} .. {np.median(m[k][sel]):.3g} .. {np.max(m[k][sel]):.3g}"
+        def q(k):
+            v = m[k][sel]
+            return f"{np.min(v):.3g} .. {np.median(v):.3g} .. {np.max(v):.3g}"
         outs = ", ".join(f"{o} {int(np.sum(m['outcome'][sel] == o))}"
                          for o in vocab.outcome_names() if np.sum(m["outcome"][sel] == o))
-        lines.append(f"| {plane} | {int(sel.sum())} | {xs} {q(xs)}; {ys} {q(ys)} | {q('a')} | {q('b')} "
-                     f"| {q('c')} | {q('d')} | {q('final_loss')} | {q('window_loss')} | {q('lin_err')} "
-                     f"| {outs} |")
+        lines.append(row(plane, int(sel.sum()), f"{xs} {q(xs)}; {ys} {q(ys)}",
+                         *(q(k) for k in ("a", "b", "c", "d", "final_loss", "window_loss",
+                                          "lin_err")), outs))
         conv = m["outcome"] == "converged"
         lines.append(f"| {plane}, converged | {int(conv.sum())} | | {np.median(m['a'][conv]):.3g} "
                      f"| {np.median(m['b'][conv]):.3g} | {np.median(m['c'][conv]):.3g} "
@@ -204,11 +215,12 @@ def trap_table(maps, lines):
                      f"| {np.median(m['window_loss'][conv]):.3g} | | |")
     m = load(map_of(maps, "steps10000", "softplus"))
     trap, high = m["outcome"] != "converged", m["d0"] > 1
+    concave = (m["a"] < 0) & (m["c"] < 0)
     lines += ["", "Each entry: min .. median .. max over the cells. On the (b, d) plane, "
               f"{pct(np.mean(high[trap]))}% of these cells start with d0 > 1, and "
               f"{pct(np.mean(trap[high]))}% of the cells with d0 > 1 are among them; "
-              f"{pct(np.mean((m['a'][trap] < 0) & (m['c'][trap] < 0)))}% end with a < 0 and c < 0 "
-              f"(of the converged cells, {pct(np.mean((m['a'][~trap] < 0) & (m['c'][~trap] < 0)))}%).", ""]
+              f"{pct(np.mean(concave[trap]))}% end with a < 0 and c < 0 "
+              f"(of the converged cells, {pct(np.mean(concave[~trap]))}%).", ""]
 
 
 def sides_table(gs, maps, lines):
@@ -216,8 +228,9 @@ def sides_table(gs, maps, lines):
     lines += ["## Outcome against where the pre-activations a0 x + b0 start (x in the data range)",
               "", "The default plane, batch 256. 'positive': every a0 x + b0 > 0 at the start "
               "(here b0 > 0.5); 'negative': every one < 0 (b0 < -0.5); 'mixed': the kink inside.",
-              "", "| activation, steps | start | cells (% of plane) | linear | dead | stuck | converged "
-              "| linear cells that end with every a x + b > 0 |", "|---|---|---|---|---|---|---|---|"]
+              ""]
+    lines += head("activation, steps", "start", "cells (% of plane)", "linear", "dead", "stuck",
+                  "converged", "linear cells that end with every a x + b > 0")
     for act in ("selu", "relu"):
         for label, steps in (LONG[0], LONG[2]):
             path = map_of(maps, label, act)
@@ -229,13 +242,14 @@ def sides_table(gs, maps, lines):
                 n = int(sel.sum())
                 fr = lambda o: pct(np.mean(m["outcome"][sel] == o)) if n else "-"
                 lin = sel & (m["outcome"] == "linear")
-                lines.append(f"| {act}, {steps} | {name} | {n} ({pct(n / side.size)}) | {fr('linear')} "
-                             f"| {fr('dead')} | {fr('stuck')} | {fr('converged')} "
-                             f"| {pct(np.mean(end[lin] == 1)) if lin.any() else '-'} |")
+                lines.append(row(f"{act}, {steps}", name, f"{n} ({pct(n / side.size)})",
+                                 *(fr(o) for o in ("linear", "dead", "stuck", "converged")),
+                                 pct(np.mean(end[lin] == 1)) if lin.any() else "-"))
     m = load(map_of(maps, "batch256", "selu"))
     low = m["d0"] < 0.5
-    lines += ["", f"selu at 1000 steps, the lower half d0 < 0.5: {pct(np.mean(m['outcome'][low] == 'linear'))}% "
-              f"linear; the upper half: {pct(np.mean(m['outcome'][~low] == 'linear'))}%.", ""]
+    linear = m["outcome"] == "linear"
+    lines += ["", f"selu at 1000 steps, the lower half d0 < 0.5: {pct(np.mean(linear[low]))}% "
+              f"linear; the upper half: {pct(np.mean(linear[~low]))}%.", ""]
     t, _ = transitions(gs, map_of(maps, LONG[0][0], "relu"), map_of(maps, LONG[2][0], "relu"))
     lines.append(f"relu, cell by cell: {t['dead', 'dead']} cells dead at 1000 steps and at 10,000, "
                  f"{sum(v for (f, to), v in t.items() if (f == 'dead') != (to == 'dead'))} dead at "
@@ -245,9 +259,10 @@ def sides_table(gs, maps, lines):
         m = load(path)
         side = start_side(m, *data_range(path))
         dead = m["outcome"] == "dead"
-        lines.append(f"relu at {steps} steps: {pct(np.mean(dead))}% dead; {pct(np.mean(side == -1))}% of the "
-                     f"plane starts all negative, and {pct(np.mean(dead & (side != -1)))}% of the plane "
-                     f"dies from a start with the kink inside or everything positive.")
+        lines.append(f"relu at {steps} steps: {pct(np.mean(dead))}% dead; "
+                     f"{pct(np.mean(side == -1))}% of the plane starts all negative, and "
+                     f"{pct(np.mean(dead & (side != -1)))}% of the plane dies from a start "
+                     "with the kink inside or everything positive.")
     lines.append("")
 
 
@@ -262,8 +277,8 @@ def wall_table(gs, maps, lines):
             lines.append(f"| {steps} | 0 | | | | | |")
             continue
         med = lambda k: f"{np.median(m[k][sel]):.3g}"
-        lines.append(f"| {steps} | {int(sel.sum())} | {span(m['b0'][sel], '{:.2f}')} "
-                     f"| {span(m['d0'][sel], '{:.2f}')} | {med('window_loss')} | {med('c')} | {med('b')} |")
+        lines.append(row(steps, int(sel.sum()), span(m["b0"][sel], "{:.2f}"),
+                         span(m["d0"][sel], "{:.2f}"), med("window_loss"), med("c"), med("b")))
     t, _ = transitions(gs, map_of(maps, "batch256", "selu"), map_of(maps, "steps10000", "selu"))
     lines += ["", "The stuck cells at 1000 steps, at 10,000: " + ", ".join(
         f"{o} {t['stuck', o]}" for o in vocab.outcome_names() if t["stuck", o]) + ".", ""]
@@ -271,9 +286,9 @@ def wall_table(gs, maps, lines):
 
 def starts_table(maps, lines):
     lines += ["## The discussion's starting points (batch 256)", "",
-              "Shared sampling: seeds 0-4; grid: one run. Ranges over the seeds; -1: never.", "",
-              "| start | activation | sampling | steps | outcomes | t_escape | t_enter | window_loss "
-              "| lin_err |", "|---|---|---|---|---|---|---|---|---|"]
+              "Shared sampling: seeds 0-4; grid: one run. Ranges over the seeds; -1: never.", ""]
+    lines += head("start", "activation", "sampling", "steps", "outcomes", "t_escape", "t_enter",
+                  "window_loss", "lin_err")
     for init, title in STARTS:
         for act in FOUR:
             for steps in (1000, 10000):
@@ -281,21 +296,22 @@ def starts_table(maps, lines):
                     rs = [result(p) for p in sorted(glob.glob(os.path.join(
                         maps, "starts", f"{act}-{init}-n{steps}-{pat}.csv")))]
                     outs = sorted({r["outcome"] for r in rs})
-                    outs = ", ".join(f"{o} {sum(r['outcome'] == o for r in rs)}" if len(rs) > 1 else o
-                                     for o in outs)
-                    lines.append(
-                        f"| {title} | {act} | {samp} | {steps} | {outs} "
-                        f"| {span([int(r['t_escape']) for r in rs])} | {span([int(r['t_enter']) for r in rs])} "
-                        f"| {span([float(r['window_loss']) for r in rs], '{:.4f}')} "
-                        f"| {span([float(r['lin_err']) for r in rs], '{:.1e}')} |")
+                    outs = ", ".join(f"{o} {sum(r['outcome'] == o for r in rs)}"
+                                     if len(rs) > 1 else o for o in outs)
+                    col = lambda k, conv=float: [conv(r[k]) for r in rs]
+                    lines.append(row(title, act, samp, steps, outs,
+                                     span(col("t_escape", int)), span(col("t_enter", int)),
+                                     span(col("window_loss"), "{:.4f}"),
+                                     span(col("lin_err"), "{:.1e}")))
     rs = [(int(p.rsplit("-s", 1)[1][:-4]), result(p)) for p in
           glob.glob(os.path.join(maps, "starts", "selu-1,0.5,1,0-n1000-s*.csv"))]
     rs.sort()
     exact = [s for s, r in rs if float(r["lin_err"]) < 1e-6]
     other = [float(r["lin_err"]) for s, r in rs if float(r["lin_err"]) >= 1e-6]
-    lines += ["", "selu from (1, 0.5, 1, 0), 1000 steps, seeds 0-19 (seed: outcome, lin_err, window_loss):",
-              "", "; ".join(f"{s}: {r['outcome']}, {float(r['lin_err']):.1e}, {float(r['window_loss']):.4f}"
-                           for s, r in rs), "",
+    lines += ["", "selu from (1, 0.5, 1, 0), 1000 steps, seeds 0-19 "
+              "(seed: outcome, lin_err, window_loss):", "",
+              "; ".join(f"{s}: {r['outcome']}, {float(r['lin_err']):.1e}, "
+                        f"{float(r['window_loss']):.4f}" for s, r in rs), "",
               f"lin_err below 1e-6 (an exact affine piece) in {len(exact)} of {len(rs)} seeds; "
               f"{span(other, '{:.1e}')} in the other {len(other)}.", ""]
 
@@ -313,7 +329,8 @@ def escape_table(gs, maps, lines):
                      sorted(glob.glob(os.path.join(maps, "escape", f"{act}-b{batch}-s*.csv")))]
             got = [s for s in steps if s >= 0]
             med.append(float(np.median(got)) if len(got) == len(steps) else np.nan)
-            lines.append(f"| {act} | {batch} | " + ", ".join(str(s) if s >= 0 else "-" for s in steps)
+            lines.append(f"| {act} | {batch} | "
+                         + ", ".join(str(s) if s >= 0 else "-" for s in steps)
                          + f" | {'-' if np.isnan(med[-1]) else f'{med[-1]:g}'} |")
         g = int(result(os.path.join(maps, "escape", f"{act}-grid.csv"))["t_escape"])
         lines.append(f"| {act} | grid (256 points) | {g if g >= 0 else '-'} | |")
@@ -363,7 +380,8 @@ def torch_escape(gs, act, steps=6000):
                          check=True, capture_output=True, text=True).stdout
     x = torch.tensor([float(r.split(",")[2]) for r in out.splitlines()[1:]], dtype=torch.float32)
     f = {"relu": torch.relu, "elu": torch.nn.functional.elu}[act]
-    a, b, c, d = (torch.tensor(v, dtype=torch.float32, requires_grad=True) for v in (1, 0.5, 1, -0.5))
+    a, b, c, d = (torch.tensor(v, dtype=torch.float32, requires_grad=True)
+                  for v in (1, 0.5, 1, -0.5))
     opt = torch.optim.Adam([a, b, c, d], lr=0.1, betas=(0.9, 0.999), eps=1e-8)
     ema, threshold = None, np.float32(0.72 * 0.0625)
     for t in range(steps):
