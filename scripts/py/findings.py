@@ -1,9 +1,9 @@
 """Tables and figures of docs/findings.md from the maps and traces that
 scripts/findings made. usage: findings.py GRIDSWEEP MAPS_DIR DOCS_DIR
 
-Over 200 lines because each section of the tables file is a few lines of
-reading and a few of writing; they share the loaders at the top. It reads the
-maps' columns by name with the csv module and the vocabularies from the
+Over 400 lines because each of the seven sections of the tables file takes a
+few lines of reading and a few of writing; they share the loaders at the top.
+It reads the maps' columns by name with the csv module and the vocabularies from the
 binary (`--list`), so it depends only on docs/formats.md and the CLI, not on
 where the plotting package lives; the figures come from scripts/compare."""
 import csv
