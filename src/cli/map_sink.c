@@ -25,6 +25,8 @@ void map_sink_start(map_sink *s, outfile *of, progress *prog)
     s->last_flush = s->last_sync = progress_now();
 }
 
+void map_sink_set_digest(map_sink *s, part_digest *digest) { s->digest = digest; }
+
 void map_sink_free(map_sink *s)
 {
     free(s->buf);
@@ -34,9 +36,11 @@ void map_sink_free(map_sink *s)
 int map_sink_flush(map_sink *s)
 {
     if (s->used && outfile_write(s->of, s->buf, s->used) != 0) {
-        s->error = errno;
+        s->error = errno, s->failed = s->of->part;
         return -1;
     }
+    if (s->digest)
+        part_digest_add(s->digest, s->buf, s->used);
     s->used = 0;
     return 0;
 }
@@ -48,9 +52,11 @@ int map_sink_write(void *ctx, const char *text, size_t len, int64_t cells)
         return -1;
     if (len > SINK_BUFFER) {
         if (outfile_write(s->of, text, len) != 0) {
-            s->error = errno;
+            s->error = errno, s->failed = s->of->part;
             return -1;
         }
+        if (s->digest)
+            part_digest_add(s->digest, text, len);
     } else {
         memcpy(s->buf + s->used, text, len);
         s->used += len;
@@ -62,7 +68,11 @@ int map_sink_write(void *ctx, const char *text, size_t len, int64_t cells)
         s->last_flush = now;
         if (now - s->last_sync >= SYNC_PERIOD && s->of->path) {
             if (fsync(s->of->fd) != 0) {
-                s->error = errno;
+                s->error = errno, s->failed = s->of->part;
+                return -1;
+            }
+            if (s->digest && part_digest_record_now(s->digest) != 0) {
+                s->error = errno, s->failed = s->digest->path;
                 return -1;
             }
             s->last_sync = now;
