@@ -1,5 +1,6 @@
 /* The sweep's sink for one map: rows buffered, written to the outfile every
- * half second (synced every 5 s), the progress counted. */
+ * half second (synced every 5 s, then their checksum recorded in
+ * FILE.part.sum), the progress counted. */
 #ifndef GS_CLI_MAP_SINK_H
 #define GS_CLI_MAP_SINK_H
 

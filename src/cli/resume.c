@@ -116,8 +116,8 @@ static long long header_lines(const gs_map_info *info)
 
 /* The row at line_start..f's position must be byte for byte what the row
  * formatter makes of its values, and start where this plane puts its cell.
- * (A result value edited into another canonical number would need the cell
- * trained again to be found.) */
+ * (A result value edited into another canonical number is found afterwards
+ * by part_verify: by the checksum file, or by training the cell again.) */
 static int row_as_written(FILE *f, const gs_sweep_config *cfg, const gs_map_row *row,
                           long line_start)
 {
