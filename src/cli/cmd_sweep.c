@@ -177,7 +177,7 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
     progress prog;
     progress_start(&prog, act, done, end - begin, sa->quiet);
     map_sink_start(&ctx, &of, &prog);
-    map_sink_set_digest(&ctx, &pc.digest);
+    ctx.digest = &pc.digest;
     gs_sweep_sink sink = {map_sink_write, &ctx};
     const gs_sweep_task task = {.cfg = &job->cfg, .kernels = k, .plan = &plan,
                                 .begin = begin + done, .end = end, .threads = sa->threads};

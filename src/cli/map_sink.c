@@ -25,8 +25,6 @@ void map_sink_start(map_sink *s, outfile *of, progress *prog)
     s->last_flush = s->last_sync = progress_now();
 }
 
-void map_sink_set_digest(map_sink *s, part_digest *digest) { s->digest = digest; }
-
 void map_sink_free(map_sink *s)
 {
     free(s->buf);
@@ -36,7 +34,7 @@ void map_sink_free(map_sink *s)
 int map_sink_flush(map_sink *s)
 {
     if (s->used && outfile_write(s->of, s->buf, s->used) != 0) {
-        s->error = errno, s->failed = s->of->part;
+        s->error = errno;
         return -1;
     }
     if (s->digest)
@@ -52,7 +50,7 @@ int map_sink_write(void *ctx, const char *text, size_t len, int64_t cells)
         return -1;
     if (len > SINK_BUFFER) {
         if (outfile_write(s->of, text, len) != 0) {
-            s->error = errno, s->failed = s->of->part;
+            s->error = errno;
             return -1;
         }
         if (s->digest)
@@ -68,7 +66,7 @@ int map_sink_write(void *ctx, const char *text, size_t len, int64_t cells)
         s->last_flush = now;
         if (now - s->last_sync >= SYNC_PERIOD && s->of->path) {
             if (fsync(s->of->fd) != 0) {
-                s->error = errno, s->failed = s->of->part;
+                s->error = errno;
                 return -1;
             }
             if (s->digest && part_digest_record_now(s->digest) != 0) {
