@@ -166,13 +166,13 @@ int part_verify(part_check *pc, int fd, const char *part, int64_t header_len, in
     return 0;
 }
 
-int part_verify_restart(part_check *pc, int fd, const char *part, const char *header,
-                        int64_t header_len)
+int part_verify_restart(part_check *pc, int fd, const char *part, const void *start,
+                        int64_t start_len)
 {
     if (part_digest_create(&pc->digest, part) != 0)
         return cli_runtime_error("cannot create '%s': %s",
                                  pc->digest.path ? pc->digest.path : part, strerror(errno));
-    part_digest_add(&pc->digest, header, (size_t)header_len);
+    part_digest_add(&pc->digest, start, (size_t)start_len);
     if (part_digest_sync(&pc->digest, fd))
         return cli_runtime_error("writing '%s' failed: %s", pc->digest.path, strerror(errno));
     return 0;

@@ -27,9 +27,10 @@ typedef struct part_check {
 int part_verify(part_check *pc, int fd, const char *part, int64_t header_len, int64_t rows,
                 int64_t keep);
 
-/* A .part started over with only its header (header_len bytes, synced): a
- * new sidecar covering it. 0, or an exit status after one line. */
-int part_verify_restart(part_check *pc, int fd, const char *part, const char *header,
-                        int64_t header_len);
+/* A .part started over with only its first bytes (start_len bytes of
+ * start, its header; synced): a new sidecar covering them. 0, or an exit
+ * status after one line. */
+int part_verify_restart(part_check *pc, int fd, const char *part, const void *start,
+                        int64_t start_len);
 
 #endif
