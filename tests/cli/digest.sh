@@ -172,6 +172,31 @@ same "kill -9 at random moments, --resume after each" ../run/big.csv m.csv
 check "kill -9 loop: the map alone is left" [ "$(files | sed 's/resume.err //')" = "m.csv " ]
 cd "$tmp" || exit 1
 
+# ---- the checksum file cannot be written ---------------------------------
+# A tmpfs with one free page: the .part's header takes it, so the checksum
+# record finds the disk full. A fault like a failed write of the .part: exit
+# 1, the .part kept, and the printed command finishes the map.
+mkdir full
+if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=1m tmpfs full 2> /dev/null; then
+    trap 'umount "$tmp/full" 2> /dev/null; rm -rf "$tmp"' EXIT
+    avail=$(($(stat -f -c '%a * %S' full)))
+    head -c $((avail - 4096)) /dev/zero > full/filler
+    (cd full && "$GS" "${m[@]}" -o m.csv 2> ../full.err)
+    rc=$?
+    check "checksum file on a full disk: exit 1 (got $rc)" [ "$rc" -eq 1 ]
+    check "checksum file on a full disk: says so" grep -q "^gridsweep: writing 'm.csv.part.sum' failed: No space left on device; the whole rows of 'm.csv.part' are kept" full.err
+    check "checksum file on a full disk: the .part is kept" [ -f full/m.csv.part ] && [ ! -e full/m.csv ]
+    rm full/filler
+    cmd=$(sed -n 's/^  gridsweep //p' full.err)
+    (cd full && eval "\"\$GS\" $cmd" 2> /dev/null)
+    check "checksum file on a full disk: the printed command finishes it" [ -f full/m.csv ]
+    [ -f full/m.csv ] && same "checksum file on a full disk, then resume" ref.csv full/m.csv
+    check "checksum file on a full disk: the map alone is left" [ "$(ls -A full | tr '\n' ' ')" = "m.csv " ]
+    umount full
+else
+    skip "the checksum file on a full disk (tmpfs)" "mounting a tmpfs needs root"
+fi
+
 # ---- a checksum file that is not a regular file --------------------------
 mkdir types && cd types || exit 1
 echo precious > target
