@@ -144,8 +144,9 @@ int part_verify(part_check *pc, int fd, const char *part, int64_t header_len, in
     if (found && rec.bytes > keep)
         return cli_usage_error("--resume: '%s' has rows edited or cut since they were written "
                                "(its checksum in '%s' covers %lld bytes, it has %lld whole); "
-                               "start over with --force", part, pc->digest.path,
-                               (long long)rec.bytes, (long long)keep);
+                               "start over with --force, or remove '%s' to have its rows "
+                               "checked by training their cells again", part, pc->digest.path,
+                               (long long)rec.bytes, (long long)keep, pc->digest.path);
     const int64_t covered = found && rec.bytes >= header_len ? rec.bytes : header_len;
     uint64_t hash = PART_DIGEST_NONE.hash;
     int64_t header_lines = 0, lines = 0;
