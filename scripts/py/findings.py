@@ -8,10 +8,12 @@ import sys
 
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gridsweep_maps import cli, vocab  # noqa: E402
-from gridsweep_maps.mapfile import Map  # noqa: E402
-from gridsweep_maps.trace import Trace  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))), "python"))
+from gridsweep import plot  # noqa: E402
+from gridsweep.maps import cli, vocab  # noqa: E402
+from gridsweep.maps.mapfile import Map  # noqa: E402
+from gridsweep.maps.trace import Trace  # noqa: E402
 
 SETTINGS = (("batch16", "batch 16"), ("batch256", "batch 256"), ("batch4096", "batch 4096"),
             ("grid256", "grid, 256 points"))
@@ -117,13 +119,9 @@ def main():
     # Figures: the four activations side by side at batch 256, and at batch 16
     # against 4096 for relu.
     four = [map_of(maps, "batch256", a) for a in ("relu", "elu", "selu", "softplus")]
-    subprocess.run([os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                                 "compare")] + four + ["-o", os.path.join(docs, "findings-batch256.png")],
-                   check=True)
+    plot.compare(four, os.path.join(docs, "findings-batch256.png"))
     by_batch = [map_of(maps, l, "relu") for l in ("batch16", "batch256", "batch4096", "grid256")]
-    subprocess.run([os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                                 "compare")] + by_batch + ["-o", os.path.join(docs, "findings-relu-batch.png")],
-                   check=True)
+    plot.compare(by_batch, os.path.join(docs, "findings-relu-batch.png"))
     print(f"wrote {docs}/findings-tables.md, findings-batch256.png, findings-relu-batch.png")
 
 
