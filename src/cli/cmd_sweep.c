@@ -213,9 +213,17 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
     }
     const bool to_file = of.path != NULL;
     char *part = to_file ? strdup(of.part) : NULL;
-    part_digest_remove(&pc.digest);   /* FILE alone is left */
+    /* FILE alone is left. Synced first, so that a crash between the unlink
+     * and the rename (a .part with no checksum: its rows trained again on
+     * --resume) has microseconds to happen in, not a sync's time. */
+    if (to_file && fsync(of.fd) == 0)
+        part_digest_remove(&pc.digest);
     if ((rc = outfile_commit(&of)) && part)
         resume_print_hint(argc, argv, act, part);
+    if (rc)
+        part_digest_close(&pc.digest);    /* kept beside the kept .part */
+    else
+        part_digest_remove(&pc.digest);   /* if the first sync failed and the commit's did not */
     free(part);
     if (!rc && !sa->quiet)
         fprintf(stderr, "gridsweep: wrote %s\n", to_file ? job->path : "standard output");
