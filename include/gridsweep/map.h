@@ -90,6 +90,7 @@ typedef struct gs_map_info {
     };
     int row_lo, row_hi;    /* the iy range this file holds: [row_lo, row_hi) */
     int64_t cells;         /* the whole map's cells; this file holds (row_hi - row_lo) * x.n rows */
+    int seeds;             /* 1, or N for an ensemble map (gridsweep/ensemble.h) */
 } gs_map_info;
 
 /* The value of "# key: value", or NULL. */
@@ -100,18 +101,26 @@ void gs_map_info_free(gs_map_info *info);
  * Anything that is not a gridsweep map is a one-line error. */
 int gs_map_read_header(FILE *f, const char *path, gs_map_info *info, gs_error *err);
 
-/* Reads the next row: 1 = a row, 0 = clean end of file, -1 = error (a torn or
+/* Reads the next row (of an ensemble map: gs_ens_project's view): 1 = a row, 0 = clean end of file, -1 = error (a torn or
  * malformed line; err says which line). *line_start is the byte offset of the
  * line, so a caller can cut a torn tail. Rows must come in file order:
  * expected_index is the 0-based row number within this file. */
 int gs_map_read_row(FILE *f, const gs_map_info *info, int64_t expected_index, gs_map_row *row,
                     long *line_start, gs_error *err);
 
-/* A whole, complete map of outcomes (for stats, diff): outcome[iy * nx + ix]. */
+/* The training settings a header records (settings.def's keys; act from
+ * info->act, the fixed lr from 'at' when it is fixed). */
+int gs_map_read_settings(const gs_map_info *info, const char *path, gs_train_config *train,
+                         gs_error *err);
+
+/* A whole, complete map of outcomes (for stats, diff): outcome[iy * nx + ix];
+ * of an ensemble map, the mode, and seed_outcome[(iy * nx + ix) * seeds + s]
+ * the outcome of seed s (NULL for a single-seed map). */
 typedef struct gs_map_grid {
     gs_map_info info;
-    int nx, ny;
+    int nx, ny, seeds;
     uint8_t *outcome;
+    uint8_t *seed_outcome;
     float *final_loss;
     int32_t *t_conv;
 } gs_map_grid;

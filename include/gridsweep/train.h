@@ -55,6 +55,8 @@ typedef struct gs_train_config {
     double dead_tol;     /* dead: std of the fitted function below this */
     double linear_tol;   /* linear: RMS distance from its best affine fit below this */
     int eval_points;     /* dense midpoint grid for final_loss and the shape tests */
+    int seeds;           /* the sweep's ensemble: seeds seed .. seed+seeds-1 per cell (the
+                          * trainer itself uses seed alone) */
 } gs_train_config;
 
 /* The data distribution's spellings: "uniform", "normal:MEAN,STD",

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "gridsweep/ensemble.h"
 #include "gridsweep/map.h"
 #include "options.h"
 #include "outfile.h"
@@ -170,7 +171,11 @@ int cmd_merge(int argc, char **argv)
     outfile of;
     if (!rc && !(rc = outfile_open(&of, output))) {
         fputs(bands[0].common, of.f);
-        fputs(GS_MAP_COLUMNS "\n", of.f);
+        char ens[GS_ENS_ROW_MAX];   /* an ensemble's bands join under its column line */
+        if (bands[0].info.seeds > 1 && gs_ens_column_line(ens, sizeof ens) > 0)
+            fprintf(of.f, "%s\n", ens);
+        else
+            fputs(GS_MAP_COLUMNS "\n", of.f);
         for (int k = 0; k < n && !rc; k++)
             rc = copy_rows(of.f, order[k]);
         if (rc)

@@ -137,18 +137,19 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
                    const atomic_int *stop, int argc, char **argv)
 {
     gs_error err;
-    gs_train_plan plan;
+    gs_train_plan *plans;   /* one per seed */
     int lo, hi, rc;
     gs_sweep_rows(&job->cfg, &lo, &hi);
     const int64_t begin = (int64_t)lo * job->cfg.x.n, end = (int64_t)hi * job->cfg.x.n;
     const char *act = gs_act_get(job->cfg.train.act)->name;
     int64_t done = 0;
     /* Memory first: a run that cannot start leaves no .part to block the next. */
-    if (gs_train_plan_init(&plan, &job->cfg.train, &err))
+    if (gs_sweep_plans_init(&job->cfg, &plans, &err))
         return cli_runtime_error("%s", err.msg);
+    const int seeds = job->cfg.train.seeds;
     map_sink ctx;
     if (map_sink_init(&ctx)) {
-        gs_train_plan_free(&plan);
+        gs_sweep_plans_free(plans, seeds);
         return cli_runtime_error("out of memory for the output buffer");
     }
     outfile of;
@@ -168,7 +169,7 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
                part_digest_record_now(&pc.digest) != 0)))
         rc = write_failed(&of, &pc.digest, errno, pc.digest.path, argc, argv, act);
     if (rc || !of.f) {   /* an error, or a resume of a complete map */
-        gs_train_plan_free(&plan);
+        gs_sweep_plans_free(plans, seeds);
         map_sink_free(&ctx);
         part_digest_close(&pc.digest);
         return rc;
@@ -179,13 +180,13 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
     map_sink_start(&ctx, &of, &prog);
     ctx.digest = &pc.digest;
     gs_sweep_sink sink = {map_sink_write, &ctx};
-    const gs_sweep_task task = {.cfg = &job->cfg, .kernels = k, .plan = &plan,
+    const gs_sweep_task task = {.cfg = &job->cfg, .kernels = k, .plan = plans,
                                 .begin = begin + done, .end = end, .threads = sa->threads};
     int64_t wrote;
     const gs_sweep_status status =
         gs_runner_compute(cli_runner(), &task, &sink, stop, &wrote, &err);
     progress_end(&prog);
-    gs_train_plan_free(&plan);
+    gs_sweep_plans_free(plans, seeds);
     if (!ctx.error)
         map_sink_flush(&ctx);
     map_sink_free(&ctx);
@@ -230,7 +231,9 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
     return rc;
 }
 
-int cmd_sweep(int argc, char **argv)
+/* The sweep; with check_only, everything up to the first file (options,
+ * settings, outputs), for gridsweep scan to check every map first. */
+static int sweep_command(int argc, char **argv, bool check_only)
 {
     gs_sweep_config base = gs_sweep_defaults();
     sweep_args sa = {.acts = "relu"};
@@ -289,7 +292,7 @@ int cmd_sweep(int argc, char **argv)
     const gs_kernels *k;
     if ((rc = cli_pick_kernels(&set, isa, &k)))
         return rc;
-    if (gs_runner_rank(cli_runner()) > 0) {   /* rank 0 alone checks and writes the files */
+    if (!check_only && gs_runner_rank(cli_runner()) > 0) {   /* rank 0 alone writes files */
         rc = gs_runner_serve(cli_runner(), k, sa.threads, interrupt_install(), &err);
         return rc < 0 ? cli_runtime_error("%s", err.msg) : rc;
     }
@@ -332,6 +335,15 @@ int cmd_sweep(int argc, char **argv)
             if (strcmp(jobs[i].path, jobs[j].path) == 0)
                 rc = cli_usage_error("two maps would be written to '%s'", jobs[i].path);
     }
+    if (check_only) {   /* a map to resume must have these settings */
+        if (!rc && sa.resume)
+            rc = resume_check(sa.resume, jobs[0].header);
+        for (int i = 0; i < nacts; i++) {
+            free(jobs[i].header);
+            free(jobs[i].path);
+        }
+        return rc;
+    }
     const int go = gs_runner_gate(cli_runner(), rc, &err);   /* every rank goes on, or none */
     if (go != rc)
         fprintf(stderr, "gridsweep: %s\n", err.msg);
@@ -352,3 +364,7 @@ int cmd_sweep(int argc, char **argv)
     }
     return rc;
 }
+
+int cmd_sweep(int argc, char **argv) { return sweep_command(argc, argv, false); }
+
+int cmd_sweep_check(int argc, char **argv) { return sweep_command(argc, argv, true); }

@@ -3,12 +3,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gridsweep/ensemble.h"
 #include "gridsweep/map.h"
 
 void gs_map_grid_free(gs_map_grid *grid)
 {
     gs_map_info_free(&grid->info);
     free(grid->outcome);
+    free(grid->seed_outcome);
     free(grid->final_loss);
     free(grid->t_conv);
     memset(grid, 0, sizeof *grid);
@@ -20,12 +22,25 @@ static int load_rows(FILE *f, const char *path, gs_map_grid *g, gs_error *err)
     g->outcome = malloc((size_t)cells);
     g->final_loss = malloc((size_t)cells * sizeof *g->final_loss);
     g->t_conv = malloc((size_t)cells * sizeof *g->t_conv);
-    if (!g->outcome || !g->final_loss || !g->t_conv)
+    const int seeds = g->seeds = g->info.seeds;
+    if (seeds > 1)
+        g->seed_outcome = malloc((size_t)cells * (size_t)seeds);
+    if (!g->outcome || !g->final_loss || !g->t_conv || (seeds > 1 && !g->seed_outcome))
         return gs_fail(err, "%s: out of memory for %lld cells", path, (long long)cells);
     gs_map_row row;
+    gs_ens_row ens;
     gs_error e;
     for (int64_t i = 0;; i++) {
-        const int rc = gs_map_read_row(f, &g->info, i, &row, NULL, &e);
+        int rc;
+        if (seeds > 1) {   /* an ensemble: the mode, the means and every seed's outcome */
+            if ((rc = gs_ens_read_row(f, &g->info, i, &ens, NULL, &e)) == 1) {
+                gs_ens_project(&ens, &row);
+                for (int s = 0; s < seeds; s++)
+                    g->seed_outcome[i * seeds + s] = (uint8_t)(ens.seed_outcomes[s] - '0');
+            }
+        } else {
+            rc = gs_map_read_row(f, &g->info, i, &row, NULL, &e);
+        }
         if (rc < 0)
             return gs_fail(err, "%s: %s", path, e.msg);
         if (rc == 0) {

@@ -362,8 +362,10 @@ class CtrlC(unittest.TestCase):
         self.assertEqual(word, "KeyboardInterrupt", err)
         self.assertEqual(p.returncode, 0, err)
         # From the signal to the exception; the interpreter's exit is not counted
-        # (on a loaded machine it alone can take seconds).
-        self.assertLess(float(caught) - sent, 2.0, "Ctrl-C took too long")
+        # (on a loaded machine it alone can take seconds). The bound is loose so
+        # a busy CI machine passes; uninterrupted, the sweep would run for many
+        # minutes, and on an idle machine it stops in well under a second.
+        self.assertLess(float(caught) - sent, 10.0, "Ctrl-C took too long")
 
 
 class Gil(unittest.TestCase):

@@ -11,7 +11,7 @@ cells per axis gets at least one pixel; larger maps are reduced by majority
 (outcomes) and mean (loss, t_conv) over the cells a pixel covers, never
 thinned (raster.py). Outcome colours are colour-blind safe (palette.py, cvd.py).
 
-Each figure is one module in figures/ (heatmap, compare, trace; FIGURES maps
+Each figure is one module in figures/ (heatmap, compare, trace, scan, diff; FIGURES maps
 the command names to them); the scripts in scripts/ run them through
 command.run. Matplotlib is imported when a figure is drawn; reading maps
 needs NumPy and the gridsweep binary (for the vocabularies), not the
@@ -20,7 +20,8 @@ extension module.
 import os
 
 # Command name -> module in figures/.
-FIGURES = {"heatmap": "heatmap", "compare": "compare", "plot-trace": "trace"}
+FIGURES = {"heatmap": "heatmap", "compare": "compare", "plot-trace": "trace",
+           "plot-scan": "scan", "plot-diff": "diff"}
 
 __all__ = ["heatmap", "compare", "trace", "FIGURES"]
 

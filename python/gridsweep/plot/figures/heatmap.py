@@ -4,8 +4,9 @@ Left: the outcome of every starting cell (fixed colours), converged cells shaded
 by when they converged. Right: log10(final_loss). Everything (axes, fixed values,
 settings) comes from the map's '#' header.
 """
-from .. import output, palette, panels, raster
+from .. import ensemble, output, palette, panels, raster
 from ...maps import vocab
+from ...maps.ensemble import EnsembleMap, is_ensemble
 from ...maps.mapfile import Map
 
 NAME = "heatmap"
@@ -23,11 +24,14 @@ def inputs(args):
 
 
 def load(args):
-    return Map(args.map)
+    return EnsembleMap(args.map) if is_ensemble(args.map) else Map(args.map)
 
 
 def draw(m, out, dpi=None):
-    """Draws map m into out; returns {"dpi", "panels"} (what each map panel got)."""
+    """Draws map m into out; returns {"dpi", "panels"} (what each map panel got).
+    An ensemble map (--seeds N) gets its probability maps (plot/ensemble.py)."""
+    if isinstance(m, EnsembleMap):
+        return ensemble.draw(m, out, dpi)
     import matplotlib.pyplot as plt
     from matplotlib.colors import Normalize
 
