@@ -154,7 +154,7 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
     }
     outfile of;
     /* The checksum beside the .part: its kept rows are checked on --resume. */
-    part_check pc = {.task = {.cfg = &job->cfg, .kernels = k, .plan = &plan,
+    part_check pc = {.task = {.cfg = &job->cfg, .kernels = k, .plan = plans,
                               .threads = sa->threads},
                      .stop = stop, .quiet = sa->quiet, .digest = PART_DIGEST_NONE};
     if (sa->resume)
