@@ -37,11 +37,17 @@
     X(lin_err, FLOAT, res.lin_err,                                                        \
       "RMS distance of the fitted function from its best straight line") S                \
     X(spread, FLOAT, res.spread, "standard deviation of the fitted function") S           \
-    X(outcome, OUTCOME, res.outcome, "converged, stuck, linear, dead or diverged") S      \
-    X(t_conv, INT, res.t_conv, "the step after which the smoothed loss stayed below tol, or -1")
+    X(outcome, OUTCOME, res.outcome, "converged, stuck, linear, dead, diverged or slow") S \
+    X(t_escape, INT, res.t_escape,                                                        \
+      "first step the smoothed loss was below 0.72 of the linear plateau, or -1") S       \
+    X(t_enter, INT, res.t_enter, "first step the smoothed loss was below tol, or -1") S    \
+    X(t_diverge, INT, res.t_diverge,                                                      \
+      "first step a parameter or the loss was not finite, or -1") S                       \
+    X(score, FLOAT, res.score,                                                            \
+      "signed convergence score: in [-1, 0] bounded (faster nearer -1), in (0, 1] diverged (sooner nearer 1)")
 
 #define GS_MAP_COLUMN_NAME_(name, type, member, desc) #name
-/* "ix,iy,...,t_conv": the column line. */
+/* "ix,iy,...,score": the column line. */
 #define GS_MAP_COLUMNS GS_MAP_COLUMN_TABLE(GS_MAP_COLUMN_NAME_, ",")
 
 typedef enum gs_column_type { GS_COL_INT, GS_COL_FLOAT, GS_COL_OUTCOME } gs_column_type;
@@ -53,7 +59,7 @@ typedef struct gs_map_column {
     const char *description;
 } gs_map_column;
 
-/* GS_COLUMN_ix ... GS_COLUMN_t_conv: each column's index. */
+/* GS_COLUMN_ix ... GS_COLUMN_score: each column's index. */
 #define GS_MAP_COLUMN_INDEX_(name, type, member, desc) GS_COLUMN_##name,
 enum { GS_MAP_COLUMN_TABLE(GS_MAP_COLUMN_INDEX_, ) GS_MAP_NCOLUMNS };
 const gs_map_column *gs_map_column_at(int i);
@@ -122,7 +128,7 @@ typedef struct gs_map_grid {
     uint8_t *outcome;
     uint8_t *seed_outcome;
     float *final_loss;
-    int32_t *t_conv;
+    int32_t *t_enter, *t_diverge;
 } gs_map_grid;
 
 int gs_map_load(const char *path, gs_map_grid *grid, gs_error *err);

@@ -127,7 +127,8 @@ def trace(act="selu", init=(1, 0.5, 1, -0.5), point=0, every=1, isa=None,
     every `every` steps and at the last, and the loss of the step each takes
     next (NaN at the last). Attributes: the header `gridsweep trace` writes
     (command, settings, init, point) and its outcome lines (outcome,
-    window_loss, final_loss, lin_err, spread, t_conv). The numbers are those of
+    window_loss, final_loss, lin_err, spread, t_escape, t_enter, t_diverge,
+    score). The numbers are those of
     the same point in a sweep and of `gridsweep trace`'s param rows. point:
     the stream id of independent sampling (a sweep's cell index)."""
     pairs = [(key, _as_text(value, key)) for key, value in trainer_options.items()]

@@ -12,7 +12,8 @@ void gs_map_grid_free(gs_map_grid *grid)
     free(grid->outcome);
     free(grid->seed_outcome);
     free(grid->final_loss);
-    free(grid->t_conv);
+    free(grid->t_enter);
+    free(grid->t_diverge);
     memset(grid, 0, sizeof *grid);
 }
 
@@ -21,11 +22,13 @@ static int load_rows(FILE *f, const char *path, gs_map_grid *g, gs_error *err)
     const int64_t cells = g->info.cells;
     g->outcome = malloc((size_t)cells);
     g->final_loss = malloc((size_t)cells * sizeof *g->final_loss);
-    g->t_conv = malloc((size_t)cells * sizeof *g->t_conv);
+    g->t_enter = malloc((size_t)cells * sizeof *g->t_enter);
+    g->t_diverge = malloc((size_t)cells * sizeof *g->t_diverge);
     const int seeds = g->seeds = g->info.seeds;
     if (seeds > 1)
         g->seed_outcome = malloc((size_t)cells * (size_t)seeds);
-    if (!g->outcome || !g->final_loss || !g->t_conv || (seeds > 1 && !g->seed_outcome))
+    if (!g->outcome || !g->final_loss || !g->t_enter || !g->t_diverge ||
+        (seeds > 1 && !g->seed_outcome))
         return gs_fail(err, "%s: out of memory for %lld cells", path, (long long)cells);
     gs_map_row row;
     gs_ens_row ens;
@@ -51,7 +54,8 @@ static int load_rows(FILE *f, const char *path, gs_map_grid *g, gs_error *err)
         }
         g->outcome[i] = (uint8_t)row.res.outcome;
         g->final_loss[i] = row.res.final_loss;
-        g->t_conv[i] = row.res.t_conv;
+        g->t_enter[i] = row.res.t_enter;
+        g->t_diverge[i] = row.res.t_diverge;
     }
 }
 

@@ -126,8 +126,13 @@ static int parse_fields(char *field[NFIELDS], gs_map_row *row)
             break;
         }
     }
-    if (row->res.t_conv < -1)   /* -1 is "never"; no other negative step */
-        return GS_COLUMN_t_conv;
+    /* -1 is "never"; no other negative step */
+    if (row->res.t_escape < -1)
+        return GS_COLUMN_t_escape;
+    if (row->res.t_enter < -1)
+        return GS_COLUMN_t_enter;
+    if (row->res.t_diverge < -1)
+        return GS_COLUMN_t_diverge;
     return -1;
 }
 

@@ -13,8 +13,8 @@ for what in activations outcomes columns settings ensemble_columns; do
     check "--list $what --json: exit 0" [ $? -eq 0 ]
 done
 check "15 activations" [ "$(wc -l < "$tmp/activations.txt")" -eq 15 ]
-check "5 outcomes" [ "$(wc -l < "$tmp/outcomes.txt")" -eq 5 ]
-check "17 columns" [ "$(wc -l < "$tmp/columns.txt")" -eq 17 ]
+check "6 outcomes" [ "$(wc -l < "$tmp/outcomes.txt")" -eq 6 ]
+check "20 columns" [ "$(wc -l < "$tmp/columns.txt")" -eq 20 ]
 check "24 settings" [ "$(wc -l < "$tmp/settings.txt")" -eq 24 ]
 check "--list=WHAT and --json first" \
     cmp -s <("$GS" --json --list=outcomes) "$tmp/outcomes.json"

@@ -39,7 +39,7 @@ whole_rows() {
     [ "$(tail -c 1 "$1" | od -An -c | tr -d ' ')" = '\n' ] || return 1
     local nx=$2
     grep -v '^#' "$1" | tail -n +2 |
-        awk -F, -v nx="$nx" 'NF != 17 || $1 != (NR - 1) % nx || $2 != int((NR - 1) / nx) { bad = 1 }
+        awk -F, -v nx="$nx" 'NF != 20 || $1 != (NR - 1) % nx || $2 != int((NR - 1) / nx) { bad = 1 }
                              END { exit bad }'
 }
 

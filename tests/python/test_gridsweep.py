@@ -232,9 +232,9 @@ class Trace(unittest.TestCase):
             header = dict(ln[2:].split(": ", 1) for ln in lines if ln.startswith("# ")
                           and ": " in ln)
             for key, text in header.items():
-                if key in ("outcome", "t_conv"):
+                if key in ("outcome", "t_escape", "t_enter", "t_diverge"):
                     self.assertEqual(str(t.attrs[key]), text)
-                elif key in ("window_loss", "final_loss", "lin_err", "spread"):
+                elif key in ("window_loss", "final_loss", "lin_err", "spread", "score"):
                     self.assertEqual("%.9g" % t.attrs[key], text, key)
                 else:
                     self.assertEqual(t.attrs[key], gridsweep._dataset._attr(key, text), key)

@@ -9,8 +9,16 @@ from .cli import GsError
 from .header import AttrsHeader, Header, Plane, fmt, open_checked
 from .chunk import MISSING
 
-DRAWN = ("outcome", "final_loss", "t_conv")
+DRAWN = ("outcome", "final_loss", "t_enter", "t_diverge")
 
+
+
+def shade_steps(outcome, t_enter, t_diverge):
+    """The step each cell is shaded by: t_enter where it converged, t_diverge
+    where it diverged (-1 elsewhere, or None without the columns)."""
+    if outcome is None or t_enter is None or t_diverge is None:
+        return None
+    return np.where(outcome == vocab.outcome_code("diverged"), t_diverge, t_enter)
 
 class Map:
     def __init__(self, path, columns=DRAWN):
@@ -36,7 +44,8 @@ class Map:
             self.columns[name] = grid
         self.outcome = self.columns.get("outcome")
         self.final_loss = self.columns.get("final_loss")
-        self.t_conv = self.columns.get("t_conv")
+        self.t_shade = shade_steps(self.outcome, self.columns.get("t_enter"),
+                                   self.columns.get("t_diverge"))
 
     @classmethod
     def from_dataset(cls, ds):
@@ -53,7 +62,7 @@ class Map:
         m.nx, m.ny, m.cells = plane.nx, plane.ny, plane.cells
         m.row_lo, m.row_hi, m.tiled = plane.row_lo, plane.row_hi, plane.tiled
         m.columns = {}
-        fills = {"outcome": MISSING, "t_conv": -1, "final_loss": np.nan}
+        fills = {"outcome": MISSING, "t_enter": -1, "t_diverge": -1, "final_loss": np.nan}
         for name, fill in fills.items():
             arr = np.asarray(ds[name])
             grid = np.full((m.ny, m.nx), fill, arr.dtype)
@@ -65,7 +74,8 @@ class Map:
                 raise GsError(f"{m.path}: column {name} has shape {arr.shape}, expected "
                               f"({m.ny}, {m.nx})")
             m.columns[name] = grid
-        m.outcome, m.final_loss, m.t_conv = (m.columns[n] for n in DRAWN)
+        m.outcome, m.final_loss = m.columns["outcome"], m.columns["final_loss"]
+        m.t_shade = shade_steps(m.outcome, m.columns["t_enter"], m.columns["t_diverge"])
         return m
 
     def get(self, key, default="?"):

@@ -6,7 +6,8 @@ from .header import AttrsHeader, Header, open_checked
 
 # The trace's own columns: no other tool reads or writes them.
 COLUMNS = ("kind", "step", "a", "b", "c", "d", "loss", "x", "yhat", "y")
-RESULT_KEYS = ("outcome", "window_loss", "final_loss", "lin_err", "spread", "t_conv")
+RESULT_KEYS = ("outcome", "window_loss", "final_loss", "lin_err", "spread", "t_escape", "t_enter",
+               "t_diverge", "score")
 
 
 class Trace:

@@ -8,7 +8,7 @@
 The format follows the output's extension (.png, .pdf, .svg); dpi defaults
 to 110, raised where a map needs it so that every cell of a map up to 1024
 cells per axis gets at least one pixel; larger maps are reduced by majority
-(outcomes) and mean (loss, t_conv) over the cells a pixel covers, never
+(outcomes) and mean (loss, t_enter / t_diverge) over the cells a pixel covers, never
 thinned (raster.py). Outcome colours are colour-blind safe (palette.py, cvd.py).
 
 Each figure is one module in figures/ (heatmap, compare, trace, scan, diff; FIGURES maps
@@ -53,7 +53,7 @@ def _paths(srcs):
 
 
 def heatmap(src, out, dpi=None):
-    """The outcome of every cell (converged shaded by t_conv) and log10(final_loss).
+    """The outcome of every cell (converged shaded by t_enter, diverged by t_diverge) and log10(final_loss).
     src: a map file's path, or what gridsweep.sweep() or load() returned."""
     return _draw(_figure("heatmap"), _as_map(src), out, _paths([src]), dpi)
 

@@ -24,10 +24,14 @@ OUTCOME_COLORS = {
     "slow": "#AA4499",        # Tol purple
 }
 SPARE_COLORS = ("#CC3311", "#EEDD88", "#332288")   # Tol red, light yellow, indigo
-# Converged cells are shaded by t_conv: early = dark green, late = the
-# converged colour.
+# Converged cells are shaded by t_enter: early = dark green, late = the
+# converged colour; diverged cells by t_diverge: early = black (the diverged
+# colour), late = dark grey.
 CONV_FAST = "#004D40"
 CONV_SLOW = OUTCOME_COLORS["converged"]
+DIV_FAST = OUTCOME_COLORS["diverged"]
+DIV_SLOW = "#5A5A5A"
+DIVERGED = "diverged"
 BLANK = "#FFFFFF"            # cells a band does not hold (the figure's background)
 CONVERGED = "converged"
 MIN_DELTA_E = 12.0
@@ -47,28 +51,30 @@ def outcome_palette():
 
 
 def conv_shades(n=5):
-    """n colours along the t_conv ramp, fast to slow (as '#rrggbb')."""
+    """n colours along the t_enter ramp, fast to slow (as '#rrggbb')."""
     from .cvd import hex_to_rgb
     a, b = hex_to_rgb(CONV_FAST), hex_to_rgb(CONV_SLOW)
     return ["#" + "".join(f"{round(c * 255):02X}" for c in a + (b - a) * t)
             for t in np.linspace(0, 1, n)]
 
 
-def rgba_outcomes(outcome, t_conv, t_range):
-    """An (ny, nx, 4) uint8 image: outcome colours, converged shaded by t_conv
-    (a float array; NaN where unknown, drawn as the slow end)."""
+def rgba_outcomes(outcome, t_shade, t_range):
+    """An (ny, nx, 4) uint8 image: outcome colours, converged shaded by
+    t_enter and diverged by t_diverge (t_shade holds each cell's step, a float
+    array; NaN where unknown, drawn as the slow end)."""
     from matplotlib.colors import to_rgba
     table = np.zeros((256, 4), np.uint8)          # MISSING stays transparent
     for name, code in vocab.outcomes():
         table[code] = np.round(np.array(to_rgba(outcome_color(name))) * 255)
     img = table[outcome]
-    conv = outcome == vocab.outcome_code(CONVERGED)
-    t = np.asarray(t_conv, dtype=np.float64)[conv]
     lo, hi = t_range
-    frac = np.nan_to_num(np.clip((t - lo) / max(hi - lo, 1), 0, 1), nan=1.0)[:, None]
-    fast = np.array(to_rgba(CONV_FAST)) * 255
-    slow = np.array(to_rgba(CONV_SLOW)) * 255
-    img[conv] = np.round(fast + (slow - fast) * frac).astype(np.uint8)
+    for name, fast, slow in ((CONVERGED, CONV_FAST, CONV_SLOW), (DIVERGED, DIV_FAST, DIV_SLOW)):
+        sel = outcome == vocab.outcome_code(name)
+        t = np.asarray(t_shade, dtype=np.float64)[sel]
+        frac = np.nan_to_num(np.clip((t - lo) / max(hi - lo, 1), 0, 1), nan=1.0)[:, None]
+        f = np.array(to_rgba(fast)) * 255
+        s = np.array(to_rgba(slow)) * 255
+        img[sel] = np.round(f + (s - f) * frac).astype(np.uint8)
     return img
 
 
@@ -87,14 +93,15 @@ def conv_cmap():
     return LinearSegmentedColormap.from_list("tconv", [CONV_FAST, CONV_SLOW])
 
 
-def t_conv_range(maps):
-    """Shared t_conv colour range over maps: 0 .. the latest convergence step."""
+def t_shade_range(maps):
+    """Shared colour range of the shading steps over maps: 0 .. the latest
+    t_enter of a converged cell or t_diverge of a diverged one."""
     hi = 1
-    code = vocab.outcome_code(CONVERGED)
+    codes = (vocab.outcome_code(CONVERGED), vocab.outcome_code(DIVERGED))
     for m in maps:
-        conv = m.outcome == code
-        if conv.any():
-            hi = max(hi, int(m.t_conv[conv].max()))
+        sel = np.isin(m.outcome, codes)
+        if sel.any():
+            hi = max(hi, int(m.t_shade[sel].max()))
     return 0, hi
 
 

@@ -97,9 +97,10 @@ def draw_outcomes(fig, ax, m, t_range, dpi):
     from ..maps import vocab
     ky, kx = raster.factors(fig, ax, m.nx, m.ny, dpi)
     outcome = raster.majority(m.outcome, ky, kx)
-    conv = m.outcome == vocab.outcome_code(palette.CONVERGED)
-    t_conv = raster.block_mean(m.t_conv.astype(np.float64), ky, kx, mask=conv)
-    img = palette.rgba_outcomes(outcome, t_conv, t_range)
+    shaded = np.isin(m.outcome, (vocab.outcome_code(palette.CONVERGED),
+                                 vocab.outcome_code(palette.DIVERGED)))
+    t_shade = raster.block_mean(m.t_shade.astype(np.float64), ky, kx, mask=shaded)
+    img = palette.rgba_outcomes(outcome, t_shade, t_range)
     # origin='lower': iy grows upwards, like the parameter on the y axis.
     ax.imshow(img, origin="lower", extent=raster.block_extent(m.extent(), m.nx, m.ny, ky, kx),
               aspect="auto", interpolation="nearest")

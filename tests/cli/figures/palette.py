@@ -1,7 +1,7 @@
 """The outcome palette under colour-blindness simulation (figures.sh).
 
 Every two colours drawn for outcomes (the binary's outcomes, the converged
-shades of t_conv, the white of cells a band does not hold) must differ by at
+shades of t_enter, the white of cells a band does not hold) must differ by at
 least palette.MIN_DELTA_E = 12 (CIEDE2000; 1 is a just-noticeable difference,
 and categorical palettes aim for 10 or more) in normal vision and under full
 protanopia, deuteranopia and tritanopia (Machado et al. 2009); every

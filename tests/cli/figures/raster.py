@@ -57,7 +57,8 @@ stuck, linear = vocab.outcome_code("stuck"), vocab.outcome_code("linear")
 ny, nx = 16, 1024
 outcome = np.tile(np.array([stuck, linear], np.uint8), (ny, nx // 2))
 ds = {"outcome": outcome, "final_loss": np.full((ny, nx), 0.01, np.float32),
-      "t_conv": np.full((ny, nx), -1, np.int32),
+      "t_enter": np.full((ny, nx), -1, np.int32),
+      "t_diverge": np.full((ny, nx), -1, np.int32),
       "attrs": {"act": "relu", "x": "b:-2:2", "y": "d:-2:2", "res": f"{nx},{ny}",
                 "cells": nx * ny, "at": "a=2,c=1,lr=0.1"}}   # no marked point
 rgb = {name: tuple(round(c * 255) for c in cvd.hex_to_rgb(palette.outcome_color(name)))

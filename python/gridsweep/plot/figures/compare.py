@@ -1,6 +1,6 @@
 """compare MAP... [-o FIG] [--dpi N]: several basin maps of the same plane in
 one figure (e.g. one per activation). Top row: outcomes, converged cells shaded
-by t_conv; bottom row: log10(final_loss). Axes and colour scales are shared, so
+by t_enter, diverged by t_diverge; bottom row: log10(final_loss). Axes and colour scales are shared, so
 panels can be compared cell by cell."""
 from .. import output, palette, panels, raster
 from ...maps import vocab
@@ -48,7 +48,7 @@ def draw(maps, out, dpi=None):
                              squeeze=False)
     fig.subplots_adjust(left=0.9 / (3.7 * n + 2.2) + 0.02, right=0.88, bottom=0.13, top=0.84,
                         wspace=0.16 if n < 3 else 0.1, hspace=0.12)
-    t_range = palette.t_conv_range(maps)
+    t_range = palette.t_shade_range(maps)
     logs = [panels.log_loss(m) for m in maps]
     vmin, vmax = panels.loss_range(logs)
     cmap = plt.get_cmap("viridis").copy()
@@ -82,7 +82,7 @@ def draw(maps, out, dpi=None):
     cax0 = fig.add_axes([0.9, 0.5, 0.012, 0.34])
     cb0 = fig.colorbar(plt.cm.ScalarMappable(norm=Normalize(*t_range), cmap=palette.conv_cmap()),
                        cax=cax0)
-    cb0.set_label("t_conv: step converged")
+    cb0.set_label("step: t_enter (converged), t_diverge (diverged, black to grey)")
     cax1 = fig.add_axes([0.9, 0.13, 0.012, 0.34])
     cb1 = fig.colorbar(im, cax=cax1)
     cb1.set_label("log10(final_loss)  (black: non-finite)")

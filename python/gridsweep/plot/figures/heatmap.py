@@ -37,10 +37,10 @@ def draw(m, out, dpi=None):
 
     fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(14, 6.6))
     fig.subplots_adjust(left=0.06, right=0.94, bottom=0.17, top=0.85, wspace=0.3)
-    t_range = palette.t_conv_range([m])
+    t_range = palette.t_shade_range([m])
     sm = plt.cm.ScalarMappable(norm=Normalize(*t_range), cmap=palette.conv_cmap())
     cb0 = fig.colorbar(sm, ax=ax0, fraction=0.04, pad=0.02)
-    cb0.set_label("t_conv: step converged")
+    cb0.set_label("step: t_enter (converged), t_diverge (diverged, black to grey)")
     logl = panels.log_loss(m)
     vmin, vmax = panels.loss_range([logl])
     cmap = plt.get_cmap("viridis").copy()

@@ -60,17 +60,17 @@ def draw(t, out, dpi=None):
     if tol:
         ax1.axhline(float(tol), color=palette.outcome_color("converged"), ls=":", lw=1.2,
                     label=f"tol {tol}")
-    tc = r.get("t_conv", "-1")
+    tc = r.get("t_enter", "-1")
     if tc not in ("", "-1"):
         ax1.axvline(float(tc), color=palette.outcome_color("converged"), ls="--", lw=1.2,
-                    label=f"t_conv {tc}")
+                    label=f"t_enter {tc}")
     ax1.set_xlabel("step")
     ax1.set_ylabel(f"{t.header.get('loss', '')} loss")
     ax1.grid(alpha=0.3)
     ax1.legend(fontsize=9, loc="best")
     outcome = r.get("outcome", "?")
     ax1.set_title(f"outcome: {outcome}   (final_loss {r.get('final_loss', '?')}, "
-                  f"t_conv {tc})", fontsize=10.5,
+                  f"t_enter {tc})", fontsize=10.5,
                   color=palette.outcome_color(outcome), fontweight="bold")
     init = t.header.get("init", "?").replace(",", ", ")
     fig.suptitle(f"{t.header.get('act', '?')}: training from (a,b,c,d) = ({init})\n"
