@@ -17,6 +17,7 @@
 #include "map_sink.h"
 #include "options.h"
 #include "outfile.h"
+#include "part_verify.h"
 #include "progress.h"
 #include "resume.h"
 #include "usage.h"
@@ -109,16 +110,24 @@ typedef struct map_job {
     char *header, *path;
 } map_job;
 
-/* A write, sync or rename failed: the .part keeps its whole rows. */
-static int write_failed(outfile *of, int err, int argc, char **argv, const char *act)
+/* A write, sync or rename failed (of file: the .part, or its checksum
+ * file): the .part keeps its whole rows, and its checksum file, which covers
+ * synced bytes only. */
+static int write_failed(outfile *of, part_digest *dg, int err, const char *file, int argc,
+                        char **argv, const char *act)
 {
     if (!of->path) {
         outfile_keep(of);
         return cli_runtime_error("writing to standard output failed: %s", strerror(err));
     }
     outfile_cut_torn(of);
-    fprintf(stderr, "gridsweep: writing '%s' failed: %s; its whole rows are kept\n", of->part,
-            strerror(err));
+    if (!file || strcmp(file, of->part) == 0)
+        fprintf(stderr, "gridsweep: writing '%s' failed: %s; its whole rows are kept\n",
+                of->part, strerror(err));
+    else
+        fprintf(stderr, "gridsweep: writing '%s' failed: %s; the whole rows of '%s' are kept\n",
+                file, strerror(err), of->part);
+    part_digest_close(dg);
     resume_print_hint(argc, argv, act, of->part);
     outfile_keep(of);
     return EXIT_FAILURE;
@@ -144,21 +153,32 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
         return cli_runtime_error("out of memory for the output buffer");
     }
     outfile of;
+    /* The checksum beside the .part: its kept rows are checked on --resume. */
+    part_check pc = {.task = {.cfg = &job->cfg, .kernels = k, .plan = plans,
+                              .threads = sa->threads},
+                     .stop = stop, .quiet = sa->quiet, .digest = PART_DIGEST_NONE};
     if (sa->resume)
-        rc = resume_open(&of, sa->resume, &job->cfg, job->header, &done);
+        rc = resume_open(&of, sa->resume, &job->cfg, job->header, &done, &pc);
     else if (!(rc = sa->force ? outfile_open(&of, job->path) : outfile_open_new(&of, job->path)) &&
              (outfile_write(&of, job->header, strlen(job->header)) != 0 ||
               (of.path && fsync(of.fd) != 0)))   /* resumable from its first byte */
-        rc = write_failed(&of, errno, argc, argv, act);
+        rc = write_failed(&of, &pc.digest, errno, NULL, argc, argv, act);
+    else if (!rc && of.path &&
+             (part_digest_create(&pc.digest, of.part) != 0 ||
+              (part_digest_add(&pc.digest, job->header, strlen(job->header)),
+               part_digest_record_now(&pc.digest) != 0)))
+        rc = write_failed(&of, &pc.digest, errno, pc.digest.path, argc, argv, act);
     if (rc || !of.f) {   /* an error, or a resume of a complete map */
         gs_sweep_plans_free(plans, seeds);
         map_sink_free(&ctx);
+        part_digest_close(&pc.digest);
         return rc;
     }
     of.resumable = true;
     progress prog;
     progress_start(&prog, act, done, end - begin, sa->quiet);
     map_sink_start(&ctx, &of, &prog);
+    ctx.digest = &pc.digest;
     gs_sweep_sink sink = {map_sink_write, &ctx};
     const gs_sweep_task task = {.cfg = &job->cfg, .kernels = k, .plan = plans,
                                 .begin = begin + done, .end = end, .threads = sa->threads};
@@ -172,7 +192,7 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
     map_sink_free(&ctx);
     done += wrote;
     if (ctx.error)
-        return write_failed(&of, ctx.error, argc, argv, act);
+        return write_failed(&of, &pc.digest, ctx.error, ctx.failed, argc, argv, act);
     if (status != GS_SWEEP_DONE) {
         const int sig = stop ? atomic_load(stop) : 0;
         if (sig == SIGTERM && gs_runner_ranks(cli_runner()) > 1)
@@ -184,15 +204,27 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
         fprintf(stderr, "gridsweep: %s: %lld of %lld cells are in '%s'\n",
                 interrupted ? "interrupted" : "stopped", (long long)done,
                 (long long)(end - begin), of.path ? of.part : "standard output");
-        if (of.path)
+        if (of.path) {
             resume_print_hint(argc, argv, act, of.part);
+            part_digest_sync(&pc.digest, of.fd);   /* else the next resume trains them again */
+        }
+        part_digest_close(&pc.digest);
         outfile_keep(&of);
         return interrupted ? 128 + sig : EXIT_FAILURE;
     }
     const bool to_file = of.path != NULL;
     char *part = to_file ? strdup(of.part) : NULL;
+    /* FILE alone is left. Synced first, so that a crash between the unlink
+     * and the rename (a .part with no checksum: its rows trained again on
+     * --resume) has microseconds to happen in, not a sync's time. */
+    if (to_file && fsync(of.fd) == 0)
+        part_digest_remove(&pc.digest);
     if ((rc = outfile_commit(&of)) && part)
         resume_print_hint(argc, argv, act, part);
+    if (rc)
+        part_digest_close(&pc.digest);    /* kept beside the kept .part */
+    else
+        part_digest_remove(&pc.digest);   /* if the first sync failed and the commit's did not */
     free(part);
     if (!rc && !sa->quiet)
         fprintf(stderr, "gridsweep: wrote %s\n", to_file ? job->path : "standard output");
@@ -297,6 +329,8 @@ static int sweep_command(int argc, char **argv, bool check_only)
             rc = cli_runtime_error("out of memory");
         else if (!sa.resume)
             rc = outfile_check_fresh(jobs[i].path, sa.force);
+        if (!rc && !to_stdout)
+            rc = part_digest_check(jobs[i].path);
         for (int j = 0; j < i && !rc; j++)
             if (strcmp(jobs[i].path, jobs[j].path) == 0)
                 rc = cli_usage_error("two maps would be written to '%s'", jobs[i].path);

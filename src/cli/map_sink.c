@@ -37,6 +37,8 @@ int map_sink_flush(map_sink *s)
         s->error = errno;
         return -1;
     }
+    if (s->digest)
+        part_digest_add(s->digest, s->buf, s->used);
     s->used = 0;
     return 0;
 }
@@ -51,6 +53,8 @@ int map_sink_write(void *ctx, const char *text, size_t len, int64_t cells)
             s->error = errno;
             return -1;
         }
+        if (s->digest)
+            part_digest_add(s->digest, text, len);
     } else {
         memcpy(s->buf + s->used, text, len);
         s->used += len;
@@ -63,6 +67,10 @@ int map_sink_write(void *ctx, const char *text, size_t len, int64_t cells)
         if (now - s->last_sync >= SYNC_PERIOD && s->of->path) {
             if (fsync(s->of->fd) != 0) {
                 s->error = errno;
+                return -1;
+            }
+            if (s->digest && part_digest_record_now(s->digest) != 0) {
+                s->error = errno, s->failed = s->digest->path;
                 return -1;
             }
             s->last_sync = now;

@@ -7,11 +7,17 @@
 #include <stdint.h>
 
 #include "outfile.h"
+#include "part_digest.h"
 #include "progress.h"
 
 typedef struct map_sink {
     outfile *of;
     progress *prog;
+    /* The checksum of the bytes written (FILE.part.sum), recorded after each
+     * sync of the .part; NULL for none. `failed`: its file, when recording
+     * it failed (else a failure is the .part's). */
+    part_digest *digest;
+    const char *failed;
     char *buf;
     size_t used;
     double last_flush, last_sync;

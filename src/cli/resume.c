@@ -119,8 +119,8 @@ static long long header_lines(const gs_map_info *info)
 
 /* The row at line_start..f's position must be byte for byte what the row
  * formatter makes of its values, and start where this plane puts its cell.
- * (A result value edited into another canonical number would need the cell
- * trained again to be found.) */
+ * (A result value edited into another canonical number is found afterwards
+ * by part_verify: by the checksum file, or by training the cell again.) */
 static int row_as_written(FILE *f, const gs_sweep_config *cfg, const gs_map_row *row,
                           const gs_ens_row *ens, long line_start)
 {
@@ -263,7 +263,7 @@ static bool header_prefix(outfile *of, const char *header)
 }
 
 static int open_part(outfile *of, const char *final, const char *part, const char *header,
-                     const gs_sweep_config *cfg, int64_t *done)
+                     const gs_sweep_config *cfg, int64_t *done, part_check *pc)
 {
     int rc = outfile_reopen(of, final, part);
     if (rc)
@@ -273,6 +273,8 @@ static int open_part(outfile *of, const char *final, const char *part, const cha
             return rc;
         if (outfile_write(of, header, strlen(header)) != 0 || fsync(of->fd) != 0)
             return cli_runtime_error("writing '%s' failed: %s", part, strerror(errno));
+        if ((rc = part_verify_restart(pc, of->fd, part, header, (int64_t)strlen(header))))
+            return rc;
         fprintf(stderr, "gridsweep: resuming '%s' from its start (no row was written)\n", part);
         return 0;
     }
@@ -283,6 +285,8 @@ static int open_part(outfile *of, const char *final, const char *part, const cha
     rc = count_rows(of->f, part, &info, cfg, done, &keep);
     gs_map_info_free(&info);
     if (!rc)
+        rc = part_verify(pc, of->fd, part, (int64_t)strlen(header), *done, keep);
+    if (!rc)
         rc = outfile_cut(of, keep);
     if (!rc)
         fprintf(stderr, "gridsweep: resuming '%s' after %lld cells\n", part, (long long)*done);
@@ -290,7 +294,7 @@ static int open_part(outfile *of, const char *final, const char *part, const cha
 }
 
 int resume_open(outfile *of, const char *arg, const gs_sweep_config *cfg, const char *header,
-                int64_t *done)
+                int64_t *done, part_check *pc)
 {
     memset(of, 0, sizeof *of);
     of->fd = -1;
@@ -306,8 +310,10 @@ int resume_open(outfile *of, const char *arg, const gs_sweep_config *cfg, const 
     struct stat st;
     if (lstat(part, &st) != 0 && errno == ENOENT && lstat(final, &st) == 0)
         rc = check_complete(final, header);
-    else if ((rc = open_part(of, final, part, header, cfg, done)))
+    else if ((rc = open_part(of, final, part, header, cfg, done, pc))) {
         outfile_keep(of);   /* closes it, untouched */
+        part_digest_close(&pc->digest);
+    }
     free(final);
     free(part);
     return rc;

@@ -6,6 +6,7 @@
 
 #include "gridsweep/sweep.h"
 #include "outfile.h"
+#include "part_verify.h"
 
 /* FILE for both "FILE" and "FILE.part" (malloc'd). */
 char *resume_final_name(const char *arg);
@@ -13,12 +14,14 @@ char *resume_final_name(const char *arg);
 /* Opens FILE.part locked, checks that it was made with exactly these settings
  * (its header equals `header`, the map of cfg), counts its whole rows (each
  * exactly as gridsweep writes it), cuts a torn last line and leaves it ready
- * for outfile_write after them. *done: rows already there. An empty or
- * header-only .part (killed before its first row) starts over. of->f is NULL
- * when FILE is this map, already complete (a note is printed). Returns 0 or
- * an exit status after one line. */
+ * for outfile_write after them. *done: rows already there. The kept rows
+ * are checked with part_verify (pc: their checksum or training them again),
+ * which leaves pc->digest covering them. An empty or header-only .part
+ * (killed before its first row) starts over. of->f is NULL when FILE is this
+ * map, already complete (a note is printed). Returns 0 or an exit status
+ * after one line. */
 int resume_open(outfile *of, const char *arg, const gs_sweep_config *cfg, const char *header,
-                int64_t *done);
+                int64_t *done, part_check *pc);
 
 /* resume_open's settings check alone, read-only (for gridsweep scan, which
  * checks every map before it starts one): FILE.part, or else FILE, must have

@@ -34,7 +34,8 @@
     "                      name encoding the settings, in the current directory);\n"      \
     "                      a regular file only; - for standard output\n"                  \
     "  --force             overwrite an existing map\n"                                   \
-    "  --resume FILE       finish an interrupted map (FILE or FILE.part); same settings\n" \
+    "  --resume FILE       finish an interrupted map (FILE or FILE.part); same settings;\n" \
+    "                      edited rows are refused (FILE.part.sum, or trained again)\n" \
     "  --tile K/N          compute only band K of N (rows of cells); join with merge\n"   \
     "  --threads N         worker threads (default: all cores)\n"                         \
     "  --quiet             no progress on stderr\n"                                       \
