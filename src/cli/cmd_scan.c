@@ -218,7 +218,9 @@ static int sweep_words(char **words, int nw, const scan_spec *sp, int i, const c
         argv[n++] = words[k];
     argv[n++] = (char *)sp->option;
     argv[n++] = (char *)sp->value[i];
-    snprintf(part, strlen(path) + 6, "%s.part", path);
+    const size_t len = strlen(path);   /* part holds len + 6 bytes (the caller sized it) */
+    memcpy(part, path, len);
+    memcpy(part + len, ".part", 6);
     argv[n++] = exists(path) || exists(part) ? "--resume" : "-o";   /* resumable */
     argv[n++] = (char *)path;
     argv[n] = NULL;
