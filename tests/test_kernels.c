@@ -1,7 +1,9 @@
 /* Kernel oracles: the scalar reference stays within the activation table's
  * accuracy bounds of a double evaluation, its derivatives agree with the
  * double values, and known values, kinks and names hold. That every kernel
- * set matches the scalar bits is tests/checkkernels.c's job. */
+ * set matches the scalar bits is tests/checkkernels.c's job.
+ * Over 400 lines: many small independent cases of one concern, each a few
+ * lines; split by file they would share the same fixtures twice. */
 #include <float.h>
 #include <math.h>
 #include <stdint.h>

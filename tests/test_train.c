@@ -1,6 +1,8 @@
 /* The trainer: gradients against central differences, bit-for-bit
  * determinism across kernel sets, the discussion's starting points, and
- * validation of the settings. */
+ * validation of the settings.
+ * Over 400 lines: many small independent cases of one concern, each a few
+ * lines; split by file they would share the same fixtures twice. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>

@@ -47,6 +47,9 @@ usage: torch_agree.py GRIDSWEEP [--starts N] [--long-steps N] [--verbose]
    PARAM_TOL.
 
 Exit status: 0 agreement, 1 disagreement (with a message), 77 no torch.
+
+Over 400 lines: many small independent cases against one reference, sharing
+the helpers at the top.
 """
 import argparse
 import math

@@ -12,7 +12,11 @@ build's package on PYTHONPATH and GS set to the gridsweep binary):
   - __version__ and kernel_set() are those of `gridsweep --version`, with
     GRIDSWEEP_ISA as well.
 Plain unittest: no pip, only Debian's python3-numpy (and python3-xarray,
-python3-tqdm, python3-matplotlib when installed)."""
+python3-tqdm, python3-matplotlib when installed).
+
+Over 400 lines: many small independent cases against one reference, sharing
+the helpers at the top.
+"""
 import json
 import os
 import signal
