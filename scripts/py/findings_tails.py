@@ -65,8 +65,8 @@ def table(gs, maps):
         lines += [l.rstrip() for l in f]
     lines += ["```", "",
               "Percent of the 64 x 64 default plane (b0, d0 in [-2, 2], a0 = c0 = 1), 1000 "
-              "steps, batch 256, shared sampling, seed 0. Each cell: converged / stuck / "
-              "linear / dead (diverged: none). `tol` is the convergence threshold on the "
+              "steps, batch 256, shared sampling, seed 0. Each cell: converged / slow / "
+              "stuck / linear / dead (diverged: none). `tol` is the convergence threshold on the "
               "window loss; the second row of each distribution sets it to 0.48 x the "
               "plateau, the fraction 0.03 is of relu's 1/16 on U[-0.5, 0.5].", "",
               "| x | plateau | tol | " + " | ".join(ACTS) + " |",
@@ -81,7 +81,7 @@ def table(gs, maps):
                 raise SystemExit(f"findings_tails: expected one {act} map in {d}")
             fr = fractions(gs, found[0])
             cells.append(" / ".join(f"{100 * fr.get(o, 0):.1f}"
-                                    for o in ("converged", "stuck", "linear", "dead")))
+                                    for o in ("converged", "slow", "stuck", "linear", "dead")))
         name = "U[-0.5, 0.5]" if dist == "uniform" else dist
         lines.append(f"| {name} | {float(plat):.4f} | {tol} | " + " | ".join(cells) + " |")
     lines += ["", "The fits themselves, from the maps' columns (the runs at tol 0.03): the "
