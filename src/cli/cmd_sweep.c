@@ -24,7 +24,7 @@
 #define MAX_ACTS GS_ACT_COUNT
 
 typedef struct sweep_args {
-    const char *acts, *x, *y, *at, *res, *output, *resume, *tile;
+    const char *acts, *x, *y, *at, *res, *output, *resume, *tile, *format;
     int threads;
     bool force, quiet;
 } sweep_args;
@@ -63,7 +63,7 @@ static uint32_t fnv1a(const char *s)
  * a hash of the whole header for everything else. Never cut: a name that
  * cannot fit the file system is refused, asking for -o. */
 static int default_name(const char *dir, const gs_sweep_config *c, const char *header,
-                        char **out)
+                        const char *ext, char **out)
 {
     char x[96], y[96], lo[32], hi[32];
     const gs_axis *ax[2] = {&c->x, &c->y};
@@ -79,8 +79,8 @@ static int default_name(const char *dir, const gs_sweep_config *c, const char *h
         snprintf(tile, sizeof tile, "-tile%dof%d", c->tile_k, c->tile_n);
     const char *sep = dir && dir[strlen(dir) - 1] != '/' ? "/" : "";
     const char *act = gs_act_get(c->train.act)->name;
-    const int name_len = snprintf(NULL, 0, "%s-%s-%s-%dx%d%s-%08x.csv", act, x, y, c->x.n,
-                                  c->y.n, tile, fnv1a(header));
+    const int name_len = snprintf(NULL, 0, "%s-%s-%s-%dx%d%s-%08x%s", act, x, y, c->x.n,
+                                  c->y.n, tile, fnv1a(header), ext);
     const size_t len = (dir ? strlen(dir) : 0) + strlen(sep) + (size_t)name_len;
     long name_max = pathconf(dir ? dir : ".", _PC_NAME_MAX);
     if (name_max <= 0)
@@ -93,8 +93,8 @@ static int default_name(const char *dir, const gs_sweep_config *c, const char *h
                                name_len > name_max ? name_max : (long)PATH_MAX - 1);
     if (!(*out = malloc(len + 1)))
         return cli_runtime_error("out of memory");
-    snprintf(*out, len + 1, "%s%s%s-%s-%s-%dx%d%s-%08x.csv", dir ? dir : "", sep, act, x, y,
-             c->x.n, c->y.n, tile, fnv1a(header));
+    snprintf(*out, len + 1, "%s%s%s-%s-%s-%dx%d%s-%08x%s", dir ? dir : "", sep, act, x, y,
+             c->x.n, c->y.n, tile, fnv1a(header), ext);
     return 0;
 }
 
@@ -107,18 +107,19 @@ static bool is_dir(const char *path)
 typedef struct map_job {
     gs_sweep_config cfg;
     char *header, *path;
+    map_format format;
 } map_job;
 
 /* A write, sync or rename failed: the .part keeps its whole rows. */
-static int write_failed(outfile *of, int err, int argc, char **argv, const char *act)
+static int write_failed(outfile *of, const char *why, int argc, char **argv, const char *act)
 {
     if (!of->path) {
         outfile_keep(of);
-        return cli_runtime_error("writing to standard output failed: %s", strerror(err));
+        return cli_runtime_error("writing to standard output failed: %s", why);
     }
     outfile_cut_torn(of);
     fprintf(stderr, "gridsweep: writing '%s' failed: %s; its whole rows are kept\n", of->part,
-            strerror(err));
+            why);
     resume_print_hint(argc, argv, act, of->part);
     outfile_keep(of);
     return EXIT_FAILURE;
@@ -138,17 +139,20 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
     if (gs_train_plan_init(&plan, &job->cfg.train, &err))
         return cli_runtime_error("%s", err.msg);
     map_sink ctx;
-    if (map_sink_init(&ctx)) {
+    if ((rc = map_sink_init(&ctx, job->format, job->header))) {
         gs_train_plan_free(&plan);
-        return cli_runtime_error("out of memory for the output buffer");
+        return rc;
     }
     outfile of;
     if (sa->resume)
-        rc = resume_open(&of, sa->resume, &job->cfg, job->header, &done);
+        rc = resume_open(&of, sa->resume, &job->cfg, job->header, ctx.start, ctx.start_len,
+                         &done);
     else if (!(rc = sa->force ? outfile_open(&of, job->path) : outfile_open_new(&of, job->path)) &&
-             (outfile_write(&of, job->header, strlen(job->header)) != 0 ||
+             (outfile_write(&of, ctx.start, ctx.start_len) != 0 ||
               (of.path && fsync(of.fd) != 0)))   /* resumable from its first byte */
-        rc = write_failed(&of, errno, argc, argv, act);
+        rc = write_failed(&of, strerror(errno), argc, argv, act);
+    if (!rc && of.f && (rc = map_sink_start(&ctx, &of, NULL, done)))
+        outfile_keep(&of);
     if (rc || !of.f) {   /* an error, or a resume of a complete map */
         gs_train_plan_free(&plan);
         map_sink_free(&ctx);
@@ -157,7 +161,7 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
     of.resumable = true;
     progress prog;
     progress_start(&prog, act, done, end - begin, sa->quiet);
-    map_sink_start(&ctx, &of, &prog);
+    ctx.prog = &prog;
     gs_sweep_sink sink = {map_sink_write, &ctx};
     const gs_sweep_task task = {.cfg = &job->cfg, .kernels = k, .plan = &plan,
                                 .begin = begin + done, .end = end, .threads = sa->threads};
@@ -168,10 +172,14 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
     gs_train_plan_free(&plan);
     if (!ctx.error)
         map_sink_flush(&ctx);
-    map_sink_free(&ctx);
     done += wrote;
-    if (ctx.error)
-        return write_failed(&of, ctx.error, argc, argv, act);
+    map_sink_finish(&ctx, &done);   /* NetCDF: whole rows of cells only */
+    char why[512];
+    snprintf(why, sizeof why, "%s", map_sink_failure(&ctx));
+    const bool failed = ctx.error != 0;
+    map_sink_free(&ctx);
+    if (failed)
+        return write_failed(&of, why, argc, argv, act);
     if (status != GS_SWEEP_DONE) {
         const int sig = stop ? atomic_load(stop) : 0;
         if (sig == SIGTERM && gs_runner_ranks(cli_runner()) > 1)
@@ -213,6 +221,7 @@ int cmd_sweep(int argc, char **argv)
     cli_add(&set, "--res", cli_string, &sa.res);
     cli_add(&set, "-o", cli_string, &sa.output);
     cli_add(&set, "--output", cli_string, &sa.output);
+    cli_add(&set, "--format", cli_string, &sa.format);
     cli_add(&set, "--force", NULL, &sa.force);
     cli_add(&set, "--resume", cli_string, &sa.resume);
     cli_add(&set, "--tile", cli_string, &sa.tile);
@@ -254,6 +263,9 @@ int cmd_sweep(int argc, char **argv)
         return cli_usage_error("--resume continues one map: give one --act");
     if (sa.resume && sa.output)
         return cli_usage_error("--resume FILE names the output already; drop -o");
+    map_format format = MAP_CSV;
+    if (sa.format && map_format_parse(sa.format, &format))
+        return cli_usage_error("--format: unknown format '%s' (valid: csv, nc)", sa.format);
     const gs_kernels *k;
     if ((rc = cli_pick_kernels(&set, isa, &k)))
         return rc;
@@ -271,6 +283,9 @@ int cmd_sweep(int argc, char **argv)
     if (to_stdout && nacts > 1)
         rc = cli_usage_error("-o -: standard output takes one map; give one --act or a "
                              "directory");
+    else if (to_stdout && format == MAP_NC)
+        rc = cli_usage_error("-o -: a NetCDF map is written in place, not as a stream; name "
+                             "a file with -o");
     else if (dir_mode && !is_dir(sa.output))
         rc = nacts > 1 ? cli_usage_error("-o %s: with several activations, -o must be an "
                                          "existing directory", sa.output)
@@ -288,8 +303,11 @@ int cmd_sweep(int argc, char **argv)
             jobs[i].path = resume_final_name(sa.resume);
         else if (sa.output && !dir_mode)
             jobs[i].path = strdup(sa.output);
-        else if ((rc = default_name(sa.output, &jobs[i].cfg, jobs[i].header, &jobs[i].path)))
+        else if ((rc = default_name(sa.output, &jobs[i].cfg, jobs[i].header,
+                                    map_format_ext(format), &jobs[i].path)))
             break;
+        /* --format, else what the name says (-o map.nc, --resume map.nc). */
+        jobs[i].format = sa.format ? format : map_format_of_path(jobs[i].path, MAP_CSV);
         if (!jobs[i].path)
             rc = cli_runtime_error("out of memory");
         else if (!sa.resume)

@@ -2,6 +2,7 @@
 #ifndef GS_CLI_RESUME_H
 #define GS_CLI_RESUME_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "gridsweep/sweep.h"
@@ -13,12 +14,14 @@ char *resume_final_name(const char *arg);
 /* Opens FILE.part locked, checks that it was made with exactly these settings
  * (its header equals `header`, the map of cfg), counts its whole rows (each
  * exactly as gridsweep writes it), cuts a torn last line and leaves it ready
- * for outfile_write after them. *done: rows already there. An empty or
- * header-only .part (killed before its first row) starts over. of->f is NULL
- * when FILE is this map, already complete (a note is printed). Returns 0 or
- * an exit status after one line. */
+ * for outfile_write after them. *done: rows already there. A .part that is a
+ * prefix of `start` (the bytes a fresh file starts with: the CSV header or
+ * the empty NetCDF map; killed before its first row) starts over. A NetCDF
+ * .part (by its magic bytes) holds its record count of whole rows. of->f is
+ * NULL when FILE is this map, already complete (a note is printed). Returns 0
+ * or an exit status after one line. */
 int resume_open(outfile *of, const char *arg, const gs_sweep_config *cfg, const char *header,
-                int64_t *done);
+                const void *start, size_t start_len, int64_t *done);
 
 /* Prints "gridsweep: to finish it, run:" and the command, as the shell reads
  * it back: the user's own words without -o/--output (the .part names the
