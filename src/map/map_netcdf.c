@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "gridsweep/map_netcdf.h"
 
@@ -300,6 +301,40 @@ static int find_schema(gs_map_nc *m, gs_error *err)
     return 0;
 }
 
+/* libnetcdf reads a record past the end of a cut file as zeros, without an
+ * error: the file must be at least as long as its records say. Its records
+ * start where they start in the file gridsweep writes for this header (a
+ * header edited longer only moves them later). */
+static int check_length(gs_map_nc *m, gs_error *err)
+{
+    int format;
+    struct stat st;
+    if (nc_inq_format(m->ncid, &format) || format == NC_FORMAT_NETCDF4 ||
+        format == NC_FORMAT_NETCDF4_CLASSIC || stat(m->path, &st) != 0)
+        return 0;
+    const size_t len = m->info.header_len + sizeof GS_MAP_COLUMNS + 1;
+    char *header = malloc(len);
+    void *empty = NULL;
+    size_t begin = 0;
+    if (!header)
+        return gs_fail(err, "%s: out of memory", m->path);
+    snprintf(header, len, "%s%s\n", m->info.header, GS_MAP_COLUMNS);
+    const int rc = gs_map_nc_empty(header, &empty, &begin, err);
+    free(header);
+    free(empty);
+    if (rc)
+        return -1;
+    int64_t record = (NC_SIZE_FLOAT + 3) / 4 * 4;   /* the y coordinate */
+    for (int i = 0; i < GS_MAP_NCOLUMNS; i++)
+        if (m->roles[i] == ROLE_VAR)
+            record += ((int64_t)m->nx * (int64_t)stored[gs_map_column_at(i)->type].size + 3) / 4 * 4;
+    const int64_t need = (int64_t)begin + m->rows * record;
+    if ((int64_t)st.st_size < need)
+        return gs_fail(err, "%s: cut short: %lld bytes, its %lld rows of cells need %lld", m->path,
+                       (long long)st.st_size, (long long)m->rows, (long long)need);
+    return 0;
+}
+
 int gs_map_nc_open(const char *path, bool write, gs_map_nc **out, gs_error *err)
 {
     gs_map_nc *m = calloc(1, sizeof *m);
@@ -317,6 +352,8 @@ int gs_map_nc_open(const char *path, bool write, gs_map_nc **out, gs_error *err)
     int rc = read_header(m, err);
     if (!rc)
         rc = find_schema(m, err);
+    if (!rc)
+        rc = check_length(m, err);
     if (!rc) {
         m->xcoord = malloc((size_t)m->nx * sizeof *m->xcoord);
         m->stage = malloc((size_t)m->nx * sizeof(double));
