@@ -33,7 +33,9 @@ int gs_map_nc_open(const char *path, bool write, gs_map_nc **out, gs_error *err)
 const gs_map_info *gs_map_nc_info(const gs_map_nc *m);
 /* A copy of it that outlives m (gs_map_info_free it). */
 int gs_map_nc_copy_info(const gs_map_nc *m, gs_map_info *out, gs_error *err);
-/* Rows of cells (records) in the file: cells [0, rows * nx) of its band. */
+/* Rows of cells (records) in the file: cells [0, rows * nx) of its band.
+ * After a failed write or sync, the rows of the last good sync: what the file
+ * will say once closed. */
 int64_t gs_map_nc_rows(const gs_map_nc *m);
 /* Reads row r (0-based within the file) into cells[0..nx). */
 int gs_map_nc_read_row(gs_map_nc *m, int64_t r, gs_map_row *cells, gs_error *err);

@@ -110,6 +110,29 @@ check "resume of a complete map: nothing to do" grep -q "is complete; nothing to
 cp ref.nc other.nc.part
 expect_error "resume: other settings" "$GS" "${long[@]}" --steps 4001 --resume "$tmp/other.nc"
 
+# A full disk (a 1 MiB tmpfs, as root): exit 1, the .part keeps the rows of
+# the last good sync (libnetcdf would count the lost ones too), and --resume
+# with room again finishes the same file.
+mkdir full
+if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=1m tmpfs full 2> /dev/null; then
+    trap 'umount "$tmp/full" 2> /dev/null; rm -rf "$tmp"' EXIT
+    small=(--res 60,50 --steps 200 --batch 16 --quiet)
+    "$GS" "${small[@]}" -o small.nc
+    for fill in 905000 930000 990000; do
+        rm -f full/*
+        head -c $fill /dev/zero > full/fill 2> /dev/null
+        (cd full && "$GS" "${small[@]}" -o m.nc 2> ../full.err)
+        rc=$?
+        check "disk full ($fill bytes taken): exit 1 (got $rc)" [ "$rc" -eq 1 ]
+        rm full/fill
+        (cd full && "$GS" "${small[@]}" --resume m.nc 2> /dev/null)
+        same "disk full ($fill bytes taken), then --resume" small.nc full/m.nc
+    done
+    umount full
+else
+    skip "disk full" "needs root and tmpfs"
+fi
+
 # ---- merge, stats, diff -----------------------------------------------------
 for k in 1 2 3; do "$GS" "${base[@]}" --tile $k/3 -o b$k.nc; done
 "$GS" merge b3.nc b1.nc b2.nc -o merged.nc
