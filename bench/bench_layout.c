@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "gridsweep/kernels.h"
+#include "gridsweep/train.h"
 
 #define POINTS 512
 
@@ -90,7 +91,7 @@ int main(void)
         }
         gs_block blk;
         gs_block_init(&blk, k->lanes, (const float(*)[5])start, point);
-        k->train[GS_ACT_RELU][GS_LOSS_MAE](&plan, &blk, cfg.steps);
+        k->train[GS_ACT_RELU][GS_LOSS_MAE](&plan.step, &blk, cfg.steps);
     }
     const double t_points = now() - t0;
 
@@ -99,9 +100,9 @@ int main(void)
     for (int i = 0; i < POINTS; i++) {
         float p[4] = {1, -2 + 4.0f * i / POINTS, 1, -0.5f}, m[4] = {0}, v[4] = {0}, g[4], loss;
         for (int t = 0; t < cfg.steps; t++) {
-            const size_t off = (size_t)t * plan.x_stride;
-            step_batch(plan.xs + off, plan.ys + off, cfg.batch, p, g, &loss);
-            adam(p, m, v, g, t + 1, plan.inv_batch);
+            const size_t off = (size_t)t * plan.step.x_stride;
+            step_batch(plan.step.xs + off, plan.step.ys + off, cfg.batch, p, g, &loss);
+            adam(p, m, v, g, t + 1, plan.step.inv_batch);
             sink += loss;
         }
     }

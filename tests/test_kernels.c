@@ -1,11 +1,16 @@
-/* Kernel checker (in the spirit of dav1d's checkasm): every SIMD kernel set
- * must match the scalar reference bit for bit, and the reference must stay
- * within the activation table's accuracy bounds of a double evaluation. */
+/* Kernel oracles: the scalar reference stays within the activation table's
+ * accuracy bounds of a double evaluation, its derivatives agree with the
+ * double values, and known values, kinks and names hold. That every kernel
+ * set matches the scalar bits is tests/checkkernels.c's job. */
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 #include <criterion/logging.h>
@@ -13,49 +18,9 @@
 #include "gridsweep/activation.h"
 #include "gridsweep/isa.h"
 #include "gridsweep/kernels.h"
+#include "kernel_inputs.h"
 
 /* ---------------------------------------------------------------- helpers */
-
-static uint32_t f2u(float f)
-{
-    uint32_t u;
-    memcpy(&u, &f, sizeof u);
-    return u;
-}
-
-static float u2f(uint32_t u)
-{
-    float f;
-    memcpy(&f, &u, sizeof f);
-    return f;
-}
-
-/* xorshift64: fixed seeds keep every run identical */
-typedef struct rng {
-    uint64_t s;
-} rng;
-
-static uint64_t rng_next(rng *r)
-{
-    r->s ^= r->s << 13;
-    r->s ^= r->s >> 7;
-    r->s ^= r->s << 17;
-    return r->s;
-}
-
-static double rng_unit(rng *r) { return (double)(rng_next(r) >> 11) * 0x1p-53; }
-
-static float rng_uniform(rng *r, double lo, double hi)
-{
-    return (float)(lo + (hi - lo) * rng_unit(r));
-}
-
-/* sign * 10^U(-30, 30) */
-static float rng_logmag(rng *r)
-{
-    float m = (float)pow(10.0, -30.0 + 60.0 * rng_unit(r));
-    return (rng_next(r) & 1) ? -m : m;
-}
 
 static void *xmalloc(size_t n)
 {
@@ -66,62 +31,8 @@ static void *xmalloc(size_t n)
 
 static const char *act_name(gs_act act) { return gs_act_get(act)->name; }
 
-/* Extreme and special inputs: zeros, infinities, NaNs with several payloads
- * and signs, the float range ends, denormals, the exp overflow region, the
- * kinks and the clamps in act_impl.h, and their float neighbours. */
-static size_t special_inputs(float *z, size_t cap)
-{
-    static const uint32_t raw[] = {
-        0x00000000u, 0x80000000u,              /* +-0 */
-        0x7f800000u, 0xff800000u,              /* +-inf */
-        0x7fc00000u, 0xffc00000u,              /* quiet NaN, the x86 default NaN */
-        0x7fc12345u, 0xffd54321u,              /* quiet NaNs with payloads */
-        0x7f800001u, 0xff812345u,              /* signalling NaNs */
-        0x7f7fffffu, 0xff7fffffu,              /* +-FLT_MAX */
-        0x00800000u, 0x80800000u,              /* +-FLT_MIN */
-        0x00000001u, 0x80000001u,              /* smallest denormal */
-        0x007fffffu, 0x807fffffu,              /* largest denormal */
-    };
-    static const float pts[] = {1e-40f, 88.7f, 89.0f, 100.0f, 1e10f, 1.0f, 10.0f, 12.0f,
-                                20.0f, 104.0f, 200.0f, 1e19f, 1e30f, 0.5f, 2.0f, 5.0f};
-    static const float kinks[] = {0.0f, 1.0f, -1.0f};
-    size_t n = 0;
-    for (size_t i = 0; i < sizeof raw / sizeof *raw && n < cap; i++)
-        z[n++] = u2f(raw[i]);
-    for (size_t i = 0; i < sizeof pts / sizeof *pts && n + 6 <= cap; i++) {
-        float p = pts[i];
-        z[n++] = p;
-        z[n++] = -p;
-        z[n++] = nextafterf(p, INFINITY);
-        z[n++] = nextafterf(p, 0.0f);
-        z[n++] = -nextafterf(p, INFINITY);
-        z[n++] = -nextafterf(p, 0.0f);
-    }
-    for (size_t i = 0; i < sizeof kinks / sizeof *kinks && n + 4 <= cap; i++) {
-        float k = kinks[i], up = nextafterf(k, INFINITY), dn = nextafterf(k, -INFINITY);
-        z[n++] = up;
-        z[n++] = dn;
-        z[n++] = nextafterf(up, INFINITY);
-        z[n++] = nextafterf(dn, -INFINITY);
-    }
-    return n;
-}
+#define MAX_REPORTS 8
 
-#define MAX_SPECIAL 256
-
-/* The sets this CPU runs besides scalar. */
-static int simd_sets(const gs_kernels **out)
-{
-    int n = 0;
-    for (int i = 0; i < GS_ISA_COUNT; i++) {
-        const gs_kernels *k = gs_kernels_get((gs_isa)i);
-        if (i != GS_ISA_SCALAR && k)
-            out[n++] = k;
-    }
-    return n;
-}
-
-/* cached: gs_kernels_get runs cpuid, which is slow under virtualization */
 static const gs_kernels *scalar(void)
 {
     static const gs_kernels *k;
@@ -129,126 +40,6 @@ static const gs_kernels *scalar(void)
         k = gs_kernels_get(GS_ISA_SCALAR);
     cr_assert_not_null(k, "the scalar kernel set must always be available");
     return k;
-}
-
-/* ------------------------------------------------------- bit-exactness */
-
-#define MAX_REPORTS 8
-
-/* Same bits, except that any NaN matches any NaN: payload and sign depend on
- * which operand of a commutative instruction the compiler put first (the SIMD
- * sets differ from scalar there, e.g. on gelu_tanh(-NaN) and mish(NaN)). */
-static int same_bits(float a, float b)
-{
-    return memcmp(&a, &b, sizeof a) == 0 || (isnan(a) && isnan(b));
-}
-
-/* Runs z[0..n) through the scalar and the SIMD set, compares the bit patterns
- * of value and derivative, reports the first few mismatches and returns their
- * count. */
-static size_t compare_bits(gs_act act, const gs_kernels *k, const float *z, size_t n,
-                           const char *what)
-{
-    float *f0 = xmalloc(4 * n * sizeof *f0 + 4);
-    float *df0 = f0 + n, *f1 = df0 + n, *df1 = f1 + n;
-    scalar()->eval[act](z, f0, df0, n);
-    k->eval[act](z, f1, df1, n);
-    size_t bad = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (same_bits(f0[i], f1[i]) && same_bits(df0[i], df1[i]))
-            continue;
-        if (bad++ < MAX_REPORTS)
-            cr_log_error("%s on %s (%s): z = %a [%08x]: scalar f = %a [%08x] f' = %a [%08x], "
-                         "%s f = %a [%08x] f' = %a [%08x]",
-                         act_name(act), gs_isa_name(k->isa), what, (double)z[i], f2u(z[i]),
-                         (double)f0[i], f2u(f0[i]), (double)df0[i], f2u(df0[i]),
-                         gs_isa_name(k->isa), (double)f1[i], f2u(f1[i]), (double)df1[i],
-                         f2u(df1[i]));
-    }
-    free(f0);
-    return bad;
-}
-
-#define N_RANDOM (1u << 16)
-
-static void check_bitexact(gs_act act)
-{
-    const gs_kernels *sets[GS_ISA_COUNT];
-    int nsets = simd_sets(sets);
-    if (nsets == 0)
-        cr_skip_test("no SIMD kernel set runs on this CPU");
-    float *z = xmalloc(N_RANDOM * sizeof *z);
-    rng r = {0x9e3779b97f4a7c15ull + (uint64_t)act};
-    size_t bad = 0;
-    for (int s = 0; s < nsets; s++) {
-        for (size_t i = 0; i < N_RANDOM; i++)
-            z[i] = rng_uniform(&r, -90, 90);
-        bad += compare_bits(act, sets[s], z, N_RANDOM, "uniform [-90, 90]");
-        for (size_t i = 0; i < N_RANDOM; i++)
-            z[i] = rng_uniform(&r, -1, 1);
-        bad += compare_bits(act, sets[s], z, N_RANDOM, "uniform [-1, 1]");
-        for (size_t i = 0; i < N_RANDOM; i++)
-            z[i] = rng_logmag(&r);
-        bad += compare_bits(act, sets[s], z, N_RANDOM, "log-uniform 1e-30..1e30");
-        for (size_t i = 0; i < N_RANDOM; i++)
-            z[i] = u2f((uint32_t)rng_next(&r));    /* any bit pattern, NaNs included */
-        bad += compare_bits(act, sets[s], z, N_RANDOM, "random bit patterns");
-        size_t ns = special_inputs(z, MAX_SPECIAL);
-        bad += compare_bits(act, sets[s], z, ns, "special inputs");
-    }
-    free(z);
-    cr_assert_eq(bad, 0, "%s: %zu results differ from the scalar reference", act_name(act), bad);
-}
-
-/* Every length 0..100 from every start offset 0..15 (input and outputs
- * misaligned differently): the same bits as scalar, and nothing written
- * outside [0, n). */
-#define MAX_LEN 100
-#define MAX_OFF 16
-#define GUARD 0xdeadbeefu
-
-static void check_lengths(gs_act act)
-{
-    const gs_kernels *sets[GS_ISA_COUNT];
-    int nsets = simd_sets(sets);
-    const gs_kernels *all[GS_ISA_COUNT + 1] = {scalar()};
-    for (int s = 0; s < nsets; s++)
-        all[s + 1] = sets[s];
-    enum { CAP = MAX_LEN + 2 * MAX_OFF };
-    float src[CAP], ref_f[MAX_LEN], ref_df[MAX_LEN], f[CAP], df[CAP];
-    float pool[MAX_SPECIAL];
-    size_t npool = special_inputs(pool, MAX_SPECIAL);
-    rng r = {0x2545f4914f6cdd1dull + (uint64_t)act};
-    size_t bad = 0;
-    for (size_t n = 0; n <= MAX_LEN; n++) {
-        for (size_t off = 0; off < MAX_OFF; off++) {
-            size_t oo = (off * 7 + 3) % MAX_OFF;   /* output offset */
-            for (size_t i = 0; i < CAP; i++)
-                src[i] = (rng_next(&r) & 3) == 0 ? pool[rng_next(&r) % npool]
-                                                  : rng_uniform(&r, -12, 12);
-            scalar()->eval[act](&src[off], ref_f, ref_df, n);
-            for (int s = 0; s <= nsets; s++) {
-                for (size_t i = 0; i < CAP; i++)
-                    f[i] = df[i] = u2f(GUARD);
-                all[s]->eval[act](&src[off], &f[oo], &df[oo], n);
-                for (size_t i = 0; i < CAP; i++) {
-                    int inside = i >= oo && i < oo + n;
-                    int ok = inside ? same_bits(f[i], ref_f[i - oo]) &&
-                                          same_bits(df[i], ref_df[i - oo])
-                                    : f2u(f[i]) == GUARD && f2u(df[i]) == GUARD;
-                    if (!ok && bad++ < MAX_REPORTS)
-                        cr_log_error("%s on %s: n = %zu, input offset %zu, output offset %zu, "
-                                     "element %td: %s (f = %a [%08x], f' = %a [%08x])",
-                                     act_name(act), gs_isa_name(all[s]->isa), n, off, oo,
-                                     (ptrdiff_t)i - (ptrdiff_t)oo,
-                                     inside ? "differs from scalar on a fresh call"
-                                            : "written outside [0, n)",
-                                     (double)f[i], f2u(f[i]), (double)df[i], f2u(df[i]));
-                }
-            }
-        }
-    }
-    cr_assert_eq(bad, 0, "%s: %zu length/offset failures", act_name(act), bad);
 }
 
 /* ------------------------------------------ double-precision references */
@@ -417,7 +208,7 @@ static void check_accuracy(gs_act act)
     float *z;
     size_t n = accuracy_inputs(&z, act);
     float *f = xmalloc(2 * n * sizeof *f), *df = f + n;
-    /* the fastest set: the bitexact tests hold it to the scalar bits */
+    /* the fastest set: checkkernels holds it to the scalar bits */
     gs_kernels_get(gs_isa_best())->eval[act](z, f, df, n);
     size_t bad = 0;
     for (size_t i = 0; i < n; i++) {
@@ -487,8 +278,6 @@ static void check_derivative(gs_act act)
 /* ------------------------------------------------------ per-activation */
 
 #define ACT_TESTS(ID, name)                                                                \
-    Test(bitexact, name) { check_bitexact(GS_ACT_##ID); }                                  \
-    Test(lengths, name) { check_lengths(GS_ACT_##ID); }                                    \
     Test(accuracy, name) { check_accuracy(GS_ACT_##ID); }                                  \
     Test(derivative, name) { check_derivative(GS_ACT_##ID); }
 GS_ACTIVATIONS(ACT_TESTS)
@@ -672,6 +461,71 @@ Test(names, isas)
         gs_isa out = GS_ISA_SCALAR;
         cr_assert_eq(gs_isa_parse(bad[i], &out), -1, "\"%s\" must be rejected", bad[i]);
     }
+}
+
+/* The mask is set once per process: each case runs in a child of its own. */
+static bool in_child(bool (*fn)(int), int arg)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1, "fork");
+    if (pid == 0)
+        _exit(fn(arg) ? 0 : 1);
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+Test(isa, detected_once)
+{
+    const unsigned sets = gs_isa_cpu_sets();
+    cr_assert(sets & GS_ISA_BIT(GS_ISA_SCALAR));
+    cr_assert_eq(sets & ~GS_ISA_ALL, 0);
+    for (int i = 0; i < GS_ISA_COUNT; i++)
+        cr_assert_eq(gs_isa_supported((gs_isa)i), (sets & GS_ISA_BIT((gs_isa)i)) != 0);
+    cr_assert_eq(gs_isa_cpu_sets(), sets);
+}
+
+/* Masked to set i (and scalar): the best is i, and only those two are handed out. */
+static bool mask_forces(int i)
+{
+    bool ok = gs_isa_set_mask(GS_ISA_BIT((gs_isa)i)) == 0 && gs_isa_best() == (gs_isa)i;
+    for (int j = 0; j < GS_ISA_COUNT; j++) {
+        const bool usable = (j == i || j == GS_ISA_SCALAR) && gs_isa_supported((gs_isa)j);
+        ok = ok && (gs_kernels_get((gs_isa)j) != NULL) == usable;
+    }
+    return ok;
+}
+
+Test(isa, mask_forces_each_set)
+{
+    for (int i = 0; i < GS_ISA_COUNT; i++)
+        if (gs_isa_supported((gs_isa)i))
+            cr_expect(in_child(mask_forces, i), "masking to %s", gs_isa_name((gs_isa)i));
+}
+
+/* A second mask is refused and changes nothing. */
+static bool mask_once(int unused)
+{
+    (void)unused;
+    return gs_isa_set_mask(GS_ISA_BIT(GS_ISA_SCALAR)) == 0 && gs_isa_best() == GS_ISA_SCALAR &&
+           gs_isa_set_mask(GS_ISA_ALL) == -1 && gs_isa_best() == GS_ISA_SCALAR;
+}
+
+/* Once a table is handed out, the mask cannot change the set in use. */
+static bool no_mask_after_a_table(int unused)
+{
+    (void)unused;
+    const gs_isa best = gs_isa_best();
+    return gs_kernels_get(GS_ISA_SCALAR) != NULL &&
+           gs_isa_set_mask(GS_ISA_BIT(GS_ISA_SCALAR)) == -1 && gs_isa_best() == best;
+}
+
+Test(isa, mask_is_set_once)
+{
+    cr_assert(in_child(mask_once, 0), "a second mask must be refused");
+    cr_assert(in_child(no_mask_after_a_table, 0),
+              "the mask must not change once a table is handed out");
 }
 
 Test(names, pieces)

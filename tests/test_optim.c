@@ -47,7 +47,7 @@ static void ref_grad(const gs_train_plan *plan, gs_act act, gs_loss loss, const 
     const int n = plan->cfg.batch;
     memset(g, 0, 4 * sizeof *g);
     for (int i = 0; i < n; i++) {
-        const double x = plan->xs[i], y = plan->ys[i];
+        const double x = plan->step.xs[i], y = plan->step.ys[i];
         const double z = p[0] * x + p[1];
         double f = z, df = 1;
         if (act == GS_ACT_RELU && !(z > 0))   /* torch: relu'(0) = 0 */
@@ -107,8 +107,8 @@ static void check_opt(gs_train_config cfg, gs_act act, gs_loss loss, const float
     gs_error err;
     gs_train_plan plan;
     cr_assert_eq(gs_train_plan_init(&plan, &cfg, &err), 0, "%s", err.msg);
-    cr_assert_eq(plan.xs[0], -0.25f);
-    cr_assert_eq(plan.xs[1], 0.25f);
+    cr_assert_eq(plan.step.xs[0], -0.25f);
+    cr_assert_eq(plan.step.xs[1], 0.25f);
     const gs_kernels *k = gs_kernels_get(GS_ISA_SCALAR);
     cr_assert_not_null(k);
     const float st[1][5] = {{start[0], start[1], start[2], start[3], cfg.lr}};
@@ -122,7 +122,7 @@ static void check_opt(gs_train_config cfg, gs_act act, gs_loss loss, const float
         double g[4];
         ref_grad(&plan, act, loss, ref.p, g);
         ref_step(&cfg, &ref, g);
-        k->train[act][loss](&plan, &blk, t);
+        k->train[act][loss](&plan.step, &blk, t);
         cr_assert_eq(blk.t, t);
         for (int j = 0; j < 4; j++) {
             const double got = blk.p[j][0], want = ref.p[j];
@@ -182,7 +182,7 @@ Test(optim, sgd_exact_first_step)
     const uint64_t point = 0;
     gs_block blk;
     gs_block_init(&blk, 1, st, &point);
-    gs_kernels_get(GS_ISA_SCALAR)->train[cfg.act][cfg.loss](&plan, &blk, 1);
+    gs_kernels_get(GS_ISA_SCALAR)->train[cfg.act][cfg.loss](&plan.step, &blk, 1);
     cr_expect_eq(blk.p[0][0], 1.0f - 0.5f * 0.0625f);
     cr_expect_eq(blk.p[1][0], 0.5f + 0.5f * 0.25f);
     cr_expect_eq(blk.p[2][0], 1.0f + 0.5f * 0.0625f);
@@ -209,7 +209,7 @@ Test(optim, mae_sign_of_zero_residual)
     const uint64_t point = 0;
     gs_block blk;
     gs_block_init(&blk, 1, st, &point);
-    gs_kernels_get(GS_ISA_SCALAR)->train[cfg.act][cfg.loss](&plan, &blk, 1);
+    gs_kernels_get(GS_ISA_SCALAR)->train[cfg.act][cfg.loss](&plan.step, &blk, 1);
     cr_expect_eq(blk.p[0][0], 1.0f - 0.5f * 0.125f);
     cr_expect_eq(blk.p[1][0], 0.5f + 0.5f * 0.5f);
     cr_expect_eq(blk.p[2][0], 1.0f + 0.5f * 0.125f);
@@ -263,7 +263,7 @@ Test(optim, adam_first_step_is_lr)
     const uint64_t point = 0;
     gs_block blk;
     gs_block_init(&blk, 1, st, &point);
-    gs_kernels_get(GS_ISA_SCALAR)->train[cfg.act][cfg.loss](&plan, &blk, 1);
+    gs_kernels_get(GS_ISA_SCALAR)->train[cfg.act][cfg.loss](&plan.step, &blk, 1);
     const double sign[4] = {1, -1, -1, -1};   /* signs of g: p moves against them */
     for (int j = 0; j < 4; j++) {
         const double moved = (double)st[0][j] - blk.p[j][0];
@@ -296,11 +296,11 @@ Test(optim, per_lane_learning_rate)
                 continue;
             gs_block blk;
             gs_block_init(&blk, 3, st, pts);
-            k->train[cfg.act][cfg.loss](&plan, &blk, 3);
+            k->train[cfg.act][cfg.loss](&plan.step, &blk, 3);
             for (int l = 0; l < 3; l++) {
                 gs_block one;
                 gs_block_init(&one, 1, &st[l], &pts[l]);
-                gs_kernels_get(GS_ISA_SCALAR)->train[cfg.act][cfg.loss](&plan, &one, 3);
+                gs_kernels_get(GS_ISA_SCALAR)->train[cfg.act][cfg.loss](&plan.step, &one, 3);
                 for (int j = 0; j < 4; j++)
                     cr_expect_eq(blk.p[j][l], one.p[j][0], "%s %s lane %d param %c",
                                  gs_isa_name((gs_isa)isa), gs_opt_name(cfg.opt), l, "abcd"[j]);

@@ -212,7 +212,7 @@ static void check_segments(gs_sampling sampling, gs_opt opt)
         gs_sweep_start(&f.cfg, cell % 4, cell / 4, start[0]);
         gs_block blk;
         gs_block_init(&blk, 1, (const float(*)[5])start, &point);
-        k->train[f.cfg.train.act][f.cfg.train.loss](&f.plan, &blk, f.cfg.train.steps);
+        k->train[f.cfg.train.act][f.cfg.train.loss](&f.plan.step, &blk, f.cfg.train.steps);
         gs_map_row row = {.ix = cell % 4, .iy = cell / 4};
         memcpy(row.start, start[0], sizeof row.start);
         cr_assert_eq(gs_train_judge(&f.plan, k->eval[f.cfg.train.act], &blk, 0, &row.res), 0);

@@ -99,8 +99,8 @@ static float split_delta(gs_act act, const gs_train_plan *plan, const float star
     double ar[1024];
     cr_assert_leq(n, 1024);
     for (int i = 0; i < n; i++)
-        ar[i] = fabs(start[2] * act_f(act, (double)start[0] * plan->xs[i] + start[1]) +
-                     start[3] - plan->ys[i]);
+        ar[i] = fabs(start[2] * act_f(act, (double)start[0] * plan->step.xs[i] + start[1]) +
+                     start[3] - plan->step.ys[i]);
     qsort(ar, (size_t)n, sizeof *ar, cmp_double);
     int best = n / 4;
     for (int i = n / 4; i < 3 * n / 4; i++)
@@ -124,7 +124,8 @@ static void check_gradient(gs_act act, gs_loss loss, float delta, const float st
     gs_train_plan plan;
     cr_assert_eq(gs_train_plan_init(&plan, &cfg, &err), 0, "%s", err.msg);
     if (delta < 0) {
-        delta = cfg.huber_delta = plan.cfg.huber_delta = split_delta(act, &plan, start);
+        delta = cfg.huber_delta = plan.cfg.huber_delta = plan.step.huber_delta =
+            split_delta(act, &plan, start);
     }
     const int n = cfg.batch;
     double p0[4];
@@ -132,8 +133,8 @@ static void check_gradient(gs_act act, gs_loss loss, float delta, const float st
         p0[k] = start[k];
     double loss0 = 0;
     for (int i = 0; i < n; i++) {
-        const double x = plan.xs[i], y = plan.ys[i];
-        cr_assert_eq(plan.xs[i], (float)(cfg.data_lo + (i + 0.5) * (cfg.data_hi - cfg.data_lo) / n));
+        const double x = plan.step.xs[i], y = plan.step.ys[i];
+        cr_assert_eq(plan.step.xs[i], (float)(cfg.data_lo + (i + 0.5) * (cfg.data_hi - cfg.data_lo) / n));
         const double z = p0[0] * x + p0[1];
         cr_assert_gt(kink_distance(act, z), 1e-4, "test setup: %s z=%g at a kink",
                      gs_act_get(act)->name, z);
@@ -148,7 +149,7 @@ static void check_gradient(gs_act act, gs_loss loss, float delta, const float st
     const uint64_t point = 0;
     gs_block blk;
     gs_block_init(&blk, 1, st, &point);
-    gs_kernels_get(GS_ISA_SCALAR)->train[act][loss](&plan, &blk, 1);
+    gs_kernels_get(GS_ISA_SCALAR)->train[act][loss](&plan.step, &blk, 1);
 
     cr_expect_leq(fabs(blk.loss[0] - loss0), 1e-5 * loss0 + 1e-9,
                   "%s %s: batch loss %.9g, want %.12g", gs_act_get(act)->name,
@@ -161,8 +162,8 @@ static void check_gradient(gs_act act, gs_loss loss, float delta, const float st
             memcpy(pm, p0, sizeof pm);
             pp[k] += GRAD_H;
             pm[k] -= GRAD_H;
-            const double gi = (sample_loss(&cfg, pp, plan.xs[i], plan.ys[i]) -
-                               sample_loss(&cfg, pm, plan.xs[i], plan.ys[i])) /
+            const double gi = (sample_loss(&cfg, pp, plan.step.xs[i], plan.step.ys[i]) -
+                               sample_loss(&cfg, pm, plan.step.xs[i], plan.step.ys[i])) /
                               (2 * GRAD_H);
             sum += gi;
             sum_abs += fabs(gi);
@@ -280,8 +281,8 @@ static void check_determinism(gs_act act, gs_loss loss, gs_opt opt, gs_sampling 
         gs_block blk;
         gs_block_init(&blk, 1, &DET_STARTS[l], &DET_POINTS[l]);
         /* in two pieces: resuming a block mid-run changes nothing */
-        ks->train[act][loss](&plan, &blk, DET_STEPS / 3);
-        ks->train[act][loss](&plan, &blk, DET_STEPS);
+        ks->train[act][loss](&plan.step, &blk, DET_STEPS / 3);
+        ks->train[act][loss](&plan.step, &blk, DET_STEPS);
         lane_of(&plan, ks, &blk, 0, &ref[l]);
     }
     char what[160];
@@ -296,7 +297,7 @@ static void check_determinism(gs_act act, gs_loss loss, gs_opt opt, gs_sampling 
                 const int n = DET_N - l0 < k->lanes ? DET_N - l0 : k->lanes;
                 gs_block blk;
                 gs_block_init(&blk, n, &DET_STARTS[l0], &DET_POINTS[l0]);
-                k->train[act][loss](&plan, &blk, DET_STEPS);
+                k->train[act][loss](&plan.step, &blk, DET_STEPS);
                 cr_assert_eq(blk.t, DET_STEPS);
                 for (int l = 0; l < n; l++) {
                     lane_state got;
@@ -341,7 +342,7 @@ Test(train, sampling_modes)
         cr_assert_eq(gs_train_plan_init(&plan, &cfg, &err), 0, "%s", err.msg);
         gs_block blk;
         gs_block_init(&blk, 2, st, pts);
-        k->train[cfg.act][cfg.loss](&plan, &blk, cfg.steps);
+        k->train[cfg.act][cfg.loss](&plan.step, &blk, cfg.steps);
         const bool same = memcmp(&blk.p[0][0], &blk.p[0][1], sizeof(float)) == 0 &&
                           memcmp(&blk.p[3][0], &blk.p[3][1], sizeof(float)) == 0;
         if (cfg.sampling == GS_SAMPLING_INDEPENDENT)
@@ -397,7 +398,7 @@ static disc_run run_disc(gs_act act, const float start[4], gs_sampling sampling,
     gs_block_init(&blk, 1, st, &point);
     disc_run out = {.escape = -1};
     for (int t = 1; t <= steps; t++) {
-        k->train[act][cfg.loss](&plan, &blk, t);
+        k->train[act][cfg.loss](&plan.step, &blk, t);
         if (out.escape < 0 && blk.ema[0] < 0.045f)
             out.escape = t;
     }

@@ -8,6 +8,7 @@
 
 #include "gridsweep/activation.h"
 #include "gridsweep/error.h"
+#include "gridsweep/kernels.h"
 #include "gridsweep/step_vocab.h"
 
 /* The outcomes, X(ID, name) like the step's vocabularies (step_vocab.h). The
@@ -67,42 +68,17 @@ gs_train_config gs_train_defaults(void);
  * two settings); a bad setting gives a one-line message naming it. */
 int gs_train_validate(const gs_train_config *cfg, gs_error *err);
 
-/* Lanes per block: the widest kernel set's lanes times its interleave. */
-#define GS_BLOCK_LANES 32
-#define GS_ALIGN 64
-
-/* State of up to GS_BLOCK_LANES starting points trained together, one per
- * SIMD lane. Structure of arrays so every field loads as a vector. */
-typedef struct gs_block {
-    _Alignas(GS_ALIGN) float p[4][GS_BLOCK_LANES];   /* a, b, c, d */
-    _Alignas(GS_ALIGN) float lr[GS_BLOCK_LANES];
-    _Alignas(GS_ALIGN) float m[4][GS_BLOCK_LANES];   /* first moment / momentum buffer */
-    _Alignas(GS_ALIGN) float v[4][GS_BLOCK_LANES];   /* second moment */
-    _Alignas(GS_ALIGN) float loss[GS_BLOCK_LANES];   /* batch loss of the last step */
-    _Alignas(GS_ALIGN) float ema[GS_BLOCK_LANES];    /* smoothed batch loss */
-    _Alignas(GS_ALIGN) float wsum[GS_BLOCK_LANES];   /* sum of batch losses in the window */
-    _Alignas(GS_ALIGN) float tconv[GS_BLOCK_LANES];  /* candidate t_conv (a float so it blends like the rest) */
-    uint64_t point[GS_BLOCK_LANES];  /* stream id per lane, for independent sampling */
-    double b1t, b2t;                 /* beta1^t, beta2^t */
-    int t;                           /* steps done */
-    int n;                           /* lanes in use; the rest mirror lane n-1 */
-} gs_block;
-
-/* Read-only data shared by every block of one run. */
+/* Read-only data shared by every block of one run: the kernels' step data
+ * and what the judge needs besides. */
 typedef struct gs_train_plan {
     gs_train_config cfg;
-    float *xs, *ys;          /* shared: [steps][batch]; grid: [batch]; independent: NULL */
-    size_t x_stride;         /* floats between consecutive steps' batches (0 for grid) */
-    int window_start;        /* first step counted in the window */
-    float inv_batch;
+    gs_step_data step;       /* built from cfg; its sample tables live in samples */
+    float *samples;          /* owns step.xs and step.ys (NULL for independent) */
     float *eval_x, *eval_y;  /* the dense grid and its target, eval_points long */
 } gs_train_plan;
 
 int gs_train_plan_init(gs_train_plan *plan, const gs_train_config *cfg, gs_error *err);
 void gs_train_plan_free(gs_train_plan *plan);
-
-/* Places starting points (a,b,c,d,lr) into lanes 0..n-1 and resets the state. */
-void gs_block_init(gs_block *blk, int n, const float (*start)[5], const uint64_t *point);
 
 typedef struct gs_result {
     float a, b, c, d;
@@ -115,7 +91,20 @@ typedef struct gs_result {
 /* Shape and loss of c*f(a*x+b)+d on the plan's dense grid, and the outcome. */
 /* eval is the activation's kernel (any set: they agree bit for bit).
  * Returns 0, or -1 when out of memory (out is then left as it was). */
-int gs_train_judge(const gs_train_plan *plan, void (*eval)(const float *, float *, float *, size_t),
-                   const gs_block *blk, int lane, gs_result *out);
+int gs_train_judge(const gs_train_plan *plan, gs_eval_fn eval, const gs_block *blk, int lane,
+                   gs_result *out);
+
+/* Called for each t = 0..steps of a traced run with the parameters a, b, c, d
+ * after t updates and the batch loss of the step they take next (NULL after
+ * the last step). Returns 0 to go on, or a positive value to stop the run. */
+typedef int (*gs_trace_step_fn)(void *ctx, int t, const float p[4], const float *loss);
+
+/* Trains one starting point (a, b, c, d, lr) with stream id point, one step
+ * at a time with k's kernels, calling on_step at every step, then judges it
+ * into *out. The bits are those of the same point in a sweep. Returns 0;
+ * on_step's positive value if it stopped the run; -1 when out of memory
+ * (*out is then unset either way). */
+int gs_train_trace(const gs_train_plan *plan, const gs_kernels *k, const float start[5],
+                   uint64_t point, gs_trace_step_fn on_step, void *ctx, gs_result *out);
 
 #endif

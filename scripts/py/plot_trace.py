@@ -7,73 +7,14 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 try:
-    import gsmap  # noqa: E402
+    from gridsweep_maps import cli, output, palette  # noqa: E402
+    from gridsweep_maps.trace import Trace  # noqa: E402
 except ImportError as e:   # e.g. a numpy built for another Python
     sys.stderr.write(f"plot-trace: cannot import {e.name or 'a module'}: {e} "
                      "(install the Debian packages python3-numpy python3-matplotlib)\n")
     sys.exit(1)
 
 NAME = "plot-trace"
-COLUMNS = ["kind", "step", "a", "b", "c", "d", "loss", "x", "yhat", "y"]
-RESULT_KEYS = ("outcome", "window_loss", "final_loss", "lin_err", "spread", "t_conv")
-
-
-class Trace:
-    """A trace file: header, parameter rows, snapshot curves, the outcome lines."""
-
-    def __init__(self, path):
-        self.path = path
-        with gsmap.open_checked(path) as f:
-            header, columns, start = gsmap.read_header(f, path, gsmap.TRACE_MAGIC,
-                                                       "a gridsweep trace")
-            f.seek(start)
-            body = f.read()
-        if columns != COLUMNS:
-            raise gsmap.GsError(f"{path}: not a gridsweep trace (unexpected columns)")
-        if body and not body.endswith(b"\n"):
-            raise gsmap.GsError(f"{path}: truncated trace (torn last line)")
-        self.header = header
-        self.result = {}
-        self.params = []   # (step, a, b, c, d, loss or None)
-        self.curves = {}   # step -> ([x], [yhat], [y])
-        try:
-            text = body.decode()
-        except UnicodeDecodeError:
-            raise gsmap.GsError(f"{path}: not a gridsweep trace (not text)") from None
-        for no, line in enumerate(text.splitlines(), 1):
-            if line.startswith("#"):
-                key, _, value = line[1:].partition(":")
-                self.result[key.strip()] = value.strip()
-                continue
-            if self.result:
-                raise gsmap.GsError(f"{path}: rows after the outcome lines")
-            f = line.split(",")
-            try:
-                if len(f) != len(COLUMNS):
-                    raise ValueError
-                step = int(f[1])
-                if f[0] == "param":
-                    self.params.append((step, *map(float, f[2:6]),
-                                        float(f[6]) if f[6] else None))
-                elif f[0] == "curve":
-                    c = self.curves.setdefault(step, ([], [], []))
-                    for lst, v in zip(c, f[7:10]):
-                        lst.append(float(v))
-                else:
-                    raise ValueError
-            except ValueError:
-                raise gsmap.GsError(f"{path}: data line {no} is not a trace row") from None
-        missing = [k for k in RESULT_KEYS if k not in self.result]
-        if missing:
-            raise gsmap.GsError(f"{path}: truncated trace (no '# {missing[0]}:' line at the end)")
-        if not self.params:
-            raise gsmap.GsError(f"{path}: trace has no parameter rows")
-
-    def settings_text(self):
-        h = self.header
-        return (f"{h.get('steps', '?')} steps, batch {h.get('batch', '?')} "
-                f"({h.get('sampling', '?')}), {h.get('opt', '?')} lr {h.get('lr', '?')}, "
-                f"{h.get('loss', '?')} loss, seed {h.get('seed', '?')}")
 
 
 def draw(t, out):
@@ -108,11 +49,11 @@ def draw(t, out):
     r = t.result
     tol = t.header.get("tol")
     if tol:
-        ax1.axhline(float(tol), color=gsmap.OUTCOME_COLORS["converged"], ls=":", lw=1.2,
+        ax1.axhline(float(tol), color=palette.outcome_color("converged"), ls=":", lw=1.2,
                     label=f"tol {tol}")
     tc = r.get("t_conv", "-1")
     if tc not in ("", "-1"):
-        ax1.axvline(float(tc), color=gsmap.OUTCOME_COLORS["converged"], ls="--", lw=1.2,
+        ax1.axvline(float(tc), color=palette.outcome_color("converged"), ls="--", lw=1.2,
                     label=f"t_conv {tc}")
     ax1.set_xlabel("step")
     ax1.set_ylabel(f"{t.header.get('loss', '')} loss")
@@ -121,21 +62,24 @@ def draw(t, out):
     outcome = r.get("outcome", "?")
     ax1.set_title(f"outcome: {outcome}   (final_loss {r.get('final_loss', '?')}, "
                   f"t_conv {tc})", fontsize=10.5,
-                  color=gsmap.OUTCOME_COLORS.get(outcome, "black"), fontweight="bold")
+                  color=palette.outcome_color(outcome), fontweight="bold")
     init = t.header.get("init", "?").replace(",", ", ")
     fig.suptitle(f"{t.header.get('act', '?')}: training from (a,b,c,d) = ({init})\n"
                  f"{t.settings_text()}", fontsize=12)
-    gsmap.save_figure(fig, out)
+    output.save_figure(fig, out)
 
 
 def main():
-    p = gsmap.make_parser(NAME, "Draw a gridsweep trace: the learned function and the loss.")
+    p = cli.make_parser(NAME, "Draw a gridsweep trace: the learned function and the loss.")
     p.add_argument("trace", metavar="TRACE.csv")
-    p.add_argument("-o", "--output", metavar="PNG", help="output file (default: TRACE.png)")
+    p.add_argument("-o", "--output", metavar="PNG",
+                   help="output PNG: a new name or a regular file, not the trace "
+                   "(default: TRACE.png)")
     args = p.parse_args()
-    out = gsmap.output_path(args.output, args.trace)
+    out = output.output_path(args.output, args.trace)
+    output.check_output(out, [args.trace])
     draw(Trace(args.trace), out)
 
 
 if __name__ == "__main__":
-    gsmap.run(NAME, main)
+    cli.run(NAME, main)

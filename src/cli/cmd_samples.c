@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../train/rng.h"
+#include "../kernels/rng.h"
 #include "cli.h"
 #include "options.h"
 #include "outfile.h"
@@ -39,7 +39,7 @@ int cmd_samples(int argc, char **argv)
                 gs_uniform4(cfg.seed, point, (uint32_t)t, (uint32_t)(s / 4), u);
                 x = gs_sample_x(lo, width, u[s % 4]);
             } else {
-                x = plan.xs[(size_t)t * plan.x_stride + (size_t)s];
+                x = plan.step.xs[(size_t)t * plan.step.x_stride + (size_t)s];
             }
             printf("%d,%d,%.9g\n", t, s, (double)x);
         }

@@ -215,6 +215,8 @@ static void print_train_help(FILE *f)
     print_bar_list(f, gs_isa_names());
     fprintf(f, " (default: the best\n%*sthis CPU runs; every set gives identical results)\n",
             HELP_COLUMN, "");
+    fprintf(f, "%*sGRIDSWEEP_ISA=NAME in the environment does the same (--isa wins)\n",
+            HELP_COLUMN, "");
 }
 
 void cli_print_help(FILE *f, const char *help)
@@ -229,16 +231,35 @@ void cli_print_help(FILE *f, const char *help)
 
 void cli_add_isa(cli_optset *set, gs_isa *isa) { cli_add(set, "--isa", cli_isa, isa); }
 
+/* Where the kernel set comes from: --isa, else GRIDSWEEP_ISA (unset or
+ * empty: the best this CPU runs). */
+const char *cli_isa_source(const cli_optset *set)
+{
+    if (cli_seen(set, "--isa"))
+        return "--isa";
+    const char *env = getenv("GRIDSWEEP_ISA");
+    return env && *env ? "GRIDSWEEP_ISA" : NULL;
+}
+
 int cli_pick_kernels(const cli_optset *set, gs_isa isa, const gs_kernels **out)
 {
-    if (!cli_seen(set, "--isa"))
-        isa = gs_isa_best();
-    *out = gs_kernels_get(isa);
-    if (!*out) {
-        if (isa == GS_ISA_SCALAR)
-            return cli_runtime_error("this CPU lacks FMA, which the scalar kernels need");
-        return cli_usage_error("--isa %s: this CPU or build cannot run it (best here: %s)",
-                               gs_isa_name(isa), gs_isa_name(gs_isa_best()));
+    if (!gs_isa_supported(GS_ISA_SCALAR))
+        return cli_runtime_error("this CPU lacks FMA, which the scalar kernels need");
+    const char *source = cli_isa_source(set);
+    if (source) {
+        /* How the user spelled it, for the error messages. */
+        const bool from_env = strcmp(source, "GRIDSWEEP_ISA") == 0;
+        const char *name = from_env ? getenv("GRIDSWEEP_ISA") : gs_isa_name(isa);
+        const char *spelled = from_env ? "GRIDSWEEP_ISA=" : "--isa ";
+        if (from_env && gs_isa_parse(name, &isa))
+            return cli_usage_error("%s%s: unknown kernel set (valid: %s)", spelled, name,
+                                   gs_isa_names());
+        if (!gs_isa_supported(isa))
+            return cli_usage_error("%s%s: this CPU or build cannot run it (best here: %s)",
+                                   spelled, name, gs_isa_name(gs_isa_best()));
+        if (gs_isa_set_mask(GS_ISA_BIT(isa)))
+            return cli_runtime_error("the kernel set was picked twice");
     }
+    *out = gs_kernels_get(gs_isa_best());
     return 0;
 }

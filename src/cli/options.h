@@ -57,8 +57,12 @@ void cli_add_setting(cli_optset *set, const char *option, gs_train_config *cfg);
 void cli_print_help(FILE *f, const char *help);
 /* --isa NAME; checks the CPU can run it. */
 void cli_add_isa(cli_optset *set, gs_isa *isa);
-/* Kernel set after parsing: the forced one (checked) or the best. */
+/* Kernel set after parsing, once per run: the one forced by --isa, else by
+ * the environment variable GRIDSWEEP_ISA (same names), checked and applied
+ * as the kernel mask (gs_isa_set_mask); else the best this CPU runs. */
 int cli_pick_kernels(const cli_optset *set, gs_isa isa, const gs_kernels **out);
+/* "--isa", "GRIDSWEEP_ISA" or NULL (picked for this CPU). */
+const char *cli_isa_source(const cli_optset *set);
 
 /* gridsweep --version: version, SLEEF version, the kernel set in use. */
 int print_version(const cli_optset *set, gs_isa isa);

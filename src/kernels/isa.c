@@ -1,5 +1,11 @@
 /* Kernel-set names and run-time CPU detection (cpuid plus the OS's saved
- * register state: a CPU with AVX-512 is useless if the OS does not save zmm). */
+ * register state: a CPU with AVX-512 is useless if the OS does not save zmm).
+ *
+ * The CPU is asked once, on first use, and the answer cached; a mask set
+ * once at start-up (gs_isa_set_mask) restricts the sets handed out, so
+ * --isa, GRIDSWEEP_ISA, tests and tools can force any set the CPU runs.
+ * Neither changes once a kernel table has been handed out. */
+#include <stdatomic.h>
 #include <string.h>
 
 #include "gridsweep/isa.h"
@@ -89,23 +95,63 @@ static const gs_kernels *compiled(gs_isa isa)
     }
 }
 
+static unsigned detect(void)
+{
+    unsigned sets = 0;
+    for (int i = 0; i < GS_ISA_COUNT; i++)
+        if (compiled((gs_isa)i) && (i == GS_ISA_NEON || cpu_has((gs_isa)i)))
+            sets |= GS_ISA_BIT((gs_isa)i);
+    return sets;
+}
+
+/* Bit 31 marks "detected": a race of two first calls only computes the same
+ * answer twice (cpuid is slow under virtualisation, hence the cache). */
+#define DETECTED (1u << 31)
+static atomic_uint detected_sets;
+static atomic_uint mask = GS_ISA_ALL;
+static atomic_bool mask_set, handed_out;
+
+unsigned gs_isa_cpu_sets(void)
+{
+    unsigned sets = atomic_load_explicit(&detected_sets, memory_order_acquire);
+    if (!(sets & DETECTED)) {
+        sets = detect() | DETECTED;
+        atomic_store_explicit(&detected_sets, sets, memory_order_release);
+    }
+    return sets & ~DETECTED;
+}
+
+int gs_isa_set_mask(unsigned sets)
+{
+    if (atomic_load(&handed_out) || atomic_exchange(&mask_set, true))
+        return -1;
+    atomic_store(&mask, sets | GS_ISA_BIT(GS_ISA_SCALAR));
+    return 0;
+}
+
 bool gs_isa_supported(gs_isa isa)
 {
-    if (!compiled(isa))
-        return false;
-    return isa == GS_ISA_NEON || cpu_has(isa);
+    return isa < GS_ISA_COUNT && (gs_isa_cpu_sets() & GS_ISA_BIT(isa));
+}
+
+static bool usable(gs_isa isa)
+{
+    return gs_isa_supported(isa) && (atomic_load(&mask) & GS_ISA_BIT(isa));
 }
 
 gs_isa gs_isa_best(void)
 {
     static const gs_isa ladder[] = {GS_ISA_AVX512, GS_ISA_AVX2, GS_ISA_NEON};
     for (size_t i = 0; i < sizeof ladder / sizeof *ladder; i++)
-        if (gs_isa_supported(ladder[i]))
+        if (usable(ladder[i]))
             return ladder[i];
     return GS_ISA_SCALAR;
 }
 
 const gs_kernels *gs_kernels_get(gs_isa isa)
 {
-    return gs_isa_supported(isa) ? compiled(isa) : NULL;
+    if (!usable(isa))
+        return NULL;
+    atomic_store(&handed_out, true);
+    return compiled(isa);
 }

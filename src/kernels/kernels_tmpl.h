@@ -64,10 +64,10 @@ GS_ACTIVATIONS(GS_EVAL_FN)
 #include "train_impl.h"
 
 #define GS_TRAIN_FN_LOSS(ID, name, LOSS, lname)                                           \
-    static void GS_CAT(train_##name##_##lname, GS_KSUFFIX)(const gs_train_plan *plan,     \
+    static void GS_CAT(train_##name##_##lname, GS_KSUFFIX)(const gs_step_data *step,      \
                                                             gs_block *blk, int t_end)    \
     {                                                                                     \
-        train_block_impl(plan, blk, t_end, GS_ACT_##ID, GS_CAT(eval_##name, GS_KSUFFIX),    \
+        train_block_impl(step, blk, t_end, GS_ACT_##ID, GS_CAT(eval_##name, GS_KSUFFIX),    \
                          LOSS);                                                           \
     }
 #define GS_TRAIN_FN(ID, name)                                                             \

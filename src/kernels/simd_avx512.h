@@ -39,7 +39,8 @@ static inline vf vf_mask_add(vf acc, vm m, vf g) { return _mm512_mask_add_ps(acc
 static inline vf vf_mask_fma(vf a, vf b, vf c, vm m) { return _mm512_mask3_fmadd_ps(a, b, c, m); }
 static inline vf vf_sign(vf r)
 {
-    /* (r & sign bit) | 1.0f in one ternary-logic op (0xEA = A&B | C), zeroed where r == 0 */
+    /* (r & sign bit) | 1.0f in one ternary-logic op (0xEA = A&B | C), zeroed where
+     * r == 0 or r is NaN (vf_ne is ordered) */
     __m512i unit = _mm512_maskz_ternarylogic_epi32(
         vf_ne(r, _mm512_setzero_ps()), _mm512_castps_si512(r),
         _mm512_set1_epi32((int)0x80000000u), _mm512_set1_epi32(0x3f800000), 0xEA);

@@ -6,8 +6,7 @@
 #define GS_TRAIN_IMPL_H
 
 #include "gridsweep/kernels.h"
-#include "gridsweep/train.h"
-#include "../train/rng.h"
+#include "rng.h"
 
 #define LANES (VW * NV)
 #define SUB_BATCH 64   /* samples per pass; SLEEF runs over whole sub-batches */
@@ -49,14 +48,14 @@ GS_INLINE void accumulate(acc *s, int v, gs_act act, gs_loss loss, vf delta, vf 
 }
 
 /* Independent sampling: each lane's own stream, laid out [sample][lane]. */
-static inline void fill_independent(const gs_train_plan *plan, const gs_block *blk, int t,
+static inline void fill_independent(const gs_step_data *step, const gs_block *blk, int t,
                                     int s0, int ns, float *xl, float *yl)
 {
-    const float lo = plan->cfg.data_lo, width = plan->cfg.data_hi - plan->cfg.data_lo;
+    const float lo = step->data_lo, width = step->data_hi - step->data_lo;
     for (int l = 0; l < LANES; l++) {
         for (int s = s0 & ~3; s < s0 + ns; s += 4) {
             float u[4];
-            gs_uniform4(plan->cfg.seed, blk->point[l], (uint32_t)t, (uint32_t)(s / 4), u);
+            gs_uniform4(step->seed, blk->point[l], (uint32_t)t, (uint32_t)(s / 4), u);
             for (int i = 0; i < 4; i++) {
                 int k = s + i - s0;
                 if (k < 0 || k >= ns)
@@ -69,17 +68,18 @@ static inline void fill_independent(const gs_train_plan *plan, const gs_block *b
 }
 
 /* The forward and backward pass of one step over the whole batch. */
-GS_INLINE void batch_pass(const gs_train_plan *plan, const gs_block *blk, int t, gs_act act,
+GS_INLINE void batch_pass(const gs_step_data *step, const gs_block *blk, int t, gs_act act,
                           gs_eval_fn eval, gs_loss loss, int independent, acc *s)
 {
     _Alignas(GS_ALIGN) float zb[SUB_BATCH * LANES], fb[SUB_BATCH * LANES],
         dfb[SUB_BATCH * LANES];
-    _Alignas(GS_ALIGN) float xl[independent ? SUB_BATCH * LANES : 1],
-        yl[independent ? SUB_BATCH * LANES : 1];
-    const int batch = plan->cfg.batch;
-    const float *xs = independent ? NULL : plan->xs + (size_t)t * plan->x_stride;
-    const float *ys = independent ? NULL : plan->ys + (size_t)t * plan->x_stride;
-    const vf delta = vf_set1(plan->cfg.huber_delta);
+    /* Independent sampling's own samples, [sample][lane]; the other modes
+     * never touch them, and untouched stack costs nothing. */
+    _Alignas(GS_ALIGN) float xl[SUB_BATCH * LANES], yl[SUB_BATCH * LANES];
+    const int batch = step->batch;
+    const float *xs = independent ? NULL : step->xs + (size_t)t * step->x_stride;
+    const float *ys = independent ? NULL : step->ys + (size_t)t * step->x_stride;
+    const vf delta = vf_set1(step->huber_delta);
     vf a[NV], b[NV], c[NV], d[NV];
     for (int v = 0; v < NV; v++) {
         a[v] = vf_load(&blk->p[0][v * VW]);
@@ -93,7 +93,7 @@ GS_INLINE void batch_pass(const gs_train_plan *plan, const gs_block *blk, int t,
     for (int s0 = 0; s0 < batch; s0 += SUB_BATCH) {
         const int ns = batch - s0 < SUB_BATCH ? batch - s0 : SUB_BATCH;
         if (independent)
-            fill_independent(plan, blk, t, s0, ns, xl, yl);
+            fill_independent(step, blk, t, s0, ns, xl, yl);
         if (act_is_cheap(act)) {
 #pragma GCC unroll 4
             for (int k = 0; k < ns; k++) {
@@ -128,7 +128,7 @@ GS_INLINE void batch_pass(const gs_train_plan *plan, const gs_block *blk, int t,
 }
 
 /* One optimizer update of one parameter vector, as torch.optim does it. */
-GS_INLINE void opt_update(const gs_train_config *cfg, gs_opt opt, float *pp, float *mp,
+GS_INLINE void opt_update(const gs_step_data *step, gs_opt opt, float *pp, float *mp,
                           float *vp, vf g, vf lr, vf step_size, vf bc2_sqrt)
 {
     vf p = vf_load(pp);
@@ -136,10 +136,10 @@ GS_INLINE void opt_update(const gs_train_config *cfg, gs_opt opt, float *pp, flo
     switch (opt) {
     case GS_OPT_ADAM: {
         vf v = vf_load(vp);
-        m = vf_add(m, vf_mul(vf_set1(1.0f - cfg->beta1), vf_sub(g, m)));
-        v = vf_add(vf_mul(v, vf_set1(cfg->beta2)),
-                   vf_mul(vf_mul(vf_set1(1.0f - cfg->beta2), g), g));
-        vf denom = vf_add(vf_div(vf_sqrt(v), bc2_sqrt), vf_set1(cfg->eps));
+        m = vf_add(m, vf_mul(vf_set1(1.0f - step->beta1), vf_sub(g, m)));
+        v = vf_add(vf_mul(v, vf_set1(step->beta2)),
+                   vf_mul(vf_mul(vf_set1(1.0f - step->beta2), g), g));
+        vf denom = vf_add(vf_div(vf_sqrt(v), bc2_sqrt), vf_set1(step->eps));
         p = vf_sub(p, vf_mul(step_size, vf_div(m, denom)));
         vf_store(vp, v);
         break;
@@ -148,14 +148,14 @@ GS_INLINE void opt_update(const gs_train_config *cfg, gs_opt opt, float *pp, flo
         p = vf_sub(p, vf_mul(lr, g));
         break;
     case GS_OPT_MOMENTUM:
-        m = vf_add(vf_mul(m, vf_set1(cfg->momentum)), g);
+        m = vf_add(vf_mul(m, vf_set1(step->momentum)), g);
         p = vf_sub(p, vf_mul(lr, m));
         break;
     case GS_OPT_RMSPROP: {
         vf v = vf_load(vp);
-        v = vf_add(vf_mul(v, vf_set1(cfg->alpha)),
-                   vf_mul(vf_mul(vf_set1(1.0f - cfg->alpha), g), g));
-        p = vf_sub(p, vf_mul(lr, vf_div(g, vf_add(vf_sqrt(v), vf_set1(cfg->eps)))));
+        v = vf_add(vf_mul(v, vf_set1(step->alpha)),
+                   vf_mul(vf_mul(vf_set1(1.0f - step->alpha), g), g));
+        p = vf_sub(p, vf_mul(lr, vf_div(g, vf_add(vf_sqrt(v), vf_set1(step->eps)))));
         vf_store(vp, v);
         break;
     }
@@ -166,22 +166,21 @@ GS_INLINE void opt_update(const gs_train_config *cfg, gs_opt opt, float *pp, flo
     vf_store(pp, p);
 }
 
-GS_INLINE void train_block_impl(const gs_train_plan *plan, gs_block *blk, int t_end, gs_act act,
+GS_INLINE void train_block_impl(const gs_step_data *step, gs_block *blk, int t_end, gs_act act,
                                 gs_eval_fn eval, gs_loss loss)
 {
-    const gs_train_config *cfg = &plan->cfg;
-    const int independent = cfg->sampling == GS_SAMPLING_INDEPENDENT;
+    const int independent = step->sampling == GS_SAMPLING_INDEPENDENT;
     /* dL/dyhat = scale * g: the mean's 1/N, and MSE's factor 2. */
-    const vf scale = vf_set1(loss == GS_LOSS_MSE ? 2.0f * plan->inv_batch : plan->inv_batch);
-    const vf inv_n = vf_set1(plan->inv_batch), tol = vf_set1((float)cfg->tol);
+    const vf scale = vf_set1(loss == GS_LOSS_MSE ? 2.0f * step->inv_batch : step->inv_batch);
+    const vf inv_n = vf_set1(step->inv_batch), tol = vf_set1(step->tol);
     for (int t = blk->t; t < t_end; t++) {
         acc s;
         if (independent)
-            batch_pass(plan, blk, t, act, eval, loss, 1, &s);
+            batch_pass(step, blk, t, act, eval, loss, 1, &s);
         else
-            batch_pass(plan, blk, t, act, eval, loss, 0, &s);
-        blk->b1t *= cfg->beta1;
-        blk->b2t *= cfg->beta2;
+            batch_pass(step, blk, t, act, eval, loss, 0, &s);
+        blk->b1t *= step->beta1;
+        blk->b2t *= step->beta2;
         const float bc1 = (float)(1.0 - blk->b1t);
         const vf bc2_sqrt = vf_set1((float)sqrt(1.0 - blk->b2t));
         for (int v = 0; v < NV; v++) {
@@ -201,7 +200,7 @@ GS_INLINE void train_block_impl(const gs_train_plan *plan, gs_block *blk, int t_
                 vf_mul(scale, s.gd[v]),
             };
             for (int k = 0; k < 4; k++)
-                opt_update(cfg, cfg->opt, &blk->p[k][o], &blk->m[k][o], &blk->v[k][o], grad[k],
+                opt_update(step, step->opt, &blk->p[k][o], &blk->m[k][o], &blk->v[k][o], grad[k],
                            lr, step_size, bc2_sqrt);
             /* Loss bookkeeping: the loss is that of the parameters before the update. */
             vf l = vf_mul(s.ls[v], inv_n);
@@ -211,7 +210,7 @@ GS_INLINE void train_block_impl(const gs_train_plan *plan, gs_block *blk, int t_
             vf_store(&blk->ema[o], ema);
             vf_store(&blk->tconv[o],
                      vf_sel(vf_lt(ema, tol), vf_load(&blk->tconv[o]), vf_set1((float)(t + 2))));
-            if (t >= plan->window_start)
+            if (t >= step->window_start)
                 vf_store(&blk->wsum[o], vf_add(vf_load(&blk->wsum[o]), l));
         }
     }

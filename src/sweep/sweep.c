@@ -40,7 +40,7 @@ static bool train_block(const gs_train_plan *plan, gs_train_fn train, gs_block *
     while (blk->t < steps) {
         if (halted(halt, stop))
             return false;
-        train(plan, blk, steps - blk->t > segment ? blk->t + segment : steps);
+        train(&plan->step, blk, steps - blk->t > segment ? blk->t + segment : steps);
     }
     return true;
 }

@@ -1,26 +1,9 @@
-/* Starting a block, and judging a trained lane by what is stable: the window
- * loss, the loss on a dense grid, and the shape of the fitted function. */
+/* Judging a trained lane by what is stable: the window loss, the loss on a
+ * dense grid, and the shape of the fitted function. */
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include "gridsweep/kernels.h"
 #include "gridsweep/train.h"
-
-void gs_block_init(gs_block *blk, int n, const float (*start)[5], const uint64_t *point)
-{
-    memset(blk, 0, sizeof *blk);
-    blk->n = n;
-    blk->b1t = blk->b2t = 1.0;
-    for (int l = 0; l < GS_BLOCK_LANES; l++) {
-        const int src = l < n ? l : n - 1;     /* idle lanes repeat the last start */
-        for (int k = 0; k < 4; k++)
-            blk->p[k][l] = start[src][k];
-        blk->lr[l] = start[src][4];
-        blk->point[l] = point[src];
-        blk->tconv[l] = 1.0f;
-    }
-}
 
 #define JUDGE_STACK 512   /* eval points judged without a heap allocation */
 
@@ -66,7 +49,7 @@ int gs_train_judge(const gs_train_plan *plan, gs_eval_fn eval, const gs_block *b
     const double resid = fmax(vy - cxy * cxy / vx, 0);
 
     out->a = a, out->b = b, out->c = c, out->d = d;
-    out->window_loss = blk->wsum[lane] / (float)(cfg->steps - plan->window_start);
+    out->window_loss = blk->wsum[lane] / (float)(cfg->steps - plan->step.window_start);
     out->final_loss = (float)(sum_l / n);
     out->spread = (float)sqrt(vy);
     out->lin_err = (float)sqrt(resid);

@@ -43,4 +43,27 @@ else
     same "out of memory, then --resume: the true map" ref.csv m.csv
 fi
 
+# The trace judges its end point the same way: out of memory there is one
+# line, exit 1, and no trace file (a trace has no --resume to finish it).
+trace=(trace --steps 10 --eval-points 1048576 --curve-points 2)
+found=
+for kb in $(seq 8000 2000 80000); do
+    rm -f t.csv t.csv.part
+    (ulimit -v "$kb" && exec "$GS" "${trace[@]}" -o t.csv) 2> t.err
+    rc=$?
+    [ "$rc" -eq 0 ] && break
+    if grep -qx 'gridsweep: trace: out of memory' t.err; then
+        found=$kb
+        break
+    fi
+done
+if [ -z "$found" ]; then
+    skip "out of memory in the trace's judge" "no memory limit reaches it in this build"
+else
+    check "trace out of memory: exit 1 (got $rc)" [ "$rc" -eq 1 ]
+    check "trace out of memory: one line" [ "$(wc -l < t.err)" -eq 1 ]
+    check "trace out of memory: no trace file" [ ! -e t.csv ]
+    check "trace out of memory: no .part left" [ ! -e t.csv.part ]
+fi
+
 finish

@@ -1,0 +1,59 @@
+/* What a training kernel works on: the state of a block of starting points
+ * (gs_block, read and written) and the data of a step (gs_step_data, read
+ * only). The trainer (train.h) builds both from its settings; the kernels
+ * know nothing above this header. */
+#ifndef GRIDSWEEP_STEP_H
+#define GRIDSWEEP_STEP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gridsweep/step_vocab.h"
+
+/* Lanes per block: the widest kernel set's lanes times its interleave. */
+#define GS_BLOCK_LANES 32
+#define GS_ALIGN 64
+
+/* State of up to GS_BLOCK_LANES starting points trained together, one per
+ * SIMD lane. Structure of arrays so every field loads as a vector. */
+typedef struct gs_block {
+    _Alignas(GS_ALIGN) float p[4][GS_BLOCK_LANES];   /* a, b, c, d */
+    _Alignas(GS_ALIGN) float lr[GS_BLOCK_LANES];
+    _Alignas(GS_ALIGN) float m[4][GS_BLOCK_LANES];   /* first moment / momentum buffer */
+    _Alignas(GS_ALIGN) float v[4][GS_BLOCK_LANES];   /* second moment */
+    _Alignas(GS_ALIGN) float loss[GS_BLOCK_LANES];   /* batch loss of the last step */
+    _Alignas(GS_ALIGN) float ema[GS_BLOCK_LANES];    /* smoothed batch loss */
+    _Alignas(GS_ALIGN) float wsum[GS_BLOCK_LANES];   /* sum of batch losses in the window */
+    _Alignas(GS_ALIGN) float tconv[GS_BLOCK_LANES];  /* candidate t_conv (a float so it blends like the rest) */
+    uint64_t point[GS_BLOCK_LANES];  /* stream id per lane, for independent sampling */
+    double b1t, b2t;                 /* beta1^t, beta2^t */
+    int t;                           /* steps done */
+    int n;                           /* lanes in use; the rest mirror lane n-1 */
+} gs_block;
+
+/* Places starting points (a,b,c,d,lr) into lanes 0..n-1 (1 <= n <=
+ * GS_BLOCK_LANES) and resets the state to step 0. */
+void gs_block_init(gs_block *blk, int n, const float (*start)[5], const uint64_t *point);
+
+/* Everything a training step reads besides the block, shared by every block
+ * of a run. */
+typedef struct gs_step_data {
+    gs_loss loss;
+    float huber_delta;
+    gs_opt opt;
+    float beta1, beta2, eps, momentum, alpha;
+    gs_sampling sampling;
+    uint64_t seed;           /* independent sampling draws from (seed, point, step) */
+    float data_lo, data_hi;  /* independent sampling's range of x */
+    int batch;
+    float inv_batch;         /* 1 / batch */
+    /* The samples of step t are xs[t * x_stride ...] (t * x_stride + batch):
+     * shared: [steps][batch]; grid: [batch] with x_stride 0; independent:
+     * NULL (drawn per lane). ys is the target at those x. */
+    const float *xs, *ys;
+    size_t x_stride;
+    int window_start;        /* first step whose loss is summed into wsum */
+    float tol;               /* tconv: the smoothed loss below this */
+} gs_step_data;
+
+#endif

@@ -1,0 +1,19 @@
+/* Starting a block: its lanes' starting points and a fresh optimizer state. */
+#include <string.h>
+
+#include "gridsweep/step.h"
+
+void gs_block_init(gs_block *blk, int n, const float (*start)[5], const uint64_t *point)
+{
+    memset(blk, 0, sizeof *blk);
+    blk->n = n;
+    blk->b1t = blk->b2t = 1.0;
+    for (int l = 0; l < GS_BLOCK_LANES; l++) {
+        const int src = l < n ? l : n - 1;     /* idle lanes repeat the last start */
+        for (int k = 0; k < 4; k++)
+            blk->p[k][l] = start[src][k];
+        blk->lr[l] = start[src][4];
+        blk->point[l] = point[src];
+        blk->tconv[l] = 1.0f;
+    }
+}

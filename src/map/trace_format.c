@@ -1,0 +1,114 @@
+/* The writer of trace files (docs/formats.md): header, param and curve rows,
+ * outcome. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gridsweep/trace.h"
+#include "gridsweep/version.h"
+
+int gs_trace_writer_init(gs_trace_writer *w, const gs_train_config *cfg,
+                         const gs_trace_spec *spec, gs_eval_fn eval, gs_error *err)
+{
+    *w = (gs_trace_writer){.cfg = cfg, .spec = spec, .eval = eval};
+    w->curve_x = malloc((size_t)spec->curve_points * sizeof *w->curve_x);
+    if (!w->curve_x)
+        return gs_fail(err, "out of memory");
+    for (int i = 0; i < spec->curve_points; i++)
+        w->curve_x[i] = (float)(cfg->data_lo + (i + 0.5) * ((double)cfg->data_hi - cfg->data_lo) /
+                                                   spec->curve_points);
+    return 0;
+}
+
+void gs_trace_writer_free(gs_trace_writer *w)
+{
+    free(w->curve_x);
+    w->curve_x = NULL;
+}
+
+void gs_trace_write_header(gs_trace_writer *w, FILE *f)
+{
+    const gs_train_config *cfg = w->cfg;
+    const gs_trace_spec *spec = w->spec;
+    const char *act = gs_act_get(cfg->act)->name;
+    char buf[4096];
+    char init[4][32];
+    w->f = f;
+    for (int i = 0; i < 4; i++)
+        gs_fmt_float(init[i], sizeof init[i], spec->init[i]);
+    gs_train_config_args(cfg, true, buf, sizeof buf);
+    fprintf(f, GS_TRACE_MAGIC "\n# version: %s\n# sleef: %s\n", GS_VERSION, GS_SLEEF_VERSION);
+    fprintf(f, "# command: gridsweep trace --act %s --init %s,%s,%s,%s%s --point %llu\n", act,
+            init[0], init[1], init[2], init[3], buf, (unsigned long long)spec->point);
+    fprintf(f, "# act: %s\n# init: %s,%s,%s,%s\n", act, init[0], init[1], init[2], init[3]);
+    gs_train_config_lines(cfg, true, buf, sizeof buf);
+    fputs(buf, f);
+    fprintf(f, "# point: %llu\n# every: %d\n# snapshots:", (unsigned long long)spec->point,
+            spec->every);
+    for (int i = 0; i < spec->nsnap; i++)
+        fprintf(f, "%c%d", i ? ',' : ' ', spec->snap[i]);
+    fputs("\nkind,step,a,b,c,d,loss,x,yhat,y\n", f);
+}
+
+/* NaN prints as "nan" whatever its sign bit, as in maps (map_format.c). */
+static double unsigned_nan(float v) { return isnan(v) ? fabs((double)v) : (double)v; }
+
+static void put_float(FILE *f, float v)
+{
+    fprintf(f, ",%.9g", unsigned_nan(v));
+}
+
+/* The parameters after t updates; loss is that of the step they take next. */
+static void param_row(FILE *f, int t, const float p[4], const float *loss)
+{
+    fprintf(f, "param,%d", t);
+    for (int k = 0; k < 4; k++)
+        put_float(f, p[k]);
+    if (loss)
+        put_float(f, *loss);
+    else
+        fputc(',', f);
+    fputs(",,,\n", f);
+}
+
+/* The learned function c*f(a*x+b)+d at the curve points, and the target. */
+static void curve_rows(const gs_trace_writer *w, int t, const float p[4])
+{
+    FILE *f = w->f;
+    for (int i = 0; i < w->spec->curve_points; i++) {
+        const float x = w->curve_x[i];
+        float z = fmaf(p[0], x, p[1]), fz, dfz;
+        w->eval(&z, &fz, &dfz, 1);
+        fprintf(f, "curve,%d", t);
+        for (int k = 0; k < 4; k++)
+            put_float(f, p[k]);
+        fputc(',', f);
+        put_float(f, x);
+        put_float(f, fmaf(p[2], fz, p[3]));
+        put_float(f, x <= 0 ? 0.0f : x);
+        fputc('\n', f);
+    }
+}
+
+int gs_trace_write_step(void *writer, int t, const float p[4], const float *loss)
+{
+    gs_trace_writer *w = writer;
+    const gs_trace_spec *spec = w->spec;
+    if (w->next_snap < spec->nsnap && spec->snap[w->next_snap] == t) {
+        curve_rows(w, t, p);
+        w->next_snap++;
+    }
+    if (!loss || t % spec->every == 0)
+        param_row(w->f, t, p, loss);
+    return 0;
+}
+
+void gs_trace_write_outcome(const gs_trace_writer *w, const gs_result *r)
+{
+    fprintf(w->f,
+            "# outcome: %s\n# window_loss: %.9g\n# final_loss: %.9g\n# lin_err: %.9g\n"
+            "# spread: %.9g\n# t_conv: %d\n",
+            gs_outcome_name(r->outcome), unsigned_nan(r->window_loss),
+            unsigned_nan(r->final_loss), unsigned_nan(r->lin_err), unsigned_nan(r->spread),
+            r->t_conv);
+}

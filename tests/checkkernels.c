@@ -1,0 +1,270 @@
+/* checkkernels: runs every kernel family (activation eval, training step per
+ * activation x loss, each optimizer and sampling mode a sub-case) on every
+ * kernel set this CPU runs and compares it bit for bit with the scalar set,
+ * on random, extreme and special inputs. A failure names the function and
+ * the set: train_gelu_huber_avx2. Sets the CPU cannot run are skipped, never
+ * passed. --bench also times each one against scalar.
+ * The last line is "N passed, N failed[, N skipped]"; exit 1 on a failure. */
+#include <fnmatch.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "checkkernels.h"
+#include "gridsweep/train.h"   /* the loss names */
+
+#define MAX_FAIL_LINES 4   /* mismatch details printed per function and set */
+
+typedef struct options {
+    bool list, bench;
+    int only_set;            /* -1: every set */
+    const char *pattern;     /* NULL: every function */
+    uint64_t seed;
+} options;
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: checkkernels [--list] [--set=NAME] [--function=PATTERN] [--seed=N] [--bench]\n"
+            "Checks every kernel of every set this CPU runs against the scalar set, bit for bit.\n"
+            "  --list               print the name of every function (with --set/--function: those)\n"
+            "  --set=NAME           only this set: %s\n"
+            "  --function=PATTERN   only functions whose name (e.g. train_gelu_huber_avx2) matches\n"
+            "                       the glob PATTERN, or contains it if it has no * ? [\n"
+            "  --seed=N             seed of the random inputs (default: fixed, printed)\n"
+            "  --bench              also time each function: ns per element (eval) or per\n"
+            "                       sample-step (train), and the speed-up over scalar\n",
+            gs_isa_names());
+}
+
+static _Noreturn void die(const char *msg, const char *arg)
+{
+    fprintf(stderr, "checkkernels: %s '%s' (try --help)\n", msg, arg);
+    exit(2);
+}
+
+static options parse(int argc, char **argv)
+{
+    options o = {.only_set = -1, .seed = 0x5eed5eedu};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(stdout);
+            exit(0);
+        } else if (strcmp(a, "--list") == 0) {
+            o.list = true;
+        } else if (strcmp(a, "--bench") == 0) {
+            o.bench = true;
+        } else if (strncmp(a, "--set=", 6) == 0) {
+            gs_isa isa;
+            if (gs_isa_parse(a + 6, &isa))
+                die("unknown kernel set", a + 6);
+            o.only_set = (int)isa;
+        } else if (strncmp(a, "--function=", 11) == 0) {
+            o.pattern = a + 11;
+        } else if (strncmp(a, "--seed=", 7) == 0) {
+            char *end;
+            o.seed = strtoull(a + 7, &end, 0);
+            if (end == a + 7 || *end)
+                die("--seed wants an integer, not", a + 7);
+        } else {
+            die("unknown option", a);
+        }
+    }
+    return o;
+}
+
+void ck_name(const ck_fn *fn, gs_isa isa, char *buf, size_t size)
+{
+    const char *act = gs_act_get(fn->act)->name;
+    if (fn->family == CK_EVAL)
+        snprintf(buf, size, "eval_%s_%s", act, gs_isa_name(isa));
+    else
+        snprintf(buf, size, "train_%s_%s_%s", act, gs_loss_name(fn->loss), gs_isa_name(isa));
+}
+
+void ck_fail(ck_run *run, gs_isa isa, const char *fmt, ...)
+{
+    if (run->fails[isa]++ >= MAX_FAIL_LINES)
+        return;
+    char name[64];
+    ck_name(&run->fn, isa, name, sizeof name);
+    printf("  %s: ", name);
+    va_list ap;
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    putchar('\n');
+}
+
+double ck_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double ck_median(double *t, int n)
+{
+    qsort(t, (size_t)n, sizeof *t, cmp_double);
+    return n % 2 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]);
+}
+
+static bool matches(const options *o, const ck_fn *fn, gs_isa isa)
+{
+    if (o->only_set >= 0 && (int)isa != o->only_set)
+        return false;
+    if (!o->pattern)
+        return true;
+    char name[64];
+    ck_name(fn, isa, name, sizeof name);
+    if (strpbrk(o->pattern, "*?["))
+        return fnmatch(o->pattern, name, 0) == 0;
+    return strstr(name, o->pattern) != NULL;
+}
+
+/* Every function: the evals, then the training steps, in table order. */
+static int all_functions(ck_fn *out)
+{
+    int n = 0;
+    for (int a = 0; a < GS_ACT_COUNT; a++)
+        out[n++] = (ck_fn){CK_EVAL, (gs_act)a, GS_LOSS_MAE};
+    for (int a = 0; a < GS_ACT_COUNT; a++)
+        for (int l = 0; l < GS_LOSS_COUNT; l++)
+            out[n++] = (ck_fn){CK_TRAIN, (gs_act)a, (gs_loss)l};
+    return n;
+}
+
+typedef struct tally {
+    int passed, failed, skipped;
+    int set_passed[GS_ISA_COUNT], set_failed[GS_ISA_COUNT], set_skipped[GS_ISA_COUNT];
+} tally;
+
+/* Checks one function on every selected set; returns how many sets ran. */
+static int check_function(const options *o, const ck_fn *fn, tally *t)
+{
+    ck_run run = {.fn = *fn, .ref = gs_kernels_get(GS_ISA_SCALAR), .seed = o->seed};
+    int nrun = 0;
+    for (int i = 0; i < GS_ISA_COUNT; i++) {
+        if (!matches(o, fn, (gs_isa)i))
+            continue;
+        run.sets[i] = run.ref ? gs_kernels_get((gs_isa)i) : NULL;
+        if (!run.sets[i]) {
+            t->skipped++;
+            t->set_skipped[i]++;
+        } else {
+            nrun++;
+        }
+    }
+    if (nrun == 0)
+        return 0;
+    if (fn->family == CK_EVAL)
+        ck_check_eval(&run);
+    else
+        ck_check_train(&run);
+    for (int i = 0; i < GS_ISA_COUNT; i++) {
+        if (!run.sets[i])
+            continue;
+        char name[64];
+        ck_name(fn, (gs_isa)i, name, sizeof name);
+        if (run.fails[i]) {
+            printf("FAIL %s: %d mismatches with the scalar set\n", name, run.fails[i]);
+            t->failed++;
+            t->set_failed[i]++;
+        } else {
+            t->passed++;
+            t->set_passed[i]++;
+        }
+    }
+    return nrun;
+}
+
+/* One table per family: each selected function on each runnable set. */
+static void bench(const options *o, const ck_fn *fns, int nfns)
+{
+    const gs_kernels *scalar = gs_kernels_get(GS_ISA_SCALAR);
+    for (int family = CK_EVAL; family <= CK_TRAIN; family++) {
+        bool header = false;
+        for (int f = 0; f < nfns; f++) {
+            const ck_fn *fn = &fns[f];
+            if ((int)fn->family != family)
+                continue;
+            double base = -1;
+            for (int i = 0; i < GS_ISA_COUNT; i++) {
+                const gs_kernels *k = gs_kernels_get((gs_isa)i);
+                if (!k || !scalar || !matches(o, fn, (gs_isa)i))
+                    continue;
+                if (base < 0)
+                    base = fn->family == CK_EVAL ? ck_bench_eval(scalar, fn->act)
+                                                 : ck_bench_train(scalar, fn->act, fn->loss);
+                double ns = i == GS_ISA_SCALAR ? base
+                            : fn->family == CK_EVAL ? ck_bench_eval(k, fn->act)
+                                                     : ck_bench_train(k, fn->act, fn->loss);
+                if (!header)
+                    printf("\n| function | ns/%s | speed-up vs scalar |\n|---|---:|---:|\n",
+                           family == CK_EVAL ? "element" : "sample-step");
+                header = true;
+                char name[64];
+                ck_name(fn, (gs_isa)i, name, sizeof name);
+                printf("| %s | %.3f | %.2fx |\n", name, ns, base / ns);
+                fflush(stdout);
+            }
+        }
+    }
+    putchar('\n');
+}
+
+int main(int argc, char **argv)
+{
+    const options o = parse(argc, argv);
+    ck_fn fns[GS_ACT_COUNT * (1 + GS_LOSS_COUNT)];
+    const int nfns = all_functions(fns);
+    if (o.list) {
+        for (int f = 0; f < nfns; f++) {
+            for (int i = 0; i < GS_ISA_COUNT; i++) {
+                char name[64];
+                ck_name(&fns[f], (gs_isa)i, name, sizeof name);
+                if (matches(&o, &fns[f], (gs_isa)i))
+                    puts(name);
+            }
+        }
+        return 0;
+    }
+    printf("checkkernels: seed %" PRIu64 "; scalar is the reference (its own functions are "
+           "checked one element and one lane at a time against whole arrays and blocks)\n",
+           o.seed);
+    fflush(stdout);
+    tally t = {0};
+    for (int f = 0; f < nfns; f++) {
+        check_function(&o, &fns[f], &t);
+        fflush(stdout);
+    }
+    for (int i = 0; i < GS_ISA_COUNT; i++) {
+        if (t.set_passed[i] + t.set_failed[i] + t.set_skipped[i] == 0)
+            continue;
+        if (t.set_skipped[i])
+            printf("%s: %d skipped (%s)\n", gs_isa_name((gs_isa)i), t.set_skipped[i],
+                   !gs_kernels_get(GS_ISA_SCALAR) ? "this CPU cannot run the scalar reference"
+                                                  : "not built into this binary, or this CPU "
+                                                    "cannot run it");
+        else
+            printf("%s: %d passed, %d failed\n", gs_isa_name((gs_isa)i), t.set_passed[i],
+                   t.set_failed[i]);
+    }
+    if (o.bench)
+        bench(&o, fns, nfns);
+    printf("%d passed, %d failed", t.passed, t.failed);
+    if (t.skipped)
+        printf(", %d skipped", t.skipped);
+    putchar('\n');
+    return t.failed ? 1 : 0;
+}

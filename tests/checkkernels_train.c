@@ -1,0 +1,223 @@
+/* checkkernels, train family: the training step of each activation x loss,
+ * every optimizer and sampling mode a sub-case. The reference is the scalar
+ * set training one lane per block, one step per call; each set trains the
+ * same starting points in blocks of 1..lanes lanes, all steps in one call.
+ * Every field of the block state must match bit for bit. */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "checkkernels.h"
+#include "gridsweep/train.h"   /* optimizer and sampling names for the messages */
+#include "kernel_inputs.h"
+
+#define REF_LANES GS_BLOCK_LANES
+#define MAX_STEPS 4
+#define MAX_BATCH 130
+
+/* Batch sizes: every one from 1 to 100 (the tails of a vector, of the
+ * 64-sample sub-batch and of the 4-sample groups of the random streams),
+ * then around the second sub-batch's end. */
+#define N_BATCHES 104
+static int batch_size(int i) { return i < 100 ? i + 1 : 127 + (i - 100); }
+
+typedef struct tcase {
+    gs_step_data step;
+    int steps;
+    float xs[MAX_STEPS * MAX_BATCH], ys[MAX_STEPS * MAX_BATCH];
+    float start[REF_LANES][5];
+    uint64_t point[REF_LANES];
+    gs_block ref[REF_LANES];   /* lane 0 of each: the scalar result */
+} tcase;
+
+/* A value from the special pool (NaN, inf, +-0, denormals, huge), or a
+ * random one. */
+static float maybe_special(rng *r, const float *pool, size_t npool, float x)
+{
+    return rng_next(r) % 8 == 0 ? pool[rng_next(r) % npool] : x;
+}
+
+static void make_case(tcase *c, gs_opt opt, gs_sampling sampling, int batch, int variant, rng *r)
+{
+    float pool[MAX_SPECIAL];
+    const size_t npool = special_inputs(pool, MAX_SPECIAL);
+    const float lo = rng_uniform(r, -3, 0);
+    c->steps = 1 + (int)(rng_next(r) % MAX_STEPS);
+    c->step = (gs_step_data){
+        .huber_delta = (float)pow(10.0, rng_unit(r) * 3 - 2),
+        .opt = opt,
+        .beta1 = rng_uniform(r, 0, 0.99),
+        .beta2 = rng_uniform(r, 0.9, 0.9999),
+        .eps = (float)pow(10.0, rng_unit(r) * 6 - 10),
+        .momentum = rng_uniform(r, 0, 0.99),
+        .alpha = rng_uniform(r, 0.8, 0.999),
+        .sampling = sampling,
+        .seed = rng_next(r),
+        .data_lo = lo,
+        .data_hi = lo + (float)pow(10.0, rng_unit(r) * 3 - 2),
+        .batch = batch,
+        .inv_batch = 1.0f / (float)batch,
+        .window_start = (int)(rng_next(r) % (unsigned)(c->steps + 1)),
+        .tol = (float)pow(10.0, rng_unit(r) * 3 - 3),
+    };
+    /* Sample tables: in range, and in variant 3 with special values too. */
+    const int rows = sampling == GS_SAMPLING_SHARED ? c->steps : 1;
+    for (int i = 0; i < rows * batch; i++) {
+        float x = rng_uniform(r, c->step.data_lo, c->step.data_hi);
+        float y = rng_next(r) % 4 ? (x <= 0 ? 0.0f : x) : rng_uniform(r, -2, 2);
+        if (variant == 3) {
+            x = maybe_special(r, pool, npool, x);
+            y = maybe_special(r, pool, npool, y);
+        }
+        c->xs[i] = x;
+        c->ys[i] = y;
+    }
+    c->step.xs = sampling == GS_SAMPLING_INDEPENDENT ? NULL : c->xs;
+    c->step.ys = sampling == GS_SAMPLING_INDEPENDENT ? NULL : c->ys;
+    c->step.x_stride = sampling == GS_SAMPLING_SHARED ? (size_t)batch : 0;
+    /* Starting points: random, and from variant 2 on with special values. */
+    for (int l = 0; l < REF_LANES; l++) {
+        for (int k = 0; k < 4; k++) {
+            c->start[l][k] = rng_uniform(r, -3, 3);
+            if (variant >= 2)
+                c->start[l][k] = maybe_special(r, pool, npool, c->start[l][k]);
+        }
+        c->start[l][4] = (float)pow(10.0, rng_unit(r) * 4 - 3);
+        if (variant >= 2 && rng_next(r) % 8 == 0)
+            c->start[l][4] = rng_next(r) % 2 ? 0.0f : 1e10f;
+        c->point[l] = rng_next(r);
+    }
+}
+
+/* The scalar result of each lane: alone in its block, one step per call. */
+static void reference(const ck_run *run, tcase *c)
+{
+    const gs_train_fn train = run->ref->train[run->fn.act][run->fn.loss];
+    for (int l = 0; l < REF_LANES; l++) {
+        gs_block_init(&c->ref[l], 1, &c->start[l], &c->point[l]);
+        for (int t = 0; t < c->steps; t++)
+            train(&c->step, &c->ref[l], t + 1);
+    }
+}
+
+#define FIELD(name, expr) {name, offsetof(gs_block, expr)}
+static const struct {
+    const char *name;
+    size_t offset;   /* of the field's lane 0 */
+} fields[] = {
+    FIELD("a", p[0]),       FIELD("b", p[1]),       FIELD("c", p[2]),
+    FIELD("d", p[3]),       FIELD("m_a", m[0]),     FIELD("m_b", m[1]),
+    FIELD("m_c", m[2]),     FIELD("m_d", m[3]),     FIELD("v_a", v[0]),
+    FIELD("v_b", v[1]),     FIELD("v_c", v[2]),     FIELD("v_d", v[3]),
+    FIELD("loss", loss),    FIELD("ema", ema),      FIELD("wsum", wsum),
+    FIELD("tconv", tconv),  FIELD("lr", lr),
+};
+
+static float lane_field(const gs_block *b, size_t field, int lane)
+{
+    const float *f = (const float *)((const char *)b + fields[field].offset);
+    return f[lane];
+}
+
+static void compare_set(ck_run *run, gs_isa isa, const tcase *c, const char *what, rng *r)
+{
+    const gs_kernels *k = run->sets[isa];
+    const gs_train_fn train = k->train[run->fn.act][run->fn.loss];
+    for (int l0 = 0; l0 < REF_LANES;) {
+        const int room = REF_LANES - l0 < k->lanes ? REF_LANES - l0 : k->lanes;
+        const int n = 1 + (int)(rng_next(r) % (unsigned)room);   /* partial blocks too */
+        gs_block b;
+        gs_block_init(&b, n, &c->start[l0], &c->point[l0]);
+        train(&c->step, &b, c->steps);
+        for (int j = 0; j < n; j++) {
+            const gs_block *ref = &c->ref[l0 + j];
+            for (size_t f = 0; f < sizeof fields / sizeof *fields; f++) {
+                const float got = lane_field(&b, f, j), want = lane_field(ref, f, 0);
+                if (!same_bits(got, want))
+                    ck_fail(run, isa,
+                            "%s, lane %d of %d: %s = %a [%08x], scalar %a [%08x] (start "
+                            "%a %a %a %a lr %a)",
+                            what, j, n, fields[f].name, (double)got, f2u(got), (double)want,
+                            f2u(want), (double)c->start[l0 + j][0], (double)c->start[l0 + j][1],
+                            (double)c->start[l0 + j][2], (double)c->start[l0 + j][3],
+                            (double)c->start[l0 + j][4]);
+            }
+        }
+        if (b.t != c->steps || memcmp(&b.b1t, &c->ref[l0].b1t, sizeof b.b1t) ||
+            memcmp(&b.b2t, &c->ref[l0].b2t, sizeof b.b2t))
+            ck_fail(run, isa, "%s: step count or beta powers differ", what);
+        l0 += n;
+    }
+}
+
+void ck_check_train(ck_run *run)
+{
+    tcase *c = malloc(sizeof *c);
+    if (!c) {
+        for (int s = 0; s < GS_ISA_COUNT; s++)
+            if (run->sets[s])
+                ck_fail(run, (gs_isa)s, "out of memory");
+        return;
+    }
+    rng r = {run->seed * 0x9e3779b97f4a7c15ull + 31 * (uint64_t)run->fn.act +
+             7 * (uint64_t)run->fn.loss + 3};
+    /* Each sampling mode at every batch size; the optimizer takes turns (and
+     * shifts every 4 sizes), so each one meets each mode at 26 sizes, of
+     * every residue mod 4. */
+    for (int sampling = 0; sampling < GS_SAMPLING_COUNT; sampling++) {
+        for (int bi = 0; bi < N_BATCHES; bi++) {
+            const int opt = (bi + bi / 4 + sampling) % GS_OPT_COUNT, batch = batch_size(bi);
+            const int variant = (int)(rng_next(&r) % 4);
+            make_case(c, (gs_opt)opt, (gs_sampling)sampling, batch, variant, &r);
+            reference(run, c);
+            char what[96];
+            snprintf(what, sizeof what, "%s/%s, batch %d, %d steps%s", gs_opt_name(opt),
+                     gs_sampling_name(sampling), batch, c->steps,
+                     variant >= 2 ? ", special inputs" : "");
+            for (int s = 0; s < GS_ISA_COUNT; s++)
+                if (run->sets[s])
+                    compare_set(run, (gs_isa)s, c, what, &r);
+        }
+    }
+    free(c);
+}
+
+#define BENCH_BATCH 256
+#define BENCH_STEPS 100
+#define BENCH_REPS 5
+
+/* Adam on shared samples, the defaults' shape: ns per lane-sample-step. */
+double ck_bench_train(const gs_kernels *k, gs_act act, gs_loss loss)
+{
+    static float xs[BENCH_STEPS * BENCH_BATCH], ys[BENCH_STEPS * BENCH_BATCH];
+    rng r = {0x2545f4914f6cdd1dull};
+    for (int i = 0; i < BENCH_STEPS * BENCH_BATCH; i++) {
+        xs[i] = rng_uniform(&r, -0.5, 0.5);
+        ys[i] = xs[i] <= 0 ? 0.0f : xs[i];
+    }
+    const gs_step_data step = {
+        .loss = loss, .huber_delta = 1, .opt = GS_OPT_ADAM, .beta1 = 0.9f, .beta2 = 0.999f,
+        .eps = 1e-8f, .momentum = 0.9f, .alpha = 0.99f, .sampling = GS_SAMPLING_SHARED,
+        .data_lo = -0.5f, .data_hi = 0.5f, .batch = BENCH_BATCH,
+        .inv_batch = 1.0f / BENCH_BATCH, .xs = xs, .ys = ys, .x_stride = BENCH_BATCH,
+        .window_start = BENCH_STEPS * 9 / 10, .tol = 0.03f,
+    };
+    float start[GS_BLOCK_LANES][5];
+    uint64_t point[GS_BLOCK_LANES];
+    for (int l = 0; l < GS_BLOCK_LANES; l++) {
+        start[l][0] = 1, start[l][1] = rng_uniform(&r, -2, 2), start[l][2] = 1;
+        start[l][3] = rng_uniform(&r, -2, 2), start[l][4] = 0.1f;
+        point[l] = (uint64_t)l;
+    }
+    const gs_train_fn train = k->train[act][loss];
+    double t[BENCH_REPS];
+    gs_block b;
+    for (int i = -1; i < BENCH_REPS; i++) {   /* run -1 warms up */
+        gs_block_init(&b, k->lanes, start, point);
+        const double t0 = ck_now_ns();
+        train(&step, &b, BENCH_STEPS);
+        if (i >= 0)
+            t[i] = ck_now_ns() - t0;
+    }
+    return ck_median(t, BENCH_REPS) / ((double)k->lanes * BENCH_BATCH * BENCH_STEPS);
+}
