@@ -335,7 +335,11 @@ static int open_part(outfile *of, const char *final, const char *part, const cha
     }
     gs_map_info info;
     long keep = 0;
-    if (starts_netcdf(of->fd)) {
+    const bool nc = starts_netcdf(of->fd);
+    if (nc != gs_map_is_netcdf(start, start_len))
+        return cli_usage_error("--resume: '%s' is a %s map; resume it with --format %s", part,
+                               nc ? "NetCDF" : "CSV", nc ? "nc" : "csv");
+    if (nc) {
         rc = count_nc_rows(of, header, cfg, done);
     } else if (!(rc = check_header(of->f, part, header, &info))) {
         rc = count_rows(of->f, part, &info, cfg, done, &keep);

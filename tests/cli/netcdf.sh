@@ -107,6 +107,14 @@ for delay in 0.05 0.2 0.5 0.9 1.4 2; do
 done
 "$GS" "${long[@]}" --resume ref.nc 2> done.err
 check "resume of a complete map: nothing to do" grep -q "is complete; nothing to resume" done.err
+head -c 3000 m.csv > wrong.nc.part
+"$GS" "${base[@]}" --resume wrong.nc 2> wrong.err
+rc=$?
+lines=$(wc -l < wrong.err)
+check "resume: a CSV .part named .nc: exit 2 (got $rc), one line ($lines)" [ "$rc" -eq 2 -a "$lines" -eq 1 ]
+check "resume: a CSV .part named .nc: says --format csv" grep -q -- '--format csv' wrong.err
+"$GS" "${base[@]}" --resume wrong.nc --format csv 2> /dev/null
+same "resume: the same .part with --format csv" m.csv wrong.nc
 cp ref.nc other.nc.part
 expect_error "resume: other settings" "$GS" "${long[@]}" --steps 4001 --resume "$tmp/other.nc"
 
