@@ -57,4 +57,12 @@ assert mesh.axes.get_xlabel() == ds[xdim].attrs["long_name"], mesh.axes.get_xlab
 assert mesh.axes.get_ylabel() == ds[ydim].attrs["long_name"], mesh.axes.get_ylabel()
 lo, hi = mesh.axes.get_xlim()   # the cell edges: the axis ends, on a linear axis
 assert lo <= float(ds[xdim][0]) < float(ds[xdim][-1]) <= hi, (lo, hi)
+# Without netCDF4-python, xarray reads it through scipy: the same dataset.
+try:
+    import scipy.io  # noqa: F401
+except ImportError:
+    pass
+else:
+    plain = xr.open_dataset(nc_path, engine="scipy")
+    assert plain.identical(ds), "scipy and netCDF4 read different datasets"
 print("ok", nc_path, f"{ny}x{nx}", len(names), "columns")
