@@ -44,6 +44,11 @@ static int read_header(gs_map_nc *m, gs_error *err)
         used += (size_t)sprintf(h + used, "# %s: ", name);
         if ((st = nc_get_att_text(m->ncid, NC_GLOBAL, name, h + used)))
             break;
+        if (memchr(h + used, '\n', len) || memchr(h + used, '\0', len)) {
+            free(h);   /* a line break would make a header line of its own */
+            return gs_fail(err, "%s: global attribute '%s' is not one line of text", m->path,
+                           name);
+        }
         used += len;
         h[used++] = '\n';
     }
@@ -54,7 +59,8 @@ static int read_header(gs_map_nc *m, gs_error *err)
     }
     if (!st)
         snprintf(h + used, cap - used, "%s\n", GS_MAP_COLUMNS);
-    const int rc = st ? map_nc_fail(err, m->path, st) : map_nc_parse_header(h, m->path, &m->info, err);
+    const int rc = st ? map_nc_fail(err, m->path, st)
+                      : map_nc_parse_header(h, m->path, &m->info, err);
     free(h);
     return rc;
 }
@@ -107,16 +113,16 @@ static int find_schema(gs_map_nc *m, gs_error *err)
 }
 
 /* libnetcdf reads a record past the end of a cut file as zeros, without an
- * error: the file must be at least as long as its records say. Its records
- * start where they start in the file gridsweep writes for this header (a
- * header edited longer only moves them later). */
+ * error: the file must be at least as long as its records say. In the format
+ * gridsweep writes, its records start where they start in the file gridsweep
+ * writes for this header (a header edited longer only moves them later). */
 static int check_length(gs_map_nc *m, gs_error *err)
 {
     int format;
     struct stat st;
-    if (nc_inq_format(m->ncid, &format) || format == NC_FORMAT_NETCDF4 ||
-        format == NC_FORMAT_NETCDF4_CLASSIC || stat(m->path, &st) != 0)
-        return 0;
+    if (nc_inq_format(m->ncid, &format) || format != NC_FORMAT_64BIT_OFFSET ||
+        stat(m->path, &st) != 0)
+        return 0;   /* not the layout gridsweep writes (nccopy'd): libnetcdf's word */
     const size_t len = m->info.header_len + sizeof GS_MAP_COLUMNS + 1;
     char *header = malloc(len);
     void *empty = NULL;
@@ -129,10 +135,12 @@ static int check_length(gs_map_nc *m, gs_error *err)
     free(empty);
     if (rc)
         return -1;
-    int64_t record = (NC_SIZE_FLOAT + 3) / 4 * 4;   /* the y coordinate */
-    for (int i = 0; i < GS_MAP_NCOLUMNS; i++)
-        if (m->roles[i] == ROLE_VAR)
-            record += ((int64_t)m->nx * (int64_t)stored[gs_map_column_at(i)->type].size + 3) / 4 * 4;
+    /* A record: each record variable's row, padded to 4 bytes; y first. */
+    int64_t record = (NC_SIZE_FLOAT + 3) / 4 * 4;
+    for (int i = 0; i < GS_MAP_NCOLUMNS; i++) {
+        const int64_t bytes = (int64_t)m->nx * (int64_t)stored[gs_map_column_at(i)->type].size;
+        record += m->roles[i] == ROLE_VAR ? (bytes + 3) / 4 * 4 : 0;
+    }
     const int64_t need = (int64_t)begin + m->rows * record;
     if ((int64_t)st.st_size < need)
         return gs_fail(err, "%s: cut short: %lld bytes, its %lld rows of cells need %lld", m->path,
