@@ -33,9 +33,9 @@ role map_nc_role(const gs_map_column *col, const gs_map_info *info)
     const size_t start = offsetof(gs_map_row, start);
     if (col->offset == offsetof(gs_map_row, ix) || col->offset == offsetof(gs_map_row, iy))
         return ROLE_INDEX;
-    if (col->offset == start + info->x.param * sizeof(float))
+    if (col->offset == start + info->x.param * sizeof(map_coord))
         return ROLE_X;
-    if (col->offset == start + info->y.param * sizeof(float))
+    if (col->offset == start + info->y.param * sizeof(map_coord))
         return ROLE_Y;
     return ROLE_VAR;
 }
@@ -132,7 +132,7 @@ int gs_map_nc_empty(const char *header, void **bytes, size_t *len, gs_error *err
     gs_map_info info;
     if (map_nc_parse_header(header, "map header", &info, err))
         return -1;
-    float *x = malloc((size_t)info.x.n * sizeof *x);
+    map_coord *x = malloc((size_t)info.x.n * sizeof *x);
     int ncid = -1, xvar = -1, st = x ? 0 : NC_ENOMEM;
     if (!st)
         st = nc_create_mem("map.nc", FILE_MODE, 1, &ncid);
@@ -143,7 +143,7 @@ int gs_map_nc_empty(const char *header, void **bytes, size_t *len, gs_error *err
     for (int i = 0; x && i < info.x.n; i++)
         x[i] = gs_axis_value(&info.x, i);
     if (!st)
-        st = nc_put_var_float(ncid, xvar, x);
+        st = nc_put_var(ncid, xvar, x);
     NC_memio mem = {0};
     if (ncid >= 0) {
         const int cst = nc_close_memio(ncid, &mem);
@@ -166,7 +166,7 @@ static int write_row(gs_map_nc *m, gs_error *err)
 {
     const gs_map_info *in = &m->info;
     const size_t start[2] = {(size_t)m->rows, 0}, count[2] = {1, (size_t)m->nx};
-    int st = nc_put_vara_float(m->ncid, m->yvar, start, count, &m->pending[0].start[in->y.param]);
+    int st = nc_put_vara(m->ncid, m->yvar, start, count, &m->pending[0].start[in->y.param]);
     for (int i = 0; i < GS_MAP_NCOLUMNS && !st; i++) {
         const gs_map_column *col = gs_map_column_at(i);
         if (m->roles[i] != ROLE_VAR)

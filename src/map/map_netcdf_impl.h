@@ -25,7 +25,10 @@
     _Static_assert(sizeof(((gs_map_row *)0)->member) == MEMBER_SIZE_##type,                \
                    "column " #name ": its member is not what NC_TYPE_" #type " stores");
 GS_MAP_COLUMN_TABLE(CHECK_SIZE, )
-_Static_assert(sizeof(float) == NC_SIZE_FLOAT, "the coordinates are FLOAT values");
+/* The coordinates are the start values of the axis parameters: FLOAT too. */
+typedef float map_coord;
+_Static_assert(sizeof(map_coord) == sizeof(((gs_map_row *)0)->start[0]) &&
+               sizeof(map_coord) == NC_SIZE_FLOAT, "the coordinates are FLOAT values");
 
 static const struct {
     nc_type type;
@@ -48,7 +51,7 @@ struct gs_map_nc {
     role roles[GS_MAP_NCOLUMNS];
     int varid[GS_MAP_NCOLUMNS];
     int xvar, yvar;
-    float *xcoord;            /* nx cell centres */
+    map_coord *xcoord;        /* nx cell centres */
     gs_map_row *pending;      /* the row being filled (writing) */
     int npending;
     unsigned char *stage;     /* nx values of one variable */

@@ -173,7 +173,7 @@ int gs_map_nc_open(const char *path, bool write, gs_map_nc **out, gs_error *err)
         m->pending = write ? malloc((size_t)m->nx * sizeof *m->pending) : NULL;
         if (!m->xcoord || !m->stage || (write && !m->pending))
             rc = gs_fail(err, "%s: out of memory for a row of %d cells", path, m->nx);
-        else if ((st = nc_get_var_float(m->ncid, m->xvar, m->xcoord)))
+        else if ((st = nc_get_var(m->ncid, m->xvar, m->xcoord)))
             rc = map_nc_fail(err, path, st);
     }
     if (rc) {
@@ -208,8 +208,8 @@ int gs_map_nc_read_row(gs_map_nc *m, int64_t r, gs_map_row *cells, gs_error *err
         return gs_fail(err, "%s: no row %lld (the file has %lld)", m->path, (long long)r,
                        (long long)m->rows);
     const size_t start[2] = {(size_t)r, 0}, count[2] = {1, (size_t)m->nx};
-    float y;
-    int st = nc_get_vara_float(m->ncid, m->yvar, start, count, &y);
+    map_coord y;
+    int st = nc_get_vara(m->ncid, m->yvar, start, count, &y);
     for (int i = 0; i < GS_MAP_NCOLUMNS && !st; i++) {
         const gs_map_column *col = gs_map_column_at(i);
         if (m->roles[i] != ROLE_VAR || (st = nc_get_vara(m->ncid, m->varid[i], start, count,
