@@ -105,6 +105,20 @@ for delay in 0.05 0.2 0.5 0.9 1.4 2; do
     fi
     same "kill -9 after ${delay}s, then --resume" ref.nc k.nc
 done
+# kill -9 again and again, each run resuming the last: the same file.
+mkdir k9 && cd k9 || exit 1
+for i in $(seq 12); do
+    [ -e m.nc ] && break
+    if [ -e m.nc.part ]; then args=(--resume m.nc); else args=(-o m.nc); fi
+    "$GS" "${long[@]}" "${args[@]}" 2> /dev/null &
+    pid=$!
+    sleep "0.$((RANDOM % 10))$((RANDOM % 10))"
+    kill -9 "$pid" 2> /dev/null
+    wait "$pid" 2> /dev/null
+done
+[ -e m.nc ] || "$GS" "${long[@]}" --resume m.nc 2> /dev/null
+same "kill -9 at random moments, --resume after each" ../ref.nc m.nc
+cd "$tmp" || exit 1
 "$GS" "${long[@]}" --resume ref.nc 2> done.err
 check "resume of a complete map: nothing to do" grep -q "is complete; nothing to resume" done.err
 head -c 3000 m.csv > wrong.nc.part
