@@ -26,5 +26,6 @@ int cmd_samples(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_list(int argc, char **argv);   /* gridsweep --list */
+int cmd_serve(int argc, char **argv);
 
 #endif

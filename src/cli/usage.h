@@ -8,7 +8,7 @@
 /* The vocabularies of the command line itself, each written once:
  * X(name) rows with S between them, so that one list gives both a table
  * (S empty, X ending in a comma) and a help or message text (S a string). */
-#define CLI_OTHER_COMMANDS(X, S) X(trace) S X(merge) S X(stats) S X(diff) S X(samples)
+#define CLI_OTHER_COMMANDS(X, S) X(trace) S X(merge) S X(stats) S X(diff) S X(samples) S X(serve)
 #define CLI_COMMANDS(X, S) X(sweep) S CLI_OTHER_COMMANDS(X, S)
 #define CLI_LISTS(X, S) X(activations) S X(outcomes) S X(columns) S X(settings)
 #define CLI_WORD(name) #name
@@ -61,6 +61,25 @@
     "  --point N           stream id for independent sampling (default 0)\n"              \
     "  -o, --output FILE   output file (default: standard output)\n"                      \
     "  --force             overwrite an existing file\n"                                  \
+    "\n" TRAIN_OPTIONS_HELP
+
+#define SERVE_HELP                                                                          \
+    "usage: gridsweep serve [options]\n"                                                  \
+    "Serves the explorer, a local web page that draws basin maps progressively (a coarse\n" \
+    "view, then tiles), zooms and pans, traces a clicked cell and exports the view. Prints\n" \
+    "'gridsweep: serving http://ADDR:PORT/?token=TOKEN'; Ctrl-C or SIGTERM stops it (exit 0).\n" \
+    "\n"                                                                                  \
+    "Server:\n"                                                                           \
+    "  --port N            TCP port (default 8421; 0 picks a free one)\n"                 \
+    "  --bind ADDR         address to listen on (default 127.0.0.1: this machine only)\n" \
+    "  --cache DIR         finished tiles (default $XDG_CACHE_HOME/gridsweep or\n"        \
+    "                      ~/.cache/gridsweep)\n"                                         \
+    "  --no-cache          keep no tiles on disk\n"                                       \
+    "  --workers N         tiles computed at once (default: all cores)\n"                 \
+    "  --threads N         threads per tile (default 1)\n"                                \
+    "First view (the page changes it):\n"                                                 \
+    "  --act NAME          activation (default relu)\n"                                   \
+    "  --x, --y, --at, --res  the plane, as for the sweep\n"                              \
     "\n" TRAIN_OPTIONS_HELP
 
 #define SAMPLES_HELP                                                                        \
