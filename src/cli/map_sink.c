@@ -91,13 +91,13 @@ static int nc_failed(map_sink *s, const gs_error *err)
     return -1;
 }
 
-/* The buffered rows, parsed back (exactly: %.9g round-trips float32), into
- * the NetCDF writer, and the record count synced. */
-static int flush_nc(map_sink *s)
+/* Rows of CSV text, parsed back (exactly: %.9g round-trips float32), into
+ * the NetCDF writer. */
+static int put_nc(map_sink *s, char *text, size_t len)
 {
     gs_error err;
-    FILE *f = s->used ? fmemopen(s->buf, s->used, "r") : NULL;
-    if (s->used && !f) {
+    FILE *f = len ? fmemopen(text, len, "r") : NULL;
+    if (len && !f) {
         s->error = errno;
         return -1;
     }
@@ -111,16 +111,17 @@ static int flush_nc(map_sink *s)
     }
     if (f)
         fclose(f);
-    if (r != 0 || gs_map_nc_sync(s->nc, &err))
-        return nc_failed(s, &err);
-    return 0;
+    return r != 0 ? nc_failed(s, &err) : 0;
 }
 
 int map_sink_flush(map_sink *s)
 {
-    if (s->format == MAP_NC) {
-        if (flush_nc(s))
+    gs_error err;
+    if (s->format == MAP_NC) {   /* the rows, and the record count synced */
+        if (put_nc(s, s->buf, s->used))
             return -1;
+        if (gs_map_nc_sync(s->nc, &err))
+            return nc_failed(s, &err);
     } else if (s->used && outfile_write(s->of, s->buf, s->used) != 0) {
         s->error = errno;
         return -1;
@@ -129,16 +130,34 @@ int map_sink_flush(map_sink *s)
     return 0;
 }
 
+/* Text too long for the buffer (the buffer is flushed first). */
+static int write_through(map_sink *s, const char *text, size_t len)
+{
+    if (s->format == MAP_CSV) {
+        if (outfile_write(s->of, text, len) == 0)
+            return 0;
+        s->error = errno;
+        return -1;
+    }
+    char *copy = malloc(len);   /* fmemopen reads a buffer it may write */
+    if (!copy) {
+        s->error = ENOMEM;
+        return -1;
+    }
+    memcpy(copy, text, len);
+    const int rc = put_nc(s, copy, len);
+    free(copy);
+    return rc;
+}
+
 int map_sink_write(void *ctx, const char *text, size_t len, int64_t cells)
 {
     map_sink *s = ctx;
     if (s->used + len > SINK_BUFFER && map_sink_flush(s))
         return -1;
-    if (len > SINK_BUFFER) {   /* never for NetCDF: a chunk is at most 256 rows */
-        if (outfile_write(s->of, text, len) != 0) {
-            s->error = errno;
+    if (len > SINK_BUFFER) {
+        if (write_through(s, text, len))
             return -1;
-        }
     } else {
         memcpy(s->buf + s->used, text, len);
         s->used += len;
