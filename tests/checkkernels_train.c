@@ -26,6 +26,7 @@ typedef struct tcase {
     int steps;
     float xs[MAX_STEPS * MAX_BATCH], ys[MAX_STEPS * MAX_BATCH];
     float start[REF_LANES][5];
+    float lr_out[REF_LANES];   /* c and d's rate (a and b take start[l][4]) */
     uint64_t point[REF_LANES];
     gs_block ref[REF_LANES];   /* lane 0 of each: the scalar result */
 } tcase;
@@ -59,7 +60,13 @@ static void make_case(tcase *c, gs_opt opt, gs_sampling sampling, int batch, int
         .inv_batch = 1.0f / (float)batch,
         .window_start = (int)(rng_next(r) % (unsigned)(c->steps + 1)),
         .tol = (float)pow(10.0, rng_unit(r) * 3 - 3),
+        /* Independent sampling's targets and distributions (the others
+         * take y from the tables below). */
+        .target = (gs_act)(rng_next(r) % GS_ACT_COUNT),
     };
+    const gs_dist_kind kind = (gs_dist_kind)(variant % GS_DIST_COUNT);
+    gs_dist_make(kind, rng_uniform(r, -1, 1), rng_uniform(r, 0.1f, 2), rng_uniform(r, 0.5f, 6),
+                 &c->step.dist, NULL);
     /* Sample tables: in range, and in variant 3 with special values too. */
     const int rows = sampling == GS_SAMPLING_SHARED ? c->steps : 1;
     for (int i = 0; i < rows * batch; i++) {
@@ -86,6 +93,8 @@ static void make_case(tcase *c, gs_opt opt, gs_sampling sampling, int batch, int
         if (variant >= 2 && rng_next(r) % 8 == 0)
             c->start[l][4] = rng_next(r) % 2 ? 0.0f : 1e10f;
         c->point[l] = rng_next(r);
+        /* Per-layer rates: the same in variant 0, apart in the others. */
+        c->lr_out[l] = variant == 0 ? c->start[l][4] : (float)pow(10.0, rng_unit(r) * 4 - 3);
     }
 }
 
@@ -95,6 +104,7 @@ static void reference(const ck_run *run, tcase *c)
     const gs_train_fn train = run->ref->train[run->fn.act][run->fn.loss];
     for (int l = 0; l < REF_LANES; l++) {
         gs_block_init(&c->ref[l], 1, &c->start[l], &c->point[l]);
+        gs_block_set_rates(&c->ref[l], 0, c->start[l][4], c->lr_out[l]);
         for (int t = 0; t < c->steps; t++)
             train(&c->step, &c->ref[l], t + 1);
     }
@@ -110,7 +120,7 @@ static const struct {
     FIELD("m_c", m[2]),     FIELD("m_d", m[3]),     FIELD("v_a", v[0]),
     FIELD("v_b", v[1]),     FIELD("v_c", v[2]),     FIELD("v_d", v[3]),
     FIELD("loss", loss),    FIELD("ema", ema),      FIELD("wsum", wsum),
-    FIELD("tconv", tconv),  FIELD("lr", lr),
+    FIELD("tconv", tconv),  FIELD("lr_in", lr_in),  FIELD("lr_out", lr_out),
 };
 
 static float lane_field(const gs_block *b, size_t field, int lane)
@@ -128,6 +138,8 @@ static void compare_set(ck_run *run, gs_isa isa, const tcase *c, const char *wha
         const int n = 1 + (int)(rng_next(r) % (unsigned)room);   /* partial blocks too */
         gs_block b;
         gs_block_init(&b, n, &c->start[l0], &c->point[l0]);
+        for (int j = 0; j < n; j++)
+            gs_block_set_rates(&b, j, c->start[l0 + j][4], c->lr_out[l0 + j]);
         train(&c->step, &b, c->steps);
         for (int j = 0; j < n; j++) {
             const gs_block *ref = &c->ref[l0 + j];

@@ -563,6 +563,7 @@ static gs_plane plane_of(const char *x, const char *y, const char *res, const ch
     gs_error err;
     bool lr;
     p.at[GS_P_A] = 1, p.at[GS_P_C] = 1, p.at[GS_P_LR] = 0.1f;
+    p.at[GS_P_LR_IN] = p.at[GS_P_LR_OUT] = NAN;   /* unset: lr's */
     cr_assert_eq(gs_axis_parse(x, &p.x, &err), 0, "%s", err.msg);
     cr_assert_eq(gs_axis_parse(y, &p.y, &err), 0, "%s", err.msg);
     cr_assert_eq(gs_plane_parse_res(res, &p, &err), 0, "%s", err.msg);
@@ -613,10 +614,33 @@ Test(map, plane_refusals_name_the_problem)
     cr_expect_eq(gs_plane_parse_at("b=1", &p, &lr, &err), -1);
     cr_expect_str_eq(err.msg, "--at: 'b' is an axis of the plane; it cannot be fixed");
     cr_expect_eq(gs_plane_parse_at("q=1", &p, &lr, &err), -1);
-    cr_expect_str_eq(err.msg, "--at: unknown parameter 'q' (valid: a, b, c, d, lr)");
+    cr_expect_str_eq(err.msg, "--at: unknown parameter 'q' (valid: a, b, c, d, lr, lr_in, lr_out)");
     cr_expect_eq(gs_plane_parse_at("lr=1e-50", &p, &lr, &err), -1);
     cr_expect_str_eq(err.msg, "the learning rate must be above 0, got 1e-50, which is 0 in "
                               "float32");
+}
+
+Test(map, plane_rates_follow_lr_unless_set)
+{
+    gs_plane p = plane_of("lr_in:0.001:1:log", "lr_out:0.01:10:log", "4", "a=1,b=0,d=0");
+    char buf[160];
+    float start[GS_P_COUNT];
+    gs_plane_format_at(&p, buf, sizeof buf);
+    cr_expect_str_eq(buf, "a=1,b=0,c=1,d=0,lr=0.1");
+    gs_plane_start(&p, 0, 3, start);
+    cr_expect_eq(start[GS_P_LR_IN], gs_axis_value(&p.x, 0));
+    cr_expect_eq(start[GS_P_LR_OUT], gs_axis_value(&p.y, 3));
+    gs_plane q = plane_of("b:-2:2", "d:-2:2", "4", "lr_out=0.5");
+    gs_plane_format_at(&q, buf, sizeof buf);
+    cr_expect_str_eq(buf, "a=1,c=1,lr=0.1,lr_out=0.5", "an unset rate is left out");
+    gs_plane_start(&q, 1, 1, start);
+    cr_expect_eq(start[GS_P_LR_IN], 0.1f, "unset: lr's value");
+    cr_expect_eq(start[GS_P_LR_OUT], 0.5f);
+    gs_error err;
+    bool lr;
+    cr_expect_eq(gs_plane_parse_at("lr_in=1e-50", &q, &lr, &err), -1);
+    cr_expect_eq(gs_axis_parse("lr_out:-1:1", &q.x, &err), -1);
+    cr_expect_str_eq(err.msg, "axis 'lr_out:-1:1': the learning rate must stay above 0");
 }
 
 Test(map, plane_same)

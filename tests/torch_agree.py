@@ -35,6 +35,17 @@ usage: torch_agree.py GRIDSWEEP [--starts N] [--long-steps N] [--verbose]
    boundary on either side says nothing about the basin. For runs clear on
    both sides the outcomes must be equal; the rest are counted and shown.
 
+3. Targets, data distributions and per-layer rates (issue 14): for a few
+   (activation, --target, --data-dist, sampling, --lr-in, --lr-out) cases,
+   gridsweep's samples (`gridsweep samples`, x and y) are checked against an
+   independent computation (y: torch's activation at x, to 2 float32 ulps;
+   grid x: scipy's quantile function when scipy is there, to 1e-6 relative;
+   shared x: a Kolmogorov-Smirnov test against scipy's CDF), then torch's
+   optimizer (Adam, SGD, SGD with momentum 0.9 or RMSprop) with two parameter
+   groups (a, b at lr_in; c, d at lr_out) is fed those x and its own y, and
+   the parameters after 20 steps must agree with `gridsweep trace` to
+   PARAM_TOL.
+
 Exit status: 0 agreement, 1 disagreement (with a message), 77 no torch.
 """
 import argparse
@@ -126,12 +137,12 @@ def samples(gs, steps, seed):
     return x
 
 
-def trace(gs, act, start, steps, sampling, seed, data=(LO, HI)):
+def trace(gs, act, start, steps, sampling, seed, data=(LO, HI), extra=()):
     init = ",".join(f"{v:.9g}" for v in start)
     out = run_cli([gs, "trace", "--act", act, "--init", init, "--steps", str(steps),
                    "--every", str(steps), "--snapshots", "0", "--curve-points", "2",
                    "--batch", str(BATCH), "--sampling", sampling, "--seed", str(seed),
-                   "--data", f"{data[0]:g}:{data[1]:g}"])
+                   "--data", f"{data[0]:g}:{data[1]:g}", *extra])
     p, meta = None, {}
     for line in out.splitlines():
         if line.startswith(f"param,{steps},"):
@@ -144,7 +155,7 @@ def trace(gs, act, start, steps, sampling, seed, data=(LO, HI)):
     return np.array(p, dtype=np.float64), meta
 
 
-def torch_train(act, starts, xs, steps):
+def torch_train(act, starts, xs, steps, target="relu", ys=None, lr_in=LR, lr_out=LR, opt="adam"):
     # targets: relu(x) of the batch itself
     """Adam on MAE from every start at once (elementwise: starts never mix).
     xs: [steps or 1][batch] float32. Returns params [S,4], batch losses [steps,S]
@@ -152,12 +163,19 @@ def torch_train(act, starts, xs, steps):
     f = ACTS[act]
     st = torch.tensor(starts, dtype=torch.float32)
     a, b, c, d = (st[:, k:k + 1].clone().requires_grad_(True) for k in range(4))
-    opt = torch.optim.Adam([a, b, c, d], lr=LR, betas=(0.9, 0.999), eps=1e-8)
+    groups = [{"params": [a, b], "lr": lr_in}, {"params": [c, d], "lr": lr_out}]
+    if opt == "adam":
+        opt = torch.optim.Adam(groups, lr=LR, betas=(0.9, 0.999), eps=1e-8)
+    elif opt == "rmsprop":
+        opt = torch.optim.RMSprop(groups, lr=LR, alpha=0.99, eps=1e-8)
+    else:   # gridsweep's defaults: sgd, or momentum 0.9
+        opt = torch.optim.SGD(groups, lr=LR, momentum=0.9 if opt == "momentum" else 0)
     xt = torch.from_numpy(xs)
+    yt = None if ys is None else torch.from_numpy(ys)
     losses = torch.empty(steps, len(starts), dtype=torch.float32)
     for t in range(steps):
         x = xt[t if xt.shape[0] > 1 else 0][None, :]
-        y = F.relu(x)
+        y = ACTS[target](x) if yt is None else yt[t if yt.shape[0] > 1 else 0][None, :]
         yhat = c * f(a * x + b) + d
         per_start = (yhat - y).abs().mean(dim=1)
         losses[t] = per_start.detach()
@@ -242,6 +260,92 @@ def judge(act, p, losses, steps):
     return out, wl, clear
 
 
+# (activation, target, data distribution, sampling, lr_in, lr_out, point, optimizer)
+TARGET_CASES = [
+    ("relu", "relu", "uniform", "shared", 0.03, 0.2, 0, "adam"),
+    ("elu", "selu", "normal:0.1,0.4", "shared", LR, LR, 0, "adam"),
+    ("selu", "gelu", "student-t:3,0.3", "grid", LR, LR, 0, "adam"),
+    ("gelu", "relu", "laplace:0,0.3", "independent", 0.05, 0.1, 5, "adam"),
+    ("tanh", "softplus", "student-t:2,0.2", "shared", 0.2, 0.02, 0, "adam"),
+    ("softplus", "tanh", "student-t:5,0.5", "independent", LR, LR, 2, "adam"),
+    ("elu", "relu", "uniform", "shared", 0.3, 0.05, 0, "sgd"),
+    ("selu", "elu", "normal:0,0.5", "grid", 0.02, 0.1, 0, "momentum"),
+    ("softplus", "relu", "laplace:0.1,0.2", "shared", 0.003, 0.01, 0, "rmsprop"),
+]
+
+
+def dist_of(spec):
+    """scipy's frozen distribution for a --data-dist spelling (None: no scipy)."""
+    try:
+        from scipy import stats
+    except ImportError:
+        return None
+    name, _, params = spec.partition(":")
+    p = [float(v) for v in params.split(",")] if params else []
+    if name == "uniform":
+        return stats.uniform(LO, HI - LO)
+    if name == "normal":
+        return stats.norm(p[0], p[1])
+    if name == "laplace":
+        return stats.laplace(p[0], p[1])
+    return stats.t(p[0], scale=p[1])
+
+
+def sample_table(gs, steps, sampling, dist, target, point):
+    out = run_cli([gs, "samples", "--steps", str(steps), "--batch", str(BATCH),
+                   "--seed", str(SHARED_SEED), "--sampling", sampling, "--data-dist", dist,
+                   "--target", target, "--point", str(point)])
+    rows = np.loadtxt(out.splitlines()[1:], delimiter=",", dtype=np.float64)
+    shape = (steps, BATCH)
+    return rows[:, 2].astype(np.float32).reshape(shape), rows[:, 3].astype(np.float32).reshape(shape)
+
+
+def check_targets(gs, starts, pool, problems):
+    """Section 3: targets, distributions and per-layer rates."""
+    import json
+    bounds = {a["name"]: a for a in json.loads(run_cli([gs, "--list", "activations", "--json"]))}
+    print(f"\n{SHORT_STEPS} steps with a target, a distribution and per-layer rates: "
+          f"max |param difference| over {len(starts)} starts")
+    for act, target, dist, sampling, lr_in, lr_out, point, opt in TARGET_CASES:
+        xs, ys = sample_table(gs, SHORT_STEPS, sampling, dist, target, point)
+        with torch.no_grad():
+            ty = ACTS[target](torch.from_numpy(xs)).numpy()
+        # the kernel's bound (activation.c, --list activations) plus torch's ulp
+        b = bounds[target]
+        ulp = np.spacing(np.maximum(np.abs(ty), np.abs(ys)).astype(np.float32))
+        if not np.all(np.abs(ty - ys) <= (b["f_ulps"] + 1) * ulp + b["f_atol"]):
+            problems.append(f"samples --target {target} --data-dist {dist}: y differs from "
+                            f"torch's {target} by up to {np.max(np.abs(ty - ys)):.3g}")
+        ref = dist_of(dist)
+        if ref is not None and sampling == "grid":
+            want = ref.ppf((np.arange(BATCH) + 0.5) / BATCH)
+            rel = np.max(np.abs(xs[0] - want) / np.maximum(np.abs(want), 1e-30))
+            if not rel <= 1e-6:
+                problems.append(f"grid samples of {dist}: {rel:.3g} relative from scipy's ppf")
+        elif ref is not None:
+            from scipy import stats
+            pval = stats.kstest(xs.ravel().astype(np.float64), ref.cdf).pvalue
+            if not pval > 1e-4:
+                problems.append(f"{sampling} samples of {dist}: KS p-value {pval:.3g}")
+        if sampling == "grid":
+            xs, ys = xs[:1], ys[:1]
+        tp, _ = torch_train(act, starts, xs, SHORT_STEPS, ys=ty[:xs.shape[0]], lr_in=lr_in,
+                            lr_out=lr_out, opt=opt)
+        extra = ["--target", target, "--data-dist", dist, "--lr-in", f"{lr_in:g}",
+                 "--lr-out", f"{lr_out:g}", "--point", str(point), "--opt", opt]
+        futs = [pool.submit(trace, gs, act, s, SHORT_STEPS, sampling, SHARED_SEED, extra=extra)
+                for s in starts]
+        gp = np.array([f.result()[0] for f in futs])
+        diff = np.abs(gp - tp)
+        worst = float(np.max(diff))
+        label = f"{act}~{target} {dist} {sampling} {opt} lr {lr_in:g}/{lr_out:g}"
+        print(f"  {label:<62} {worst:10.3g}")
+        if not worst <= PARAM_TOL:
+            i, k = np.unravel_index(np.argmax(diff), diff.shape)
+            problems.append(f"{label}: after {SHORT_STEPS} steps from {starts[i]} param "
+                            f"{'abcd'[k]} is {gp[i, k]:.9g} (gridsweep) vs {tp[i, k]:.9g} (torch)")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("gridsweep")
@@ -283,6 +387,9 @@ def main():
                     f"{act} {sampling}: after {SHORT_STEPS} steps from {starts_l[i]} param "
                     f"{'abcd'[k]} is {gp[i, k]:.9g} (gridsweep) vs {tp[i, k]:.9g} (torch)")
         print(f"{act:<11} {row[0]:10.3g} {row[1]:10.3g}")
+
+    # 3. targets, distributions, per-layer rates (first: quick)
+    check_targets(gs, starts_l, pool, problems)
 
     # 2. long runs: outcomes
     steps = args.long_steps

@@ -30,5 +30,8 @@ typedef struct gs_kernels {
 /* The table for a set, or NULL if it is not built into this binary, the CPU
  * cannot run it, or gs_isa_set_mask left it out. */
 const gs_kernels *gs_kernels_get(gs_isa isa);
+/* The scalar set, outside the mask: for evaluations beside the training loop
+ * (the target on the trainer's sample tables) that every set reproduces. */
+const gs_kernels *gs_kernels_reference(void);
 
 #endif

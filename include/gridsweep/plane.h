@@ -12,16 +12,24 @@
 #include "gridsweep/error.h"
 
 /* The parameters of a starting point, X(ID, name) with S between rows; the
- * order fixes the enum and the start columns of a map (a0, b0, c0, d0, lr). */
-#define GS_PARAMS(X, S) X(A, a) S X(B, b) S X(C, c) S X(D, d) S X(LR, lr)
+ * order fixes the enum and the start columns of a map (a0, b0, c0, d0, lr).
+ * lr_in and lr_out, the rates of (a, b) and of (c, d), have no column: NaN in
+ * at[] (unset, and left out of the header's at) means lr's value, cell by
+ * cell, so a map that does not use them keeps its bytes. */
+#define GS_PARAMS(X, S) X(A, a) S X(B, b) S X(C, c) S X(D, d) S X(LR, lr) S \
+    X(LR_IN, lr_in) S X(LR_OUT, lr_out)
 #define GS_PARAM_ENUM_(ID, name) GS_P_##ID,
 #define GS_PARAM_WORD_(ID, name) #name
 typedef enum gs_param { GS_PARAMS(GS_PARAM_ENUM_, ) GS_P_COUNT } gs_param;
-/* "a, b, c, d, lr", for help and error messages. */
+/* The parameters a map row has a column for: a0, b0, c0, d0, lr. */
+#define GS_P_COLUMNS (GS_P_LR + 1)
+/* "a, b, c, d, lr, lr_in, lr_out", for help and error messages. */
 #define GS_PARAMS_HELP GS_PARAMS(GS_PARAM_WORD_, ", ")
 
 const char *gs_param_name(gs_param p);
 int gs_param_parse(const char *s, gs_param *out);
+/* lr, lr_in or lr_out: positive, and 0 in float32 is refused. */
+bool gs_param_is_rate(gs_param p);
 
 /* An axis of the plane: PARAM:LO:HI[:log] with n cells; values at cell centres. */
 typedef struct gs_axis {
@@ -56,18 +64,20 @@ typedef struct gs_plane {
  * syntax, gs_plane_validate the whole. Messages name the option. */
 /* "N" or "NX,NY" */
 int gs_plane_parse_res(const char *s, gs_plane *p, gs_error *err);
-/* "a=1,c=1[,lr=0.1]": the parameters that are not axes (x and y already
- * set); *lr_given says whether lr was among them. */
+/* "a=1,c=1[,lr=0.1][,lr_in=0.01]": the parameters that are not axes (x and
+ * y already set); *lr_given says whether lr was among them. */
 int gs_plane_parse_at(const char *s, gs_plane *p, bool *lr_given, gs_error *err);
 /* "K/N" */
 int gs_plane_parse_tile(const char *s, gs_plane *p, gs_error *err);
 int gs_plane_validate(const gs_plane *p, gs_error *err);
 
-/* "a=1,c=1,lr=0.1": the fixed values, in parameter order, axes left out. */
+/* "a=1,c=1,lr=0.1": the fixed values, in parameter order, axes and unset
+ * (NaN) rates left out. */
 int gs_plane_format_at(const gs_plane *p, char *buf, size_t size);
 /* The rows of cells (iy) band tile_k of tile_n covers: [*lo, *hi). */
 void gs_plane_rows(const gs_plane *p, int *lo, int *hi);
-/* The starting point (a, b, c, d, lr) of cell (ix, iy). */
+/* The starting point (a, b, c, d, lr, lr_in, lr_out) of cell (ix, iy), the
+ * rates resolved (an unset one is lr). */
 void gs_plane_start(const gs_plane *p, int ix, int iy, float start[GS_P_COUNT]);
 /* 0 if a and b are the same plane (axes, fixed values, resolution; the band
  * may differ); else -1 and *key names the first difference by its header key

@@ -24,6 +24,9 @@ typedef enum gs_setting_type {
     GS_TYPE_INT,       /* int */
     GS_TYPE_U64,       /* uint64_t */
     GS_TYPE_RANGE,     /* two floats, LO:HI */
+    GS_TYPE_RATE,      /* float; NaN (unset) follows --lr, a positive value replaces it */
+    GS_TYPE_ACT,       /* gs_act, by name */
+    GS_TYPE_DIST,      /* gs_dist, as "uniform" or "NAME:P1,P2" (gs_dist_parse) */
 } gs_setting_type;
 
 /* The check column of settings.def: each expands to (kind, min, max). */
@@ -57,6 +60,7 @@ typedef struct gs_setting {
     const char *metavar;    /* "X" in "--lr X" */
     gs_setting_section section;
     const char *help;       /* "" for an enum: its names are the help */
+    bool if_set;            /* GS_SETTING_IF_SET: written only when not the default */
 } gs_setting;
 
 /* The table, in settings.def's order. */
@@ -79,7 +83,9 @@ int gs_setting_check(const gs_setting *s, const gs_train_config *cfg, gs_error *
 /* The help text after the option: the help column, or for an enum its names
  * ("mae | mse | huber"). */
 int gs_setting_describe(const gs_setting *s, char *buf, size_t size);
-/* "enum", "float", "double", "int", "uint64" or "range". */
+/* Whether cfg holds the setting's default value (as its text). */
+bool gs_setting_is_default(const gs_setting *s, const gs_train_config *cfg);
+/* "enum", "float", "double", "int", "uint64", "range", "rate" or "dist". */
 const char *gs_setting_type_name(gs_setting_type type);
 
 #endif

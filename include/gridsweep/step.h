@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gridsweep/activation.h"
+#include "gridsweep/dist.h"
 #include "gridsweep/step_vocab.h"
 
 /* Lanes per block: the widest kernel set's lanes times its interleave. */
@@ -18,7 +20,8 @@
  * SIMD lane. Structure of arrays so every field loads as a vector. */
 typedef struct gs_block {
     _Alignas(GS_ALIGN) float p[4][GS_BLOCK_LANES];   /* a, b, c, d */
-    _Alignas(GS_ALIGN) float lr[GS_BLOCK_LANES];
+    _Alignas(GS_ALIGN) float lr_in[GS_BLOCK_LANES];   /* learning rate of a and b */
+    _Alignas(GS_ALIGN) float lr_out[GS_BLOCK_LANES];  /* learning rate of c and d */
     _Alignas(GS_ALIGN) float m[4][GS_BLOCK_LANES];   /* first moment / momentum buffer */
     _Alignas(GS_ALIGN) float v[4][GS_BLOCK_LANES];   /* second moment */
     _Alignas(GS_ALIGN) float loss[GS_BLOCK_LANES];   /* batch loss of the last step */
@@ -32,8 +35,11 @@ typedef struct gs_block {
 } gs_block;
 
 /* Places starting points (a,b,c,d,lr) into lanes 0..n-1 (1 <= n <=
- * GS_BLOCK_LANES) and resets the state to step 0. */
+ * GS_BLOCK_LANES) and resets the state to step 0; lr is both layers' rate. */
 void gs_block_init(gs_block *blk, int n, const float (*start)[5], const uint64_t *point);
+/* Gives lane `lane` (< blk->n) its own rates for the inner layer (a, b) and
+ * the outer one (c, d); the idle lanes after the last follow it. */
+void gs_block_set_rates(gs_block *blk, int lane, float lr_in, float lr_out);
 
 /* Everything a training step reads besides the block, shared by every block
  * of a run. */
@@ -44,7 +50,9 @@ typedef struct gs_step_data {
     float beta1, beta2, eps, momentum, alpha;
     gs_sampling sampling;
     uint64_t seed;           /* independent sampling draws from (seed, point, step) */
-    float data_lo, data_hi;  /* independent sampling's range of x */
+    float data_lo, data_hi;  /* independent sampling's range of x (uniform) */
+    gs_dist dist;            /* independent sampling's distribution of x */
+    gs_act target;           /* independent sampling's y: target(x) */
     int batch;
     float inv_batch;         /* 1 / batch */
     /* The samples of step t are xs[t * x_stride ...] (t * x_stride + batch):

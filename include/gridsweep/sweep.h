@@ -26,7 +26,9 @@ gs_sweep_config gs_sweep_defaults(void);
 /* The learning-rate rule: the fixed lr comes from --at lr= (lr_at: it is in
  * at[GS_P_LR]) or else from train.lr (the default, or --lr: lr_option);
  * both at once is an error, and so is --lr when lr is an axis. Afterwards
- * at[GS_P_LR] and train.lr both hold the fixed value. */
+ * at[GS_P_LR] and train.lr both hold the fixed value. The per-layer rates
+ * follow the same rule (--lr-in given: train.lr_in is not NaN; --at lr_in=:
+ * at[GS_P_LR_IN] is not NaN); afterwards both hold the rate, NaN when unset. */
 int gs_sweep_set_lr(gs_sweep_config *cfg, bool lr_at, bool lr_option, gs_error *err);
 
 /* The training settings, then the plane. */

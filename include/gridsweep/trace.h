@@ -30,7 +30,9 @@ typedef struct gs_trace_writer {
     const gs_train_config *cfg;
     const gs_trace_spec *spec;
     gs_eval_fn eval;        /* the activation's kernel, for the curve rows */
-    float *curve_x;         /* curve_points midpoints of the data range */
+    float *curve_x;         /* curve_points midpoints of the data range (uniform) or
+                             * of its central 99% (quantiles 0.005 to 0.995) */
+    float *curve_y;         /* the target there (in curve_x's allocation) */
     int next_snap;
 } gs_trace_writer;
 

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "gridsweep/activation.h"
+#include "gridsweep/dist.h"
 #include "gridsweep/error.h"
 #include "gridsweep/kernels.h"
 #include "gridsweep/step_vocab.h"
@@ -42,8 +43,11 @@ typedef struct gs_train_config {
     float huber_delta;
     gs_opt opt;
     float lr, beta1, beta2, eps, momentum, alpha;
+    float lr_in, lr_out;   /* per-layer rates of (a, b) and (c, d); NaN: lr's */
     int steps, batch;
     float data_lo, data_hi;
+    gs_dist data_dist;     /* the distribution of x (uniform: on [data_lo, data_hi)) */
+    gs_act target;         /* the function to fit */
     gs_sampling sampling;
     uint64_t seed;
     double window;       /* fraction of the steps averaged into window_loss */
@@ -52,6 +56,20 @@ typedef struct gs_train_config {
     double linear_tol;   /* linear: RMS distance from its best affine fit below this */
     int eval_points;     /* dense midpoint grid for final_loss and the shape tests */
 } gs_train_config;
+
+/* The data distribution's spellings: "uniform", "normal:MEAN,STD",
+ * "laplace:MEAN,SCALE", "student-t:NU,SCALE" (src/train/data_dist.c). */
+#define GS_DIST_SPELLINGS "uniform | normal:MEAN,STD | laplace:MEAN,SCALE | student-t:NU,SCALE"
+#define GS_DIST_DEFAULT ((gs_dist){.kind = GS_DIST_UNIFORM})
+/* 0 and *out set, or -1 with a one-line reason (no option name in it). */
+int gs_dist_parse(const char *s, gs_dist *out, gs_error *err);
+/* The text gs_dist_parse reads back, shortest numbers. */
+int gs_dist_format(const gs_dist *d, char *buf, size_t size);
+/* The rate a layer trains with: its own if set, else lr. */
+static inline float gs_train_rate(float layer_rate, float lr)
+{
+    return layer_rate != layer_rate ? lr : layer_rate;   /* NaN: unset */
+}
 
 /* Shortest text that reads back as exactly v. */
 int gs_fmt_float(char *buf, size_t n, float v);
@@ -74,11 +92,24 @@ typedef struct gs_train_plan {
     gs_train_config cfg;
     gs_step_data step;       /* built from cfg; its sample tables live in samples */
     float *samples;          /* owns step.xs and step.ys (NULL for independent) */
-    float *eval_x, *eval_y;  /* the dense grid and its target, eval_points long */
+    float *eval_x, *eval_y;  /* the dense grid and its target, eval_points long:
+                              * the quantiles of the midpoints (i + 0.5) / n */
+    float range_lo, range_hi;  /* where the shape rules look: [lo, hi] of --data
+                                * for uniform, else the central 99% (quantiles
+                                * 0.005 and 0.995) */
+    double plateau;          /* the loss of the best affine fit of the target on
+                              * the dense grid (1/16 for relu on U[-0.5, 0.5], MAE) */
 } gs_train_plan;
 
 int gs_train_plan_init(gs_train_plan *plan, const gs_train_config *cfg, gs_error *err);
 void gs_train_plan_free(gs_train_plan *plan);
+
+/* The lowest mean loss of an affine function alpha x + beta against y over
+ * the n points (src/train/plateau.c): MSE by least squares, MAE by a search
+ * over the slope with the best intercept (a median) at each, Huber by
+ * iteratively reweighted least squares. -1 when out of memory. */
+double gs_affine_plateau(gs_loss loss, double huber_delta, const float *x, const float *y,
+                         int n);
 
 typedef struct gs_result {
     float a, b, c, d;

@@ -70,7 +70,9 @@ def build(raw):
         return out
     coords = {}
     for dim, col, axis in (("x", xcol, "X"), ("y", ycol, "Y")):
-        coords[col] = (col, raw[dim], {"long_name": _COLUMNS[col][1], "axis": axis,
+        # lr_in and lr_out have no column: the axis is its own coordinate
+        desc = _COLUMNS[col][1] if col in _COLUMNS else f"learning rate {col}"
+        coords[col] = (col, raw[dim], {"long_name": desc, "axis": axis,
                                        "param": raw[dim + "_param"]})
     data = {}
     for name, arr in raw["columns"].items():

@@ -1,4 +1,4 @@
-/* gridsweep samples: the x values training draws, for independent checks. */
+/* gridsweep samples: the samples (x, y) training uses, for independent checks. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -18,6 +18,8 @@ int cmd_samples(int argc, char **argv)
     cli_add_setting(&set, "--data", &cfg);
     cli_add_setting(&set, "--seed", &cfg);
     cli_add_setting(&set, "--sampling", &cfg);
+    cli_add_setting(&set, "--data-dist", &cfg);
+    cli_add_setting(&set, "--target", &cfg);
     cli_add(&set, "--point", cli_u64, &point);
     char *pos[1];
     int npos, rc = cli_parse(&set, argc, argv, pos, 0, &npos, SAMPLES_HELP);
@@ -30,18 +32,22 @@ int cmd_samples(int argc, char **argv)
     if (gs_train_plan_init(&plan, &cfg, &err))
         return cli_runtime_error("samples: %s", err.msg);
     const float lo = cfg.data_lo, width = cfg.data_hi - cfg.data_lo;
-    printf("step,i,x\n");
+    const gs_eval_fn target = gs_kernels_reference()->eval[cfg.target];
+    printf("step,i,x,y\n");
     for (int t = 0; t < cfg.steps; t++) {
         for (int s = 0; s < cfg.batch; s++) {
-            float x;
-            if (cfg.sampling == GS_SAMPLING_INDEPENDENT) {
+            float x, y, dy;
+            if (cfg.sampling == GS_SAMPLING_INDEPENDENT) {   /* as the kernels draw it */
                 float u[4];
                 gs_uniform4(cfg.seed, point, (uint32_t)t, (uint32_t)(s / 4), u);
-                x = gs_sample_x(lo, width, u[s % 4]);
+                x = gs_dist_sample(&cfg.data_dist, lo, width, u[s % 4]);
+                target(&x, &y, &dy, 1);
             } else {
-                x = plan.step.xs[(size_t)t * plan.step.x_stride + (size_t)s];
+                const size_t i = (size_t)t * plan.step.x_stride + (size_t)s;
+                x = plan.step.xs[i];
+                y = plan.step.ys[i];
             }
-            printf("%d,%d,%.9g\n", t, s, (double)x);
+            printf("%d,%d,%.9g,%.9g\n", t, s, (double)x, (double)y);
         }
     }
     gs_train_plan_free(&plan);

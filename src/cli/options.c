@@ -209,7 +209,13 @@ static void print_train_help(FILE *f)
         snprintf(opt, sizeof opt, "%s %s", s->option, s->metavar);
         gs_setting_describe(s, what, sizeof what);
         gs_setting_format(s, &def, value, sizeof value);
-        fprintf(f, "  %-*s %s (default %s)\n", OPTION_WIDTH, opt, what, value);
+        fprintf(f, "  %-*s ", OPTION_WIDTH, opt);
+        for (const char *p = what; *p; p++)   /* a two-line help goes on under itself */
+            if (*p == '\n')
+                fprintf(f, "\n%*s", HELP_COLUMN, "");
+            else
+                fputc(*p, f);
+        fprintf(f, " (default %s)\n", value);
     }
     fprintf(f, "Kernels:\n  %-*s force a kernel set: ", OPTION_WIDTH, "--isa NAME");
     print_bar_list(f, gs_isa_names());

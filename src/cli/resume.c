@@ -131,7 +131,7 @@ static int row_as_written(FILE *f, const gs_sweep_config *cfg, const gs_map_row 
 {
     float start[GS_P_COUNT];
     gs_sweep_start(cfg, row->ix, row->iy, start);
-    if (memcmp(start, row->start, sizeof start) != 0)
+    if (memcmp(start, row->start, GS_P_COLUMNS * sizeof *start) != 0)
         return 0;
     char want[512], got[512];
     const long end = ftell(f);

@@ -84,8 +84,10 @@
 
 #define SAMPLES_HELP                                                                        \
     "usage: gridsweep samples [options]\n"                                                \
-    "Prints the x samples training uses (CSV step,i,x), for checks against other code.\n" \
-    "  --steps N, --batch N, --data LO:HI, --sampling MODE, --seed N  as for training\n"  \
+    "Prints the samples training uses (CSV step,i,x,y; y is the target at x), for\n"     \
+    "checks against other code.\n"                                                      \
+    "  --steps N, --batch N, --data LO:HI, --data-dist D, --target NAME,\n"              \
+    "  --sampling MODE, --seed N  as for training\n"                                     \
     "  --point N           stream id for independent sampling (default 0)\n"
 
 #endif

@@ -12,8 +12,16 @@ void gs_block_init(gs_block *blk, int n, const float (*start)[5], const uint64_t
         const int src = l < n ? l : n - 1;     /* idle lanes repeat the last start */
         for (int k = 0; k < 4; k++)
             blk->p[k][l] = start[src][k];
-        blk->lr[l] = start[src][4];
+        blk->lr_in[l] = blk->lr_out[l] = start[src][4];
         blk->point[l] = point[src];
         blk->tconv[l] = 1.0f;
+    }
+}
+
+void gs_block_set_rates(gs_block *blk, int lane, float lr_in, float lr_out)
+{
+    for (int l = lane; l < GS_BLOCK_LANES && (l == lane || l >= blk->n); l++) {
+        blk->lr_in[l] = lr_in;
+        blk->lr_out[l] = lr_out;
     }
 }

@@ -34,8 +34,7 @@ static inline void gs_uniform4(uint64_t seed, uint64_t stream, uint32_t step, ui
         u[i] = (float)(c[i] >> 8) * 0x1p-24f;
 }
 
-/* A sample of U[lo, lo + width) and the target relu(x). */
-static inline float gs_sample_x(float lo, float width, float u) { return lo + width * u; }
-static inline float gs_target(float x) { return x <= 0.0f ? 0.0f : x; }
+/* A sample of x from a uniform: gs_dist_sample (dist.h). The target y is
+ * the target activation's eval kernel at x (gs_step_data.target). */
 
 #endif

@@ -5,6 +5,7 @@
 #ifndef GS_TRAIN_IMPL_H
 #define GS_TRAIN_IMPL_H
 
+#include "gridsweep/dist.h"
 #include "gridsweep/kernels.h"
 #include "rng.h"
 
@@ -47,9 +48,17 @@ GS_INLINE void accumulate(acc *s, int v, gs_act act, gs_loss loss, vf delta, vf 
     }
 }
 
-/* Independent sampling: each lane's own stream, laid out [sample][lane]. */
+/* This set's own eval kernels (defined before this file in kernels_tmpl.h),
+ * for independent sampling's target: every set evaluates it bit for bit alike. */
+#define GS_OWN_EVAL_(ID, name) [GS_ACT_##ID] = GS_CAT(eval_##name, GS_KSUFFIX),
+static const gs_eval_fn own_eval[GS_ACT_COUNT] = {GS_ACTIVATIONS(GS_OWN_EVAL_)};
+#undef GS_OWN_EVAL_
+
+/* Independent sampling: each lane's own stream, laid out [sample][lane]; x by
+ * the distribution's quantile transform, y = target(x) by its eval kernel
+ * (scratch takes the derivative, unused). */
 static inline void fill_independent(const gs_step_data *step, const gs_block *blk, int t,
-                                    int s0, int ns, float *xl, float *yl)
+                                    int s0, int ns, float *xl, float *yl, float *scratch)
 {
     const float lo = step->data_lo, width = step->data_hi - step->data_lo;
     for (int l = 0; l < LANES; l++) {
@@ -60,11 +69,11 @@ static inline void fill_independent(const gs_step_data *step, const gs_block *bl
                 int k = s + i - s0;
                 if (k < 0 || k >= ns)
                     continue;
-                xl[k * LANES + l] = gs_sample_x(lo, width, u[i]);
-                yl[k * LANES + l] = gs_target(xl[k * LANES + l]);
+                xl[k * LANES + l] = gs_dist_sample(&step->dist, lo, width, u[i]);
             }
         }
     }
+    own_eval[step->target](xl, yl, scratch, (size_t)ns * LANES);
 }
 
 /* The forward and backward pass of one step over the whole batch. */
@@ -93,7 +102,7 @@ GS_INLINE void batch_pass(const gs_step_data *step, const gs_block *blk, int t, 
     for (int s0 = 0; s0 < batch; s0 += SUB_BATCH) {
         const int ns = batch - s0 < SUB_BATCH ? batch - s0 : SUB_BATCH;
         if (independent)
-            fill_independent(step, blk, t, s0, ns, xl, yl);
+            fill_independent(step, blk, t, s0, ns, xl, yl, dfb);
         if (act_is_cheap(act)) {
 #pragma GCC unroll 4
             for (int k = 0; k < ns; k++) {
@@ -186,8 +195,9 @@ GS_INLINE void train_block_impl(const gs_step_data *step, gs_block *blk, int t_e
         for (int v = 0; v < NV; v++) {
             const int o = v * VW;
             vf c = vf_load(&blk->p[2][o]);
-            vf lr = vf_load(&blk->lr[o]);
-            vf step_size = vf_div(lr, vf_set1(bc1));
+            /* Per-layer rates: a and b take lr_in, c and d lr_out. */
+            const vf lr_in = vf_load(&blk->lr_in[o]), lr_out = vf_load(&blk->lr_out[o]);
+            const vf step_in = vf_div(lr_in, vf_set1(bc1)), step_out = vf_div(lr_out, vf_set1(bc1));
             /* relu: f = a x + b where active, so sum g f = a sum g x + b sum g,
              * from the two masked sums the loop keeps anyway. */
             vf gc = act_df_is_mask(act)
@@ -201,7 +211,7 @@ GS_INLINE void train_block_impl(const gs_step_data *step, gs_block *blk, int t_e
             };
             for (int k = 0; k < 4; k++)
                 opt_update(step, step->opt, &blk->p[k][o], &blk->m[k][o], &blk->v[k][o], grad[k],
-                           lr, step_size, bc2_sqrt);
+                           k < 2 ? lr_in : lr_out, k < 2 ? step_in : step_out, bc2_sqrt);
             /* Loss bookkeeping: the loss is that of the parameters before the update. */
             vf l = vf_mul(s.ls[v], inv_n);
             vf ema = t == 0 ? l : vf_load(&blk->ema[o]);

@@ -13,6 +13,8 @@ static const char *const param_names[GS_P_COUNT] = {GS_PARAMS(NAME_, )};
 
 const char *gs_param_name(gs_param p) { return p < GS_P_COUNT ? param_names[p] : "?"; }
 
+bool gs_param_is_rate(gs_param p) { return p == GS_P_LR || p == GS_P_LR_IN || p == GS_P_LR_OUT; }
+
 int gs_param_parse(const char *s, gs_param *out)
 {
     for (int i = 0; i < GS_P_COUNT; i++) {
@@ -76,7 +78,7 @@ int gs_axis_parse(const char *s, gs_axis *ax, gs_error *err)
         return gs_fail(err, "axis '%s': LO must be below HI", s);
     if (ax->log && ax->lo <= 0)
         return gs_fail(err, "axis '%s': a log axis must stay above 0", s);
-    if (ax->param == GS_P_LR && ax->lo <= 0)
+    if (gs_param_is_rate(ax->param) && ax->lo <= 0)
         return gs_fail(err, "axis '%s': the learning rate must stay above 0", s);
     return 0;
 }
@@ -141,7 +143,7 @@ int gs_plane_parse_at(const char *s, gs_plane *p, bool *lr_given, gs_error *err)
         seen[q] = true;
         if (gs_parse_float(eq + 1, &p->at[q]))
             return gs_fail(err, "--at: %s=%s is not a finite number", t, eq + 1);
-        if (q == GS_P_LR && p->at[q] == 0 && gs_parse_double(eq + 1, &d) == 0 && d > 0)
+        if (gs_param_is_rate(q) && p->at[q] == 0 && gs_parse_double(eq + 1, &d) == 0 && d > 0)
             return gs_fail(err, "the learning rate must be above 0, got %s, which is 0 in "
                                 "float32", eq + 1);
     }
@@ -187,6 +189,10 @@ int gs_plane_validate(const gs_plane *c, gs_error *err)
                        c->tile_n, c->y.n);
     if (!(c->at[GS_P_LR] > 0))
         return gs_fail(err, "the learning rate must be above 0, got %g", c->at[GS_P_LR]);
+    for (int q = GS_P_LR_IN; q <= GS_P_LR_OUT; q++)
+        if (!isnan(c->at[q]) && !(c->at[q] > 0))
+            return gs_fail(err, "%s must be above 0, got %g", gs_param_name((gs_param)q),
+                           c->at[q]);
     return 0;
 }
 
@@ -197,7 +203,7 @@ int gs_plane_format_at(const gs_plane *c, char *buf, size_t n)
     size_t len = 0;
     buf[0] = 0;
     for (int p = 0; p < GS_P_COUNT && len < n; p++) {
-        if (p == (int)c->x.param || p == (int)c->y.param)
+        if (p == (int)c->x.param || p == (int)c->y.param || isnan(c->at[p]))
             continue;
         char v[32];
         gs_fmt_float(v, sizeof v, c->at[p]);
@@ -218,6 +224,8 @@ void gs_plane_start(const gs_plane *c, int ix, int iy, float start[GS_P_COUNT])
     memcpy(start, c->at, sizeof c->at);
     start[c->x.param] = gs_axis_value(&c->x, ix);
     start[c->y.param] = gs_axis_value(&c->y, iy);
+    for (int q = GS_P_LR_IN; q <= GS_P_LR_OUT; q++)
+        start[q] = gs_train_rate(start[q], start[GS_P_LR]);
 }
 
 static bool same_axis(const gs_axis *a, const gs_axis *b)

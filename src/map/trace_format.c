@@ -11,12 +11,18 @@ int gs_trace_writer_init(gs_trace_writer *w, const gs_train_config *cfg,
                          const gs_trace_spec *spec, gs_eval_fn eval, gs_error *err)
 {
     *w = (gs_trace_writer){.cfg = cfg, .spec = spec, .eval = eval};
-    w->curve_x = malloc((size_t)spec->curve_points * sizeof *w->curve_x);
+    const int n = spec->curve_points;
+    w->curve_x = malloc(3 * (size_t)n * sizeof *w->curve_x);
     if (!w->curve_x)
         return gs_fail(err, "out of memory");
-    for (int i = 0; i < spec->curve_points; i++)
-        w->curve_x[i] = (float)(cfg->data_lo + (i + 0.5) * ((double)cfg->data_hi - cfg->data_lo) /
-                                                   spec->curve_points);
+    w->curve_y = w->curve_x + n;
+    const bool uniform = cfg->data_dist.kind == GS_DIST_UNIFORM;
+    const double lo = uniform ? cfg->data_lo : gs_dist_quantile(&cfg->data_dist, 0.005);
+    const double hi = uniform ? cfg->data_hi : gs_dist_quantile(&cfg->data_dist, 0.995);
+    for (int i = 0; i < n; i++)
+        w->curve_x[i] = (float)(lo + (i + 0.5) * (hi - lo) / n);
+    /* The target by its eval kernel, as the trainer computes it. */
+    gs_kernels_reference()->eval[cfg->target](w->curve_x, w->curve_y, w->curve_y + n, (size_t)n);
     return 0;
 }
 
@@ -85,7 +91,7 @@ static void curve_rows(const gs_trace_writer *w, int t, const float p[4])
         fputc(',', f);
         put_float(f, x);
         put_float(f, fmaf(p[2], fz, p[3]));
-        put_float(f, x <= 0 ? 0.0f : x);
+        put_float(f, w->curve_y[i]);
         fputc('\n', f);
     }
 }

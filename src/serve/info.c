@@ -78,12 +78,17 @@ char *serve_info_json(const gs_sweep_config *view, const gs_serve_limits *lim)
     char x[128], y[128], at[256], v[128];
     gs_axis_format(&view->x, x, sizeof x);
     gs_axis_format(&view->y, y, sizeof y);
-    /* at without lr (the last parameter): the page sends lr as the setting,
-     * and the lr rule refuses both. */
+    /* at without lr: the page sends lr as the setting, and the lr rule
+     * refuses both. The per-layer rates (lr_in=, lr_out=) after it stay. */
     gs_plane_format_at(&view->plane, at, sizeof at);
-    char *lr = strstr(at, "lr=");
-    if (lr)
-        lr[lr > at ? -1 : 0] = '\0';
+    char *lr = strncmp(at, "lr=", 3) == 0 ? at : strstr(at, ",lr=");
+    if (lr) {
+        const char *next = strchr(lr + 1, ',');
+        if (next)
+            memmove(lr + (lr == at), next + (lr == at), strlen(next + (lr == at)) + 1);
+        else
+            *lr = '\0';
+    }
     put(&b, "{\"view\":{\"act\":");
     put_str(&b, gs_act_get(view->train.act)->name);
     put(&b, ",\"x\":");

@@ -1,6 +1,7 @@
 /* GET /api/trace: the trace of one cell of a view, the file `gridsweep trace`
  * writes for the same start, lr and stream id (the sweep's point of a cell is
  * its index in the plane), made by the trainer's trace loop and writer. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -32,6 +33,13 @@ int serve_trace(const gs_sweep_config *view, const gs_kernels *k, const char *ix
     gs_sweep_start(view, ix, iy, start);
     gs_train_config cfg = view->train;
     cfg.lr = start[GS_P_LR];
+    /* A per-layer rate that is set or an axis is the cell's; unset, lr's. */
+    float *rate[2] = {&cfg.lr_in, &cfg.lr_out};
+    for (int i = 0; i < 2; i++) {
+        const gs_param q = i ? GS_P_LR_OUT : GS_P_LR_IN;
+        const bool own = view->x.param == q || view->y.param == q || !isnan(view->at[q]);
+        *rate[i] = own ? start[q] : NAN;
+    }
     const int steps = cfg.steps;
     gs_trace_spec spec = {.init = {start[GS_P_A], start[GS_P_B], start[GS_P_C], start[GS_P_D]},
                           .point = (uint64_t)iy * (uint64_t)view->x.n + (uint64_t)ix,

@@ -66,7 +66,12 @@ static long compute_chunk(const gs_sweep_task *task, int64_t begin, int64_t end,
             gs_sweep_start(cfg, (int)(cell % nx), (int)(cell / nx), start[l]);
             point[l] = (uint64_t)cell;
         }
-        gs_block_init(&blk, n, (const float(*)[5])start, point);
+        float start5[GS_BLOCK_LANES][5];   /* a, b, c, d, lr: gs_block_init's rows */
+        for (int l = 0; l < n; l++)
+            memcpy(start5[l], start[l], sizeof start5[l]);
+        gs_block_init(&blk, n, (const float(*)[5])start5, point);
+        for (int l = 0; l < n; l++)
+            gs_block_set_rates(&blk, l, start[l][GS_P_LR_IN], start[l][GS_P_LR_OUT]);
         if (!train_block(task->plan, train, &blk, halt, stop))
             return -1;
         for (int l = 0; l < n; l++) {

@@ -1,5 +1,7 @@
 /* The sweep's own defaults and the learning-rate rule, shared by the command
  * line and the benchmarks so that both mean the same sweep. */
+#include <math.h>
+
 #include "gridsweep/sweep.h"
 
 #define DEFAULT_RES 256
@@ -15,6 +17,7 @@ gs_sweep_config gs_sweep_defaults(void)
     };
     c.at[GS_P_A] = 1, c.at[GS_P_B] = 0, c.at[GS_P_C] = 1, c.at[GS_P_D] = 0;
     c.at[GS_P_LR] = c.train.lr;
+    c.at[GS_P_LR_IN] = c.at[GS_P_LR_OUT] = NAN;   /* unset: lr's value */
     return c;
 }
 
@@ -27,5 +30,22 @@ int gs_sweep_set_lr(gs_sweep_config *c, bool lr_at, bool lr_option, gs_error *er
     if ((c->x.param == GS_P_LR || c->y.param == GS_P_LR) && lr_option)
         return gs_fail(err, "--lr: the learning rate is an axis of the plane");
     c->train.lr = c->at[GS_P_LR];
+    /* The per-layer rates by the same rule; an option's value is set (not
+     * NaN) exactly when the option was given. */
+    const gs_param rate[2] = {GS_P_LR_IN, GS_P_LR_OUT};
+    float *option[2] = {&c->train.lr_in, &c->train.lr_out};
+    const char *name[2] = {"--lr-in", "--lr-out"};
+    for (int i = 0; i < 2; i++) {
+        const bool given = !isnan(*option[i]);
+        if (given && !isnan(c->at[rate[i]]))
+            return gs_fail(err, "%s is given twice (%s and --at %s=)", gs_param_name(rate[i]),
+                           name[i], gs_param_name(rate[i]));
+        if (given && (c->x.param == rate[i] || c->y.param == rate[i]))
+            return gs_fail(err, "%s: %s is an axis of the plane", name[i],
+                           gs_param_name(rate[i]));
+        if (given)
+            c->at[rate[i]] = *option[i];
+        *option[i] = c->at[rate[i]];
+    }
     return 0;
 }

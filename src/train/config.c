@@ -47,9 +47,11 @@ gs_train_config gs_train_defaults(void)
 #define GS_SETTING(key, option, type, def, check, metavar, section, help) .key = def,
 #define GS_SETTING_RANGE(key, option, lo, hi, def_lo, def_hi, check, metavar, section, help) \
     .lo = def_lo, .hi = def_hi,
+#define GS_SETTING_IF_SET GS_SETTING
 #include "gridsweep/settings.def"
 #undef GS_SETTING
 #undef GS_SETTING_RANGE
+#undef GS_SETTING_IF_SET
     };
 }
 
@@ -93,7 +95,10 @@ static int render(const gs_train_config *cfg, bool with_lr, bool as_args, char *
     for (int i = 0; i < gs_setting_count() && len < size; i++) {
         const gs_setting *s = gs_setting_at(i);
         char value[96];
-        if (!with_lr && strcmp(s->key, "lr") == 0)
+        /* The rates are the plane's (its at or an axis) in a map header. */
+        if (!with_lr && (s->type == GS_TYPE_RATE || strcmp(s->key, "lr") == 0))
+            continue;
+        if (s->if_set && gs_setting_is_default(s, cfg))
             continue;
         gs_setting_format(s, cfg, value, sizeof value);
         len += (size_t)(as_args ? snprintf(buf + len, size - len, " %s %s", s->option, value)

@@ -55,7 +55,7 @@ int gs_train_judge(const gs_train_plan *plan, gs_eval_fn eval, const gs_block *b
     out->lin_err = (float)sqrt(resid);
     out->t_conv = blk->tconv[lane] > (float)cfg->steps ? -1 : (int32_t)blk->tconv[lane];
 
-    const float za = fmaf(a, cfg->data_lo, b), zb = fmaf(a, cfg->data_hi, b);
+    const float za = fmaf(a, plan->range_lo, b), zb = fmaf(a, plan->range_hi, b);
     const int piece = gs_act_piece_of(cfg->act, fminf(za, zb), fmaxf(za, zb));
     if (!isfinite(a) || !isfinite(b) || !isfinite(c) || !isfinite(d) ||
         !isfinite(out->window_loss) || !isfinite(out->final_loss))

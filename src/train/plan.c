@@ -7,13 +7,28 @@
 #include "gridsweep/train.h"
 #include "../kernels/rng.h"
 
-/* Midpoints of n equal cells of [lo, hi], computed in double. */
-static void midpoints(float *x, float *y, int n, float lo, float hi)
+/* y = target(x) by the target's eval kernel, the one independent sampling
+ * uses inside the kernels (every set gives the same bits), in chunks so the
+ * unused derivative needs no table of its own. */
+static void apply_target(gs_act target, const float *x, float *y, size_t n)
 {
-    for (int i = 0; i < n; i++) {
-        x[i] = (float)(lo + ((double)i + 0.5) * ((double)hi - lo) / n);
-        y[i] = gs_target(x[i]);
-    }
+    const gs_eval_fn eval = gs_kernels_reference()->eval[target];
+    float df[1024];
+    for (size_t i = 0; i < n; i += 1024)
+        eval(x + i, y + i, df, n - i < 1024 ? n - i : 1024);
+}
+
+/* x at the midpoints of n equal cells of probability: [lo, hi]'s midpoints
+ * for uniform (computed in double, as maps have always had them), the
+ * quantiles of (i + 0.5) / n for the others. */
+static void midpoints(const gs_train_config *cfg, float *x, float *y, int n)
+{
+    const double lo = cfg->data_lo, hi = cfg->data_hi;
+    for (int i = 0; i < n; i++)
+        x[i] = cfg->data_dist.kind == GS_DIST_UNIFORM
+                   ? (float)(lo + ((double)i + 0.5) * (hi - lo) / n)
+                   : (float)gs_dist_quantile(&cfg->data_dist, ((double)i + 0.5) / n);
+    apply_target(cfg->target, x, y, (size_t)n);
 }
 
 /* One fresh batch per step from the shared stream: [steps][batch]. */
@@ -22,16 +37,15 @@ static void shared_samples(const gs_train_config *cfg, float *xs, float *ys)
     const int batch = cfg->batch;
     const float lo = cfg->data_lo, width = cfg->data_hi - cfg->data_lo;
     for (int t = 0; t < cfg->steps; t++) {
-        float *x = xs + (size_t)t * batch, *y = ys + (size_t)t * batch;
+        float *x = xs + (size_t)t * batch;
         for (int s = 0; s < batch; s += 4) {
             float u[4];
             gs_uniform4(cfg->seed, GS_SHARED_STREAM, (uint32_t)t, (uint32_t)(s / 4), u);
-            for (int i = 0; i < 4 && s + i < batch; i++) {
-                x[s + i] = gs_sample_x(lo, width, u[i]);
-                y[s + i] = gs_target(x[s + i]);
-            }
+            for (int i = 0; i < 4 && s + i < batch; i++)
+                x[s + i] = gs_dist_sample(&cfg->data_dist, lo, width, u[i]);
         }
     }
+    apply_target(cfg->target, xs, ys, (size_t)cfg->steps * batch);
 }
 
 /* The kernels' view of the settings (the sample tables are added later). */
@@ -51,6 +65,8 @@ static gs_step_data step_data(const gs_train_config *cfg)
         .seed = cfg->seed,
         .data_lo = cfg->data_lo,
         .data_hi = cfg->data_hi,
+        .dist = cfg->data_dist,
+        .target = cfg->target,
         .batch = cfg->batch,
         .inv_batch = 1.0f / (float)cfg->batch,
         .window_start = cfg->steps - (window < 1 ? 1 : window),
@@ -87,11 +103,20 @@ int gs_train_plan_init(gs_train_plan *plan, const gs_train_config *cfg, gs_error
         if (cfg->sampling == GS_SAMPLING_SHARED)
             shared_samples(cfg, xs, ys);
         else
-            midpoints(xs, ys, batch, cfg->data_lo, cfg->data_hi);
+            midpoints(cfg, xs, ys, batch);
         plan->step.xs = xs;
         plan->step.ys = ys;
     }
-    midpoints(plan->eval_x, plan->eval_y, cfg->eval_points, cfg->data_lo, cfg->data_hi);
+    midpoints(cfg, plan->eval_x, plan->eval_y, cfg->eval_points);
+    const bool uniform = cfg->data_dist.kind == GS_DIST_UNIFORM;
+    plan->range_lo = uniform ? cfg->data_lo : (float)gs_dist_quantile(&cfg->data_dist, 0.005);
+    plan->range_hi = uniform ? cfg->data_hi : (float)gs_dist_quantile(&cfg->data_dist, 0.995);
+    plan->plateau = gs_affine_plateau(cfg->loss, cfg->huber_delta, plan->eval_x, plan->eval_y,
+                                      cfg->eval_points);
+    if (plan->plateau < 0) {
+        gs_train_plan_free(plan);
+        return gs_fail(err, "out of memory for the plateau");
+    }
     return 0;
 }
 

@@ -17,26 +17,35 @@
 #define CTYPE_DOUBLE double
 #define CTYPE_INT int
 #define CTYPE_U64 uint64_t
+#define CTYPE_RATE float
+#define CTYPE_ACT gs_act
+#define CTYPE_DIST gs_dist
 #define FIELD_HAS_TYPE(field, type) \
     _Generic(((gs_train_config *)0)->field, CTYPE_##type: 1, default: 0)
 #define GS_SETTING(key, option, type, def, check, metavar, section, help) \
     _Static_assert(FIELD_HAS_TYPE(key, type), #key " is not " #type);
 #define GS_SETTING_RANGE(key, option, lo, hi, def_lo, def_hi, check, metavar, section, help) \
     _Static_assert(FIELD_HAS_TYPE(lo, FLOAT) && FIELD_HAS_TYPE(hi, FLOAT), #key " is not two floats");
+#define GS_SETTING_IF_SET GS_SETTING
 #include "gridsweep/settings.def"
 #undef GS_SETTING
 #undef GS_SETTING_RANGE
+#undef GS_SETTING_IF_SET
 
 static const gs_setting table[] = {
 #define GS_SETTING(key, option, type, def, check, metavar, section, help)                  \
     {#key, option, GS_TYPE_##type, offsetof(gs_train_config, key),                        \
-     offsetof(gs_train_config, key), check, metavar, GS_SECTION_##section, help},
+     offsetof(gs_train_config, key), check, metavar, GS_SECTION_##section, help, false},
 #define GS_SETTING_RANGE(key, option, lo, hi, def_lo, def_hi, check, metavar, section, help) \
     {#key, option, GS_TYPE_RANGE, offsetof(gs_train_config, lo),                          \
-     offsetof(gs_train_config, hi), check, metavar, GS_SECTION_##section, help},
+     offsetof(gs_train_config, hi), check, metavar, GS_SECTION_##section, help, false},
+#define GS_SETTING_IF_SET(key, option, type, def, check, metavar, section, help)           \
+    {#key, option, GS_TYPE_##type, offsetof(gs_train_config, key),                        \
+     offsetof(gs_train_config, key), check, metavar, GS_SECTION_##section, help, true},
 #include "gridsweep/settings.def"
 #undef GS_SETTING
 #undef GS_SETTING_RANGE
+#undef GS_SETTING_IF_SET
 };
 
 #define COUNT ((int)(sizeof table / sizeof *table))
@@ -76,6 +85,9 @@ const char *gs_setting_type_name(gs_setting_type type)
     case GS_TYPE_INT: return "int";
     case GS_TYPE_U64: return "uint64";
     case GS_TYPE_RANGE: return "range";
+    case GS_TYPE_RATE: return "rate";
+    case GS_TYPE_ACT: return "enum";
+    case GS_TYPE_DIST: return "dist";
     }
     return "?";
 }
@@ -107,8 +119,9 @@ static const char *range_words(gs_check_kind check)
 
 static double real_value(const gs_setting *s, const gs_train_config *cfg)
 {
-    return s->type == GS_TYPE_FLOAT ? (double)CFIELD(cfg, s->offset, float)
-                                    : CFIELD(cfg, s->offset, double);
+    return s->type == GS_TYPE_FLOAT || s->type == GS_TYPE_RATE
+               ? (double)CFIELD(cfg, s->offset, float)
+               : CFIELD(cfg, s->offset, double);
 }
 
 int gs_setting_check(const gs_setting *s, const gs_train_config *cfg, gs_error *err)
@@ -131,6 +144,8 @@ int gs_setting_check(const gs_setting *s, const gs_train_config *cfg, gs_error *
     }
     default: {
         const double v = real_value(s, cfg);
+        if (s->type == GS_TYPE_RATE && isnan(v))   /* unset: --lr's value */
+            return 0;
         if (!in_range(s->check, v))
             return gs_fail(err, "%s must be %s, got %g", s->option, range_words(s->check), v);
         return 0;
@@ -199,6 +214,23 @@ int gs_setting_parse(const gs_setting *s, const char *name, const char *text,
             return gs_fail(err, "%s: unknown sampling '%s' (valid: %s)", name, text,
                            gs_sampling_names());
         return 0;
+    case GS_TYPE_ACT:
+        if (gs_act_parse(text, FIELD(cfg, s->offset, gs_act)))
+            return gs_fail(err, "%s: unknown activation '%s' (valid: %s)", name, text,
+                           gs_act_names());
+        return 0;
+    case GS_TYPE_DIST: {
+        gs_error why;
+        if (gs_dist_parse(text, FIELD(cfg, s->offset, gs_dist), &why))
+            return gs_fail(err, "%s %s: %s", name, text, why.msg);
+        return 0;
+    }
+    case GS_TYPE_RATE:
+        if (strcmp(text, "lr") == 0) {   /* unset, as gs_setting_format writes it */
+            *FIELD(cfg, s->offset, float) = NAN;
+            return 0;
+        }
+        return parse_float(s, name, text, cfg, err);
     case GS_TYPE_FLOAT: return parse_float(s, name, text, cfg, err);
     case GS_TYPE_DOUBLE:
         if (gs_parse_double(text, FIELD(cfg, s->offset, double)))
@@ -232,6 +264,12 @@ int gs_setting_format(const gs_setting *s, const gs_train_config *cfg, char *buf
     case GS_TYPE_OPT: return snprintf(buf, size, "%s", gs_opt_name(CFIELD(cfg, s->offset, gs_opt)));
     case GS_TYPE_SAMPLING:
         return snprintf(buf, size, "%s", gs_sampling_name(CFIELD(cfg, s->offset, gs_sampling)));
+    case GS_TYPE_ACT: return snprintf(buf, size, "%s", gs_act_get(CFIELD(cfg, s->offset, gs_act))->name);
+    case GS_TYPE_DIST: return gs_dist_format(&CFIELD(cfg, s->offset, gs_dist), buf, size);
+    case GS_TYPE_RATE:
+        if (isnan(CFIELD(cfg, s->offset, float)))
+            return snprintf(buf, size, "lr");   /* unset: it follows the learning rate */
+        return gs_fmt_float(buf, size, CFIELD(cfg, s->offset, float));
     case GS_TYPE_FLOAT: return gs_fmt_float(buf, size, CFIELD(cfg, s->offset, float));
     case GS_TYPE_DOUBLE: return gs_fmt_double(buf, size, CFIELD(cfg, s->offset, double));
     case GS_TYPE_INT: return snprintf(buf, size, "%d", CFIELD(cfg, s->offset, int));
@@ -271,4 +309,13 @@ int gs_setting_describe(const gs_setting *s, char *buf, size_t size)
     case GS_TYPE_SAMPLING: return bar_list(gs_sampling_names(), buf, size);
     default: return snprintf(buf, size, "%s", s->help);
     }
+}
+
+bool gs_setting_is_default(const gs_setting *s, const gs_train_config *cfg)
+{
+    const gs_train_config def = gs_train_defaults();
+    char a[160], b[160];
+    gs_setting_format(s, cfg, a, sizeof a);
+    gs_setting_format(s, &def, b, sizeof b);
+    return strcmp(a, b) == 0;
 }

@@ -8,6 +8,8 @@ int gs_train_trace(const gs_train_plan *plan, const gs_kernels *k, const float s
     const gs_train_fn train = k->train[cfg->act][cfg->loss];
     gs_block blk;
     gs_block_init(&blk, 1, (const float(*)[5])start, &point);
+    gs_block_set_rates(&blk, 0, gs_train_rate(cfg->lr_in, start[4]),
+                       gs_train_rate(cfg->lr_out, start[4]));
     for (int t = 0; t <= cfg->steps; t++) {
         const float p[4] = {blk.p[0][0], blk.p[1][0], blk.p[2][0], blk.p[3][0]};
         if (t < cfg->steps)

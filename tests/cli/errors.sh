@@ -107,4 +107,29 @@ expect_error "trace: init nan" "$GS" trace --init 1,nan,1,0
 expect_error "trace: init inf" "$GS" trace --init 1,inf,1,0
 expect_error "trace: init word" "$GS" trace --init 1,x,1,0
 expect_error "trace: snapshot past the end" "$GS" trace --steps 10 --snapshots 0,20
+# Per-layer rates, targets and data distributions (issue 14).
+expect_error "lr-in 0" "$GS" --lr-in 0 "${small[@]}"
+expect_error "lr-out negative" "$GS" --lr-out -0.5 "${small[@]}"
+expect_error "lr-in 0 in float32" "$GS" --lr-in 1e-50 "${small[@]}"
+expect_error "lr-in not a number" "$GS" --lr-in fast "${small[@]}"
+expect_error "--lr-in and --at lr_in" "$GS" --lr-in 0.1 --at lr_in=0.2 "${small[@]}"
+expect_error "--lr-out with an lr_out axis" "$GS" --y lr_out:0.01:1:log --lr-out 0.1 "${small[@]}"
+expect_error "lr_in axis below 0" "$GS" --x lr_in:-1:1 "${small[@]}"
+expect_error "--at lr_out=0" "$GS" --at lr_out=0 "${small[@]}"
+expect_error "unknown target" "$GS" --target swish "${small[@]}"
+grep -q 'valid: identity, relu' "$tmp/stderr" && ok || fail "unknown target lists the valid ones"
+expect_error "unknown distribution" "$GS" --data-dist cauchy "${small[@]}"
+grep -q 'valid: uniform | normal:MEAN,STD' "$tmp/stderr" && ok || fail "unknown distribution lists the valid ones"
+expect_error "normal without STD" "$GS" --data-dist normal:0 "${small[@]}"
+expect_error "normal with three fields" "$GS" --data-dist normal:0,1,2 "${small[@]}"
+expect_error "normal with STD 0" "$GS" --data-dist normal:0,0 "${small[@]}"
+expect_error "laplace with a negative scale" "$GS" --data-dist laplace:0,-1 "${small[@]}"
+expect_error "student-t with nu 0" "$GS" --data-dist student-t:0,1 "${small[@]}"
+grep -q 'nu must be a positive finite number, got 0' "$tmp/stderr" && ok || fail "nu 0: $(cat "$tmp/stderr")"
+expect_error "student-t with nu negative" "$GS" --data-dist student-t:-1,1 "${small[@]}"
+expect_error "student-t with nan" "$GS" --data-dist student-t:nan,1 "${small[@]}"
+expect_error "uniform with parameters" "$GS" --data-dist uniform:0,1 "${small[@]}"
+expect_error "trace: bad distribution" "$GS" trace --steps 5 --data-dist laplace:1
+expect_error "samples: bad distribution" "$GS" samples --steps 1 --data-dist student-t:1,0
+expect_error "samples: unknown target" "$GS" samples --steps 1 --target nope
 finish

@@ -15,7 +15,7 @@ done
 check "15 activations" [ "$(wc -l < "$tmp/activations.txt")" -eq 15 ]
 check "5 outcomes" [ "$(wc -l < "$tmp/outcomes.txt")" -eq 5 ]
 check "17 columns" [ "$(wc -l < "$tmp/columns.txt")" -eq 17 ]
-check "19 settings" [ "$(wc -l < "$tmp/settings.txt")" -eq 19 ]
+check "23 settings" [ "$(wc -l < "$tmp/settings.txt")" -eq 23 ]
 check "--list=WHAT and --json first" \
     cmp -s <("$GS" --json --list=outcomes) "$tmp/outcomes.json"
 
@@ -42,7 +42,7 @@ assert [s["key"] for s in sets] == names
 for s in sets:
     assert set(s) == {"key", "option", "type", "default", "help"}, s
     assert s["option"].startswith("--") and s["help"], s
-    assert s["type"] in ("enum", "float", "double", "int", "uint64", "range"), s
+    assert s["type"] in ("enum", "float", "double", "int", "uint64", "range", "rate", "dist"), s
 assert sets[0] == {"key": "loss", "option": "--loss", "type": "enum", "default": "mae",
                    "help": "mae | mse | huber"}, sets[0]
 PY
@@ -51,7 +51,8 @@ else
 fi
 
 # A map agrees with the tables: its column line, and "# key: default" for
-# every setting but lr (which the plane's "at" holds).
+# every setting but the rates (which the plane's "at" holds) and the ones
+# written only when set (the target and the data distribution).
 mkdir -p "$tmp/map"
 (cd "$tmp/map" && "$GS" --res 1 --quiet -o m.csv)
 check "column line = --list columns" \
@@ -60,7 +61,7 @@ python3 - "$tmp/settings.json" "$tmp/map/m.csv" <<'PY' && ok || fail "defaults =
 import json, sys
 header = [l for l in open(sys.argv[2]) if l.startswith("#")]
 for s in json.load(open(sys.argv[1])):
-    if s["key"] != "lr":
+    if s["key"] not in ("lr", "lr_in", "lr_out", "target", "data_dist"):
         assert f'# {s["key"]}: {s["default"]}\n' in header, s
 PY
 
@@ -98,7 +99,9 @@ mkdir -p "$tmp/acts"
 check "every listed activation sweeps" [ "$(ls "$tmp/acts" | wc -l)" -eq 15 ]
 
 # --help and README's option table give each setting with its default.
-"$GS" --help > "$tmp/help.txt"
+# (a help that goes on on a second line is joined to its first)
+"$GS" --help | awk '/^                      [^ ]/ && prev != "" { sub(/^ +/, " "); prev = prev $0; next }
+                    { if (prev != "") print prev; prev = $0 } END { print prev }' > "$tmp/help.txt"
 while IFS=$'\t' read -r option default; do
     grep -q -- "^  $option .*(default $default)\$" "$tmp/help.txt" ||
         fail "--help: $option with default $default"

@@ -14,8 +14,9 @@ MAP_MAGIC = b"# gridsweep-map 1"
 TRACE_MAGIC = b"# gridsweep-trace 1"
 # The axis parameters, in the order the header's 'at' lists them. The start
 # columns (a0 b0 c0 d0 lr) come from the binary; these are the names the
-# command line and the header use for the same five values.
-PARAMS = ("a", "b", "c", "d", "lr")
+# command line and the header use for the same five values, and the
+# per-layer rates, which have no column (absent from 'at': lr's value).
+PARAMS = ("a", "b", "c", "d", "lr", "lr_in", "lr_out")
 
 LINE_MAX = 16383          # as src/map/lines.h: longer header lines are not ours
 HEADER_MAX = 1 << 20
@@ -160,7 +161,7 @@ class Axis:
             raise bad("LO must be below HI")
         if self.log and self.lo <= 0:
             raise bad("a log axis must stay above 0")
-        if parts[0] == "lr" and self.lo <= 0:
+        if parts[0] in ("lr", "lr_in", "lr_out") and self.lo <= 0:
             raise bad("the learning rate must stay above 0")
         self.param, self.text, self.n = parts[0], text, 0
 

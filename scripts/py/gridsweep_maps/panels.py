@@ -22,6 +22,7 @@ def points_in_plane(m):
     out = []
     for p in DISCUSSION_POINTS:
         vals = dict(zip(PARAMS, p))
+        vals["lr_in"] = vals["lr_out"] = vals["lr"]   # the points train both layers at lr
         if all(same_value(m.at[k], vals[k]) for k in m.at if k in vals) and \
                 m.x.contains(vals[m.x.param]) and m.y.contains(vals[m.y.param]):
             label = "(a,b,c,d) = (" + ", ".join(fmt(v) for v in p[:4]) + ")"
