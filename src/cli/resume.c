@@ -200,7 +200,7 @@ static int count_nc_rows(outfile *of, const char *header, const gs_sweep_config 
         for (int ix = 0; ix < nx && !rc; ix++) {
             float start[GS_P_COUNT];
             gs_sweep_start(cfg, ix, cells[ix].iy, start);
-            if (memcmp(start, cells[ix].start, sizeof start) != 0)
+            if (memcmp(start, cells[ix].start, GS_P_COLUMNS * sizeof *start) != 0)
                 rc = cli_usage_error("--resume: '%s' row %lld (cell %d,%d) is not what "
                                      "gridsweep writes for that cell (edited?); start over "
                                      "with --force", of->part, (long long)r, ix,

@@ -40,12 +40,19 @@ role map_nc_role(const gs_map_column *col, const gs_map_info *info)
     return ROLE_VAR;
 }
 
-const char *map_nc_column(const gs_map_info *info, role r)
+void map_nc_axis(const gs_map_info *info, role r, map_axis *out)
 {
-    for (int i = 0; i < GS_MAP_NCOLUMNS; i++)
-        if (map_nc_role(gs_map_column_at(i), info) == r)
-            return gs_map_column_at(i)->name;
-    return "?";
+    for (int i = 0; i < GS_MAP_NCOLUMNS; i++) {
+        const gs_map_column *col = gs_map_column_at(i);
+        if (map_nc_role(col, info) == r) {
+            snprintf(out->name, sizeof out->name, "%s", col->name);
+            snprintf(out->long_name, sizeof out->long_name, "%s", col->description);
+            return;
+        }
+    }
+    const char *param = gs_param_name(r == ROLE_X ? info->x.param : info->y.param);
+    snprintf(out->name, sizeof out->name, "%s", param);
+    snprintf(out->long_name, sizeof out->long_name, "start: %s", param);
 }
 
 bool gs_map_is_netcdf(const void *start, size_t n)
@@ -99,28 +106,30 @@ static int define_globals(int ncid, const gs_map_info *info)
     return st;
 }
 
+/* The dimensions, the coordinates (x, then y), then every other column. */
 static int define_schema(int ncid, const gs_map_info *info, int *xvar)
 {
     int st, xdim, ydim, dims[2], varid;
-    const char *xname = map_nc_column(info, ROLE_X), *yname = map_nc_column(info, ROLE_Y);
-    if ((st = define_globals(ncid, info)) || (st = nc_def_dim(ncid, yname, NC_UNLIMITED, &ydim)) ||
-        (st = nc_def_dim(ncid, xname, (size_t)info->x.n, &xdim)))
+    map_axis x, y;
+    map_nc_axis(info, ROLE_X, &x);
+    map_nc_axis(info, ROLE_Y, &y);
+    if ((st = define_globals(ncid, info)) || (st = nc_def_dim(ncid, y.name, NC_UNLIMITED, &ydim)) ||
+        (st = nc_def_dim(ncid, x.name, (size_t)info->x.n, &xdim)) ||
+        (st = nc_def_var(ncid, x.name, NC_TYPE_FLOAT, 1, &xdim, xvar)) ||
+        (st = put_text(ncid, *xvar, "long_name", x.long_name)) ||
+        (st = put_text(ncid, *xvar, "axis", "X")) ||
+        (st = nc_def_var(ncid, y.name, NC_TYPE_FLOAT, 1, &ydim, &varid)) ||
+        (st = put_text(ncid, varid, "long_name", y.long_name)) ||
+        (st = put_text(ncid, varid, "axis", "Y")))
         return st;
     dims[0] = ydim, dims[1] = xdim;
     for (int i = 0; i < GS_MAP_NCOLUMNS && !st; i++) {
         const gs_map_column *col = gs_map_column_at(i);
-        const role r = map_nc_role(col, info);
-        if (r == ROLE_INDEX)
+        if (map_nc_role(col, info) != ROLE_VAR)
             continue;
-        const int ndims = r == ROLE_VAR ? 2 : 1;
-        const int *d = r == ROLE_X ? &xdim : dims;
-        if ((st = nc_def_var(ncid, col->name, stored[col->type].type, ndims, d, &varid)) ||
+        if ((st = nc_def_var(ncid, col->name, stored[col->type].type, 2, dims, &varid)) ||
             (st = put_text(ncid, varid, "long_name", col->description)))
             break;
-        if (r != ROLE_VAR)
-            st = put_text(ncid, varid, "axis", r == ROLE_X ? "X" : "Y");
-        if (r == ROLE_X)
-            *xvar = varid;
         if (col->type == GS_COL_OUTCOME)
             st = define_outcome_flags(ncid, varid);
     }
@@ -166,7 +175,8 @@ static int write_row(gs_map_nc *m, gs_error *err)
 {
     const gs_map_info *in = &m->info;
     const size_t start[2] = {(size_t)m->rows, 0}, count[2] = {1, (size_t)m->nx};
-    int st = nc_put_vara(m->ncid, m->yvar, start, count, &m->pending[0].start[in->y.param]);
+    const map_coord y = gs_axis_value(&in->y, in->row_lo + (int)m->rows);
+    int st = nc_put_vara(m->ncid, m->yvar, start, count, &y);
     for (int i = 0; i < GS_MAP_NCOLUMNS && !st; i++) {
         const gs_map_column *col = gs_map_column_at(i);
         if (m->roles[i] != ROLE_VAR)

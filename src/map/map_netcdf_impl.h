@@ -66,7 +66,13 @@ struct gs_map_nc {
 int map_nc_fail(gs_error *err, const char *path, int status);
 /* The column's part in the file; the name of the column in role r. */
 role map_nc_role(const gs_map_column *col, const gs_map_info *info);
-const char *map_nc_column(const gs_map_info *info, role r);
+/* An axis in the file (ROLE_X or ROLE_Y): the dimension and its coordinate
+ * variable are named after the axis parameter's start column (b0, d0, lr),
+ * or after the parameter when it has no column (lr_in, lr_out). */
+typedef struct map_axis {
+    char name[NC_MAX_NAME + 1], long_name[128];
+} map_axis;
+void map_nc_axis(const gs_map_info *info, role r, map_axis *out);
 /* The header text (with its column line) parsed like a CSV map's. */
 int map_nc_parse_header(const char *header, const char *path, gs_map_info *info,
                         gs_error *err);

@@ -82,7 +82,10 @@ static int find_var(gs_map_nc *m, const char *name, nc_type want, int ndims, con
 static int find_schema(gs_map_nc *m, gs_error *err)
 {
     const gs_map_info *in = &m->info;
-    const char *xname = map_nc_column(in, ROLE_X), *yname = map_nc_column(in, ROLE_Y);
+    map_axis x, y;
+    map_nc_axis(in, ROLE_X, &x);
+    map_nc_axis(in, ROLE_Y, &y);
+    const char *xname = x.name, *yname = y.name;
     int xdim, ydim, unlim;
     size_t nx, nrec;
     if (nc_inq_dimid(m->ncid, xname, &xdim) || nc_inq_dimid(m->ncid, yname, &ydim) ||
@@ -98,15 +101,14 @@ static int find_schema(gs_map_nc *m, gs_error *err)
                        (long long)m->rows, (long long)m->max_rows,
                        in->tile_n > 1 ? "this band" : "the map");
     const int dims[2] = {ydim, xdim};
+    if (find_var(m, xname, NC_TYPE_FLOAT, 1, &xdim, &m->xvar, err) ||
+        find_var(m, yname, NC_TYPE_FLOAT, 1, &ydim, &m->yvar, err))
+        return -1;
     for (int i = 0; i < GS_MAP_NCOLUMNS; i++) {
         const gs_map_column *col = gs_map_column_at(i);
         const role r = m->roles[i] = map_nc_role(col, in);
-        const nc_type t = stored[col->type].type;
-        if (r == ROLE_X && find_var(m, col->name, t, 1, &xdim, &m->xvar, err))
-            return -1;
-        if (r == ROLE_Y && find_var(m, col->name, t, 1, &ydim, &m->yvar, err))
-            return -1;
-        if (r == ROLE_VAR && find_var(m, col->name, t, 2, dims, &m->varid[i], err))
+        if (r == ROLE_VAR &&
+            find_var(m, col->name, stored[col->type].type, 2, dims, &m->varid[i], err))
             return -1;
     }
     return 0;

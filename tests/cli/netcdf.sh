@@ -22,11 +22,14 @@ base=(--act selu --res 23,17 --steps 300 --batch 32 --quiet)
 check "the file is NetCDF (64-bit offset)" [ "$(head -c 4 m.nc | od -An -c | tr -d ' ')" = 'CDF002' ]
 "$GS" "${base[@]}" --x lr:0.001:3:log --y b:-3:3 --at a=1,c=1,d=0.5 -o lr.csv
 "$GS" "${base[@]}" --x lr:0.001:3:log --y b:-3:3 --at a=1,c=1,d=0.5 -o lr.nc
+# An axis with no start column (lr_in): its dimension is named after it.
+"$GS" "${base[@]}" --x lr_in:0.001:1:log -o lrin.csv
+"$GS" "${base[@]}" --x lr_in:0.001:1:log -o lrin.nc
 "$GS" "${base[@]}" --tile 2/3 -o band.csv
 "$GS" "${base[@]}" --tile 2/3 -o band.nc
 py=/usr/bin/python3
 if "$py" -c 'import xarray, matplotlib, numpy' 2> /dev/null; then
-    for m in m lr band; do
+    for m in m lr lrin band; do
         if "$py" "$here/nc_compare.py" $m.csv $m.nc > $m.py 2>&1; then ok; else
             fail "CSV and NetCDF of the same run ($m): $(tail -3 $m.py)"
         fi
