@@ -60,10 +60,12 @@ static void make_case(tcase *c, gs_opt opt, gs_sampling sampling, int batch, int
         .inv_batch = 1.0f / (float)batch,
         .window_start = (int)(rng_next(r) % (unsigned)(c->steps + 1)),
         .tol = (float)pow(10.0, rng_unit(r) * 3 - 3),
+        .escape = (float)pow(10.0, rng_unit(r) * 3 - 2),
         /* Independent sampling's targets and distributions (the others
          * take y from the tables below). */
         .target = (gs_act)(rng_next(r) % GS_ACT_COUNT),
     };
+    c->step.prev_start = (int)(rng_next(r) % (unsigned)(c->step.window_start + 1));
     const gs_dist_kind kind = (gs_dist_kind)(variant % GS_DIST_COUNT);
     gs_dist_make(kind, rng_uniform(r, -1, 1), rng_uniform(r, 0.1f, 2), rng_uniform(r, 0.5f, 6),
                  &c->step.dist, NULL);
@@ -120,7 +122,9 @@ static const struct {
     FIELD("m_c", m[2]),     FIELD("m_d", m[3]),     FIELD("v_a", v[0]),
     FIELD("v_b", v[1]),     FIELD("v_c", v[2]),     FIELD("v_d", v[3]),
     FIELD("loss", loss),    FIELD("ema", ema),      FIELD("wsum", wsum),
-    FIELD("tconv", tconv),  FIELD("lr_in", lr_in),  FIELD("lr_out", lr_out),
+    FIELD("wprev", wprev),  FIELD("t_escape", t_escape), FIELD("t_enter", t_enter),
+    FIELD("t_diverge", t_diverge), FIELD("inv_loss0", inv_loss0), FIELD("rsum", rsum),
+    FIELD("lr_in", lr_in),  FIELD("lr_out", lr_out),
 };
 
 static float lane_field(const gs_block *b, size_t field, int lane)
@@ -155,9 +159,8 @@ static void compare_set(ck_run *run, gs_isa isa, const tcase *c, const char *wha
                             (double)c->start[l0 + j][4]);
             }
         }
-        if (b.t != c->steps || memcmp(&b.b1t, &c->ref[l0].b1t, sizeof b.b1t) ||
-            memcmp(&b.b2t, &c->ref[l0].b2t, sizeof b.b2t))
-            ck_fail(run, isa, "%s: step count or beta powers differ", what);
+        if (b.t != c->steps)
+            ck_fail(run, isa, "%s: step count differs", what);
         l0 += n;
     }
 }
@@ -212,7 +215,8 @@ double ck_bench_train(const gs_kernels *k, gs_act act, gs_loss loss)
         .eps = 1e-8f, .momentum = 0.9f, .alpha = 0.99f, .sampling = GS_SAMPLING_SHARED,
         .data_lo = -0.5f, .data_hi = 0.5f, .batch = BENCH_BATCH,
         .inv_batch = 1.0f / BENCH_BATCH, .xs = xs, .ys = ys, .x_stride = BENCH_BATCH,
-        .window_start = BENCH_STEPS * 9 / 10, .tol = 0.03f,
+        .window_start = BENCH_STEPS * 9 / 10, .prev_start = BENCH_STEPS * 8 / 10, .tol = 0.03f,
+        .escape = 0.045f,
     };
     float start[GS_BLOCK_LANES][5];
     uint64_t point[GS_BLOCK_LANES];

@@ -58,7 +58,9 @@ static gs_map_row make_row(int ix, int iy, int nx, int ny)
     r.res = (gs_result){.a = 1.25f, .b = -0.5f, .c = 0.75f, .d = 1e-3f,
                         .window_loss = 0.02f + ix * 1e-4f, .final_loss = 0.01f * (iy + 1),
                         .lin_err = 3e-7f, .spread = 0.3f,
-                        .outcome = outcome_of(ix, iy), .t_conv = ix == 0 ? -1 : 10 * ix};
+                        .outcome = outcome_of(ix, iy), .t_escape = ix == 0 ? -1 : 5 * ix,
+                        .t_enter = ix == 0 ? -1 : 10 * ix, .t_diverge = iy == 1 ? 7 : -1,
+                        .score = ix == 0 ? 0.25f : -0.5f};
     return r;
 }
 
@@ -163,7 +165,8 @@ Test(map, loads_a_good_map)
             gs_map_row r = make_row(ix, iy, nx, ny);
             cr_assert_eq(g.outcome[iy * nx + ix], r.res.outcome);
             cr_assert_eq(g.final_loss[iy * nx + ix], r.res.final_loss);
-            cr_assert_eq(g.t_conv[iy * nx + ix], r.res.t_conv);
+            cr_assert_eq(g.t_enter[iy * nx + ix], r.res.t_enter);
+            cr_assert_eq(g.t_diverge[iy * nx + ix], r.res.t_diverge);
         }
     gs_map_grid_free(&g);
     free(t.s);
@@ -209,7 +212,10 @@ Test(map, rows_round_trip_exactly)
         cr_assert_eq(memcmp(r.start, want[i].start, sizeof r.start), 0, "row %d start", i);
         cr_assert_eq(memcmp(&r.res.a, &want[i].res.a, 8 * sizeof(float)), 0, "row %d res", i);
         cr_assert_eq(r.res.outcome, want[i].res.outcome);
-        cr_assert_eq(r.res.t_conv, want[i].res.t_conv);
+        cr_assert_eq(r.res.t_escape, want[i].res.t_escape);
+        cr_assert_eq(r.res.t_enter, want[i].res.t_enter);
+        cr_assert_eq(r.res.t_diverge, want[i].res.t_diverge);
+        cr_assert_eq(r.res.score, want[i].res.score);
     }
     cr_assert_eq(gs_map_read_row(f, &info, nx * ny, &(gs_map_row){0}, NULL, &err), 0);
     fclose(f);
@@ -238,7 +244,7 @@ Test(map, numbers_parse_like_strtof)
         case 2: snprintf(num, sizeof num, "%.9g", (double)v); break;
         default: snprintf(num, sizeof num, "%.15g", (double)(state % 1000000007) * 1e-7); break;
         }
-        snprintf(line, sizeof line, "%s0,0,%s,0,1,0,0.1,1,0,1,0,0,0,0,0,dead,-1\n", head, num);
+        snprintf(line, sizeof line, "%s0,0,%s,0,1,0,0.1,1,0,1,0,0,0,0,0,dead,-1,-1,-1,0\n", head, num);
         FILE *f = fmemopen(line, strlen(line), "r");
         gs_map_info info;
         gs_map_row r;
@@ -359,14 +365,16 @@ Test(map, bad_numbers)
     const char *floats[] = {"", "abc", "1.5x", " 1", "+1", "0x10", "1e", "--1", "1e99", "nan1",
                             "1,5"};
     for (size_t i = 0; i < sizeof floats / sizeof *floats; i++)
-        bad_field(4, floats[i], strchr(floats[i], ',') ? "18 fields" : "line 13: bad c0");
+        bad_field(4, floats[i], strchr(floats[i], ',') ? "21 fields" : "line 13: bad c0");
     bad_field(0, "1.0", "line 13: bad ix");
     bad_field(1, "", "line 13: bad iy");
     bad_field(1, "99999999999", "line 13: bad iy");
     bad_field(15, "conv", "line 13: bad outcome");
     bad_field(15, "Converged", "line 13: bad outcome");
-    bad_field(16, "-2", "line 13: bad t_conv");
-    bad_field(16, "12.5", "line 13: bad t_conv");
+    bad_field(16, "-2", "line 13: bad t_escape");
+    bad_field(17, "12.5", "line 13: bad t_enter");
+    bad_field(18, "-7", "line 13: bad t_diverge");
+    bad_field(19, "x", "line 13: bad score");
     bad_field(12, "1e-", "line 13: bad final_loss");
 }
 
@@ -374,11 +382,11 @@ Test(map, field_count)
 {
     text t = good_map(3, 3);
     replace(&t, ",dead,", ",dead,1,");
-    expect_load_error(t.s, t.len, "18 fields, expected 17");
+    expect_load_error(t.s, t.len, "21 fields, expected 20");
     free(t.s);
     t = good_map(3, 3);
     replace(&t, "\n1,0,", "\n1,");
-    expect_load_error(t.s, t.len, "16 fields, expected 17");
+    expect_load_error(t.s, t.len, "19 fields, expected 20");
     free(t.s);
 }
 
@@ -549,9 +557,9 @@ Test(map, the_column_table_makes_the_column_line)
     for (int i = 0; i < GS_MAP_NCOLUMNS; i++)
         strcat(strcat(line, i ? "," : ""), gs_map_column_at(i)->name);
     cr_expect_str_eq(line, GS_MAP_COLUMNS);
-    cr_expect_eq(GS_MAP_NCOLUMNS, 17);
+    cr_expect_eq(GS_MAP_NCOLUMNS, 20);
     cr_expect_eq(gs_map_column_at(GS_COLUMN_outcome)->type, GS_COL_OUTCOME);
-    cr_expect_str_eq(gs_column_type_name(gs_map_column_at(GS_COLUMN_t_conv)->type), "int");
+    cr_expect_str_eq(gs_column_type_name(gs_map_column_at(GS_COLUMN_t_enter)->type), "int");
     cr_expect_str_eq(gs_column_type_name(gs_map_column_at(GS_COLUMN_lr)->type), "float");
     cr_expect_null(gs_map_column_at(GS_MAP_NCOLUMNS));
 }

@@ -10,7 +10,8 @@
  *   r_i = c*f(z_i) + d - y_i,  L = mean(r^2) (MSE) or mean(|r|) (MAE),
  *   dL/dd = mean(g_i), dL/dc = mean(g_i f_i), dL/db = c mean(g_i f'_i),
  *   dL/da = c mean(g_i f'_i x_i),  g_i = 2 r_i (MSE) or sign(r_i) (MAE).
- * The reference optimizer runs in double from the float hyperparameters:
+ * The reference optimizer runs in double from the double hyper-parameters
+ * (as torch.optim holds them; cfg.lr is the cell's float32, as a double):
  *   SGD:      p -= lr g
  *   momentum: buf = g (first step), buf = mu buf + g (later); p -= lr buf
  *   RMSprop:  v = alpha v + (1 - alpha) g^2; p -= lr g / (sqrt(v) + eps)
@@ -19,7 +20,10 @@
  * Tolerance: |got - want| <= 4 ulp(want) (float ulps of the expected
  * parameter), which covers the float rounding of the kernel's few operations
  * per step; a wrong formula (missing bias correction, eps inside the sqrt,
- * momentum buffer started at (1 - mu) g, ...) is off by far more. */
+ * momentum buffer started at (1 - mu) g, ...) is off by far more.
+ * torch_first_step below checks the first step bit for bit against torch
+ * 1.13's float32 operations with their casts (train_impl.h), where the
+ * gradient is exact in float. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <string.h>
@@ -306,6 +310,61 @@ Test(optim, per_lane_learning_rate)
                                  gs_isa_name((gs_isa)isa), gs_opt_name(cfg.opt), l, "abcd"[j]);
             }
             cr_expect_neq(blk.p[0][0], blk.p[0][1], "different lr, same result");
+        }
+        gs_train_plan_free(&plan);
+    }
+}
+
+/* The first step of each optimizer, bit for bit, against the float32
+ * operations torch 1.13 performs (single-tensor optimizers; ATen's add with
+ * alpha and addcmul fused, addcdiv not; every scalar cast to float at its
+ * op, 1 - beta in double first). MSE from START on the 2-point grid:
+ * g = (0.0625, -0.25, -0.0625, -0.25), exact in float. The old float
+ * constants (1.0f - 0.9f, a float bias correction) give other bits. */
+Test(optim, torch_first_step)
+{
+    const float g[4] = {0.0625f, -0.25f, -0.0625f, -0.25f};
+    for (int o = 0; o < GS_OPT_COUNT; o++) {
+        gs_train_config cfg = with_opt((gs_opt)o, 0.1f);
+        cfg.act = GS_ACT_IDENTITY;
+        cfg.loss = GS_LOSS_MSE;
+        cfg.sampling = GS_SAMPLING_GRID;
+        cfg.batch = 2;
+        cfg.steps = 1;
+        cfg.eps = 1e-3;   /* large enough to matter */
+        gs_error err;
+        gs_train_plan plan;
+        cr_assert_eq(gs_train_plan_init(&plan, &cfg, &err), 0, "%s", err.msg);
+        const float st[1][5] = {{START[0], START[1], START[2], START[3], cfg.lr}};
+        const uint64_t point = 0;
+        gs_block blk;
+        gs_block_init(&blk, 1, st, &point);
+        gs_kernels_get(GS_ISA_SCALAR)->train[cfg.act][cfg.loss](&plan.step, &blk, 1);
+        for (int j = 0; j < 4; j++) {
+            float want = START[j];
+            switch (cfg.opt) {
+            case GS_OPT_ADAM: {
+                const float m = fmaf((float)(1 - cfg.beta1), g[j], 0.0f * (float)cfg.beta1);
+                const float v = fmaf((float)(1 - cfg.beta2) * g[j], g[j], 0.0f);
+                const float bc2_sqrt = (float)sqrt(1 - pow(cfg.beta2, 1.0));
+                const float denom = sqrtf(v) / bc2_sqrt + (float)cfg.eps;
+                const float neg_step = (float)(-((double)cfg.lr / (1 - pow(cfg.beta1, 1.0))));
+                want = want + (neg_step * m) / denom;
+                break;
+            }
+            case GS_OPT_SGD:
+            case GS_OPT_MOMENTUM:   /* buf = clone(g) at the first step */
+                want = fmaf(-cfg.lr, g[j], want);
+                break;
+            case GS_OPT_RMSPROP: {
+                const float v = fmaf((float)(1 - cfg.alpha) * g[j], g[j], 0.0f);
+                want = want + (-cfg.lr * g[j]) / (sqrtf(v) + (float)cfg.eps);
+                break;
+            }
+            default: break;
+            }
+            cr_expect_eq(blk.p[j][0], want, "%s param %c: got %a, torch's ops give %a",
+                         gs_opt_name(cfg.opt), "abcd"[j], (double)blk.p[j][0], (double)want);
         }
         gs_train_plan_free(&plan);
     }

@@ -229,7 +229,7 @@ static const float DET_STARTS[DET_N][5] = {
 static const uint64_t DET_POINTS[DET_N] = {0, 1, 7, 1000, 123456789};
 
 typedef struct lane_state {
-    float p[4], loss, ema, wsum, tconv;
+    float p[4], loss, ema, wsum, t_enter, rsum;
     gs_result res;
 } lane_state;
 
@@ -241,15 +241,18 @@ static void lane_of(const gs_train_plan *plan, const gs_kernels *k, const gs_blo
     out->loss = blk->loss[l];
     out->ema = blk->ema[l];
     out->wsum = blk->wsum[l];
-    out->tconv = blk->tconv[l];
+    out->t_enter = blk->t_enter[l];
+    out->rsum = blk->rsum[l];
     gs_train_judge(plan, k->eval[plan->cfg.act], blk, l, &out->res);
 }
 
 static void expect_same_lane(const lane_state *x, const lane_state *y, const char *what)
 {
     bool same = same_float(x->loss, y->loss) && same_float(x->ema, y->ema) &&
-                same_float(x->wsum, y->wsum) && same_float(x->tconv, y->tconv) &&
-                x->res.outcome == y->res.outcome && x->res.t_conv == y->res.t_conv &&
+                same_float(x->wsum, y->wsum) && same_float(x->t_enter, y->t_enter) &&
+                same_float(x->rsum, y->rsum) && x->res.outcome == y->res.outcome &&
+                x->res.t_enter == y->res.t_enter && x->res.t_escape == y->res.t_escape &&
+                x->res.t_diverge == y->res.t_diverge && same_float(x->res.score, y->res.score) &&
                 same_float(x->res.window_loss, y->res.window_loss) &&
                 same_float(x->res.final_loss, y->res.final_loss);
     for (int j = 0; j < 4; j++)
@@ -366,7 +369,7 @@ Test(train, sampling_modes)
  *                         the plateau for 1000 steps (linear, window 0.06257)
  *                         and escapes after ~2500 steps; shared sampling
  *                         escapes after ~500-700 steps and converges (window
- *                         0.013..0.028, t_conv 590..990).
+ *                         0.013..0.028).
  * The plateau: the best affine fit of relu(x) under MAE is x/2 + 1/8, with
  * loss exactly 1/16. Asserted: the outcomes that held for every seed, with
  * margins (selu: "not converged, window loss on the plateau"; relu/elu from
@@ -376,7 +379,7 @@ Test(train, sampling_modes)
 
 typedef struct disc_run {
     gs_result r;
-    int escape;   /* first step whose smoothed batch loss is below 0.045; -1 if none */
+    int escape;   /* t_escape: smoothed batch loss first below 0.045 (0.72 * 1/16); -1 if none */
 } disc_run;
 
 static disc_run run_disc(gs_act act, const float start[4], gs_sampling sampling, uint64_t seed,
@@ -396,13 +399,10 @@ static disc_run run_disc(gs_act act, const float start[4], gs_sampling sampling,
     const uint64_t point = 0;
     gs_block blk;
     gs_block_init(&blk, 1, st, &point);
-    disc_run out = {.escape = -1};
-    for (int t = 1; t <= steps; t++) {
-        k->train[act][cfg.loss](&plan.step, &blk, t);
-        if (out.escape < 0 && blk.ema[0] < 0.045f)
-            out.escape = t;
-    }
+    disc_run out;
+    k->train[act][cfg.loss](&plan.step, &blk, steps);
     gs_train_judge(&plan, k->eval[act], &blk, 0, &out.r);
+    out.escape = out.r.t_escape;
     gs_train_plan_free(&plan);
     return out;
 }
@@ -412,8 +412,9 @@ static const float START_B[4] = {1, 0.5f, 1, 0};
 
 static void show(const char *act, const float *s, const char *samp, const disc_run *d)
 {
-    cr_log_info("%-8s (1,0.5,1,%-4g) %-10s %-9s window %.5f t_conv %5d escape %5d", act, s[3],
-                samp, gs_outcome_name(d->r.outcome), d->r.window_loss, d->r.t_conv, d->escape);
+    cr_log_info("%-8s (1,0.5,1,%-4g) %-10s %-9s window %.5f t_enter %5d t_escape %5d", act,
+                s[3], samp, gs_outcome_name(d->r.outcome), d->r.window_loss, d->r.t_enter,
+                d->r.t_escape);
 }
 
 /* Runs grid and DISC_SEEDS shared seeds and applies check to each. */
@@ -448,7 +449,7 @@ Test(discussion, selu_fails_from_both)
             cr_expect(d.r.window_loss > 0.06f && d.r.window_loss < 0.07f,
                       "selu d0=%g %s: window loss %g is not the plateau's", starts[s][3], samp,
                       d.r.window_loss);
-            cr_expect_eq(d.r.t_conv, -1);
+            cr_expect_eq(d.r.t_enter, -1);
         })
 }
 
@@ -482,7 +483,8 @@ Test(discussion, relu_elu_plateau_from_d_minus_half)
             } else {
                 cr_expect(d.r.window_loss < 0.04f, "%s shared: window loss %g, still on the "
                           "plateau", name, d.r.window_loss);
-                cr_expect(d.r.outcome == GS_OUT_CONVERGED || d.r.outcome == GS_OUT_STUCK,
+                cr_expect(d.r.outcome == GS_OUT_CONVERGED || d.r.outcome == GS_OUT_SLOW ||
+                              d.r.outcome == GS_OUT_STUCK,
                           "%s shared: %s", name, gs_outcome_name(d.r.outcome));
                 cr_expect_gt(d.escape, 200, "%s shared: left the plateau at step %d", name,
                              d.escape);

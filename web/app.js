@@ -12,7 +12,7 @@ const $ = (id) => document.getElementById(id);
 
 // Outcome colours, in the order of the outcome table (converged first).
 const COLORS = { converged: [46, 160, 67], stuck: [230, 140, 30], linear: [60, 110, 200],
-                 dead: [120, 120, 120], diverged: [200, 40, 40] };
+                 dead: [120, 120, 120], diverged: [200, 40, 40], slow: [150, 200, 60] };
 const PENDING = [40, 40, 40];
 
 let info = null;        // /api/info: the first view and the vocabularies
@@ -156,12 +156,15 @@ async function fetchTile(st, t) {
   const { columns, rows } = parseMap(text);
   st.columns = columns;
   const ci = (name) => columns.indexOf(name);
-  const iOut = ci('outcome'), iT = ci('t_conv'), iX = ci('ix'), iY = ci('iy');
+  // converged cells are shaded by t_enter, diverged ones by t_diverge
+  const iOut = ci('outcome'), iT = ci('t_enter'), iD = ci('t_diverge');
+  const iX = ci('ix'), iY = ci('iy');
   const outcomes = info.outcomes;
   for (const line of rows) {
     const f = line.split(',');
     const ix = Number(f[iX]), iy = Number(f[iY]);
-    const o = outcomes.indexOf(f[iOut]), tc = Number(f[iT]);
+    const o = outcomes.indexOf(f[iOut]);
+    const tc = Number(f[f[iOut] === 'diverged' ? iD : iT]);
     // The cells of the view this row covers (a coarse cell covers several).
     const x0 = t.cx + Math.floor(ix * t.w / rx), x1 = t.cx + Math.floor((ix + 1) * t.w / rx);
     const y0 = t.cy + Math.floor(iy * t.h / ry), y1 = t.cy + Math.floor((iy + 1) * t.h / ry);
@@ -185,8 +188,9 @@ async function fetchTile(st, t) {
 function colour(o, tc) {
   if (o < 0) return PENDING;
   const base = COLORS[info.outcomes[o]] || PENDING;
-  if (info.outcomes[o] !== 'converged' || tc < 0) return base;
-  // Shaded by t_conv: bright when it converged early, darker when late.
+  const name = info.outcomes[o];
+  if ((name !== 'converged' && name !== 'diverged') || tc < 0) return base;
+  // Shaded by t_enter (converged) or t_diverge (diverged): bright when early.
   const k = 1 - 0.6 * Math.min(1, tc / Number(view.steps));
   return base.map((c) => Math.round(c * k + 255 * (1 - k) * 0.35));
 }

@@ -37,11 +37,17 @@
     X(lin_err, FLOAT, res.lin_err,                                                        \
       "RMS distance of the fitted function from its best straight line") S                \
     X(spread, FLOAT, res.spread, "standard deviation of the fitted function") S           \
-    X(outcome, OUTCOME, res.outcome, "converged, stuck, linear, dead or diverged") S      \
-    X(t_conv, INT, res.t_conv, "the step after which the smoothed loss stayed below tol, or -1")
+    X(outcome, OUTCOME, res.outcome, "converged, stuck, linear, dead, diverged or slow") S \
+    X(t_escape, INT, res.t_escape,                                                        \
+      "first step the smoothed loss was below 0.72 of the linear plateau, or -1") S       \
+    X(t_enter, INT, res.t_enter, "first step the smoothed loss was below tol, or -1") S    \
+    X(t_diverge, INT, res.t_diverge,                                                      \
+      "first step a parameter or the loss was not finite, or -1") S                       \
+    X(score, FLOAT, res.score,                                                            \
+      "signed convergence score: in [-1, 0] bounded (faster nearer -1), in (0, 1] diverged (sooner nearer 1)")
 
 #define GS_MAP_COLUMN_NAME_(name, type, member, desc) #name
-/* "ix,iy,...,t_conv": the column line. */
+/* "ix,iy,...,score": the column line. */
 #define GS_MAP_COLUMNS GS_MAP_COLUMN_TABLE(GS_MAP_COLUMN_NAME_, ",")
 
 typedef enum gs_column_type { GS_COL_INT, GS_COL_FLOAT, GS_COL_OUTCOME } gs_column_type;
@@ -53,7 +59,7 @@ typedef struct gs_map_column {
     const char *description;
 } gs_map_column;
 
-/* GS_COLUMN_ix ... GS_COLUMN_t_conv: each column's index. */
+/* GS_COLUMN_ix ... GS_COLUMN_score: each column's index. */
 #define GS_MAP_COLUMN_INDEX_(name, type, member, desc) GS_COLUMN_##name,
 enum { GS_MAP_COLUMN_TABLE(GS_MAP_COLUMN_INDEX_, ) GS_MAP_NCOLUMNS };
 const gs_map_column *gs_map_column_at(int i);
@@ -90,6 +96,7 @@ typedef struct gs_map_info {
     };
     int row_lo, row_hi;    /* the iy range this file holds: [row_lo, row_hi) */
     int64_t cells;         /* the whole map's cells; this file holds (row_hi - row_lo) * x.n rows */
+    int seeds;             /* 1, or N for an ensemble map (gridsweep/ensemble.h) */
 } gs_map_info;
 
 /* The value of "# key: value", or NULL. */
@@ -100,20 +107,28 @@ void gs_map_info_free(gs_map_info *info);
  * Anything that is not a gridsweep map is a one-line error. */
 int gs_map_read_header(FILE *f, const char *path, gs_map_info *info, gs_error *err);
 
-/* Reads the next row: 1 = a row, 0 = clean end of file, -1 = error (a torn or
+/* Reads the next row (of an ensemble map: gs_ens_project's view): 1 = a row, 0 = clean end of file, -1 = error (a torn or
  * malformed line; err says which line). *line_start is the byte offset of the
  * line, so a caller can cut a torn tail. Rows must come in file order:
  * expected_index is the 0-based row number within this file. */
 int gs_map_read_row(FILE *f, const gs_map_info *info, int64_t expected_index, gs_map_row *row,
                     long *line_start, gs_error *err);
 
-/* A whole, complete map of outcomes (for stats, diff): outcome[iy * nx + ix]. */
+/* The training settings a header records (settings.def's keys; act from
+ * info->act, the fixed lr from 'at' when it is fixed). */
+int gs_map_read_settings(const gs_map_info *info, const char *path, gs_train_config *train,
+                         gs_error *err);
+
+/* A whole, complete map of outcomes (for stats, diff): outcome[iy * nx + ix];
+ * of an ensemble map, the mode, and seed_outcome[(iy * nx + ix) * seeds + s]
+ * the outcome of seed s (NULL for a single-seed map). */
 typedef struct gs_map_grid {
     gs_map_info info;
-    int nx, ny;
+    int nx, ny, seeds;
     uint8_t *outcome;
+    uint8_t *seed_outcome;
     float *final_loss;
-    int32_t *t_conv;
+    int32_t *t_enter, *t_diverge;
 } gs_map_grid;
 
 int gs_map_load(const char *path, gs_map_grid *grid, gs_error *err);

@@ -14,6 +14,7 @@
 #define GS_MAX_STEPS 10000000
 #define GS_MAX_BATCH 1048576
 #define GS_MAX_EVAL 1048576
+#define GS_MAX_SEEDS 64   /* an ensemble row keeps one outcome digit per seed */
 
 typedef enum gs_setting_type {
     GS_TYPE_LOSS,      /* gs_loss, by name */
@@ -47,7 +48,11 @@ typedef enum gs_check_kind {
 #define GS_CHECK_NONNEG GS_CHECK_KIND_NONNEG, 0, 0
 #define GS_CHECK_ORDERED GS_CHECK_KIND_ORDERED, 0, 0
 
-typedef enum gs_setting_section { GS_SECTION_TRAIN, GS_SECTION_JUDGE } gs_setting_section;
+typedef enum gs_setting_section {
+    GS_SECTION_TRAIN,
+    GS_SECTION_JUDGE,
+    GS_SECTION_ENSEMBLE,   /* seed ensembles */
+} gs_setting_section;
 
 typedef struct gs_setting {
     const char *key;        /* "huber_delta": the header key */

@@ -26,8 +26,16 @@ typedef struct gs_box_scale {
 
 typedef struct gs_map_stats {
     int64_t cells;
-    int64_t count[GS_OUT_COUNT];
+    int64_t count[GS_OUT_COUNT];     /* of an ensemble map: of its mode, `outcome` */
     double fraction[GS_OUT_COUNT];
+
+    /* An ensemble map (seeds > 1): each outcome's fraction of the cells in
+     * each seed's own map, as its mean over the seeds and its population
+     * standard deviation (divided by seeds); and the mean over the cells of
+     * the Shannon entropy (natural log) of the cell's outcome shares. */
+    int seeds;                       /* 1 for a single-seed map: the rest is 0 */
+    double seed_mean[GS_OUT_COUNT], seed_std[GS_OUT_COUNT];
+    double cell_entropy;
 
     /* Basin entropy (Daza et al., Sci. Rep. 6, 31416, 2016) over whole
      * eps x eps boxes, natural log: Sb is the mean Gibbs entropy of the outcome

@@ -27,12 +27,22 @@ typedef struct gs_block {
     _Alignas(GS_ALIGN) float loss[GS_BLOCK_LANES];   /* batch loss of the last step */
     _Alignas(GS_ALIGN) float ema[GS_BLOCK_LANES];    /* smoothed batch loss */
     _Alignas(GS_ALIGN) float wsum[GS_BLOCK_LANES];   /* sum of batch losses in the window */
-    _Alignas(GS_ALIGN) float tconv[GS_BLOCK_LANES];  /* candidate t_conv (a float so it blends like the rest) */
+    _Alignas(GS_ALIGN) float wprev[GS_BLOCK_LANES];  /* the same over the steps before it */
+    /* The time fields (train.h's gs_result), as candidates: the first step
+     * that met the condition so far, GS_T_NEVER if none. Floats (exact up to
+     * 2^24 > GS_MAX_STEPS) so that they blend like the rest. */
+    _Alignas(GS_ALIGN) float t_escape[GS_BLOCK_LANES];
+    _Alignas(GS_ALIGN) float t_enter[GS_BLOCK_LANES];
+    _Alignas(GS_ALIGN) float t_diverge[GS_BLOCK_LANES];
+    _Alignas(GS_ALIGN) float inv_loss0[GS_BLOCK_LANES]; /* 1 / the loss at step 0 (0 if it was 0) */
+    _Alignas(GS_ALIGN) float rsum[GS_BLOCK_LANES];   /* sum of min(1, loss / loss at step 0) */
     uint64_t point[GS_BLOCK_LANES];  /* stream id per lane, for independent sampling */
-    double b1t, b2t;                 /* beta1^t, beta2^t */
     int t;                           /* steps done */
     int n;                           /* lanes in use; the rest mirror lane n-1 */
 } gs_block;
+
+/* A time field's candidate before its condition was met. */
+#define GS_T_NEVER 3.0e38f
 
 /* Places starting points (a,b,c,d,lr) into lanes 0..n-1 (1 <= n <=
  * GS_BLOCK_LANES) and resets the state to step 0; lr is both layers' rate. */
@@ -45,9 +55,11 @@ void gs_block_set_rates(gs_block *blk, int lane, float lr_in, float lr_out);
  * of a run. */
 typedef struct gs_step_data {
     gs_loss loss;
-    float huber_delta;
+    float huber_delta;       /* cast at use, as torch's huber_loss casts delta */
     gs_opt opt;
-    float beta1, beta2, eps, momentum, alpha;
+    /* Held in double as torch.optim holds them (Python floats); the kernels
+     * cast where torch's ops cast (train_impl.h). */
+    double beta1, beta2, eps, momentum, alpha;
     gs_sampling sampling;
     uint64_t seed;           /* independent sampling draws from (seed, point, step) */
     float data_lo, data_hi;  /* independent sampling's range of x (uniform) */
@@ -61,7 +73,9 @@ typedef struct gs_step_data {
     const float *xs, *ys;
     size_t x_stride;
     int window_start;        /* first step whose loss is summed into wsum */
-    float tol;               /* tconv: the smoothed loss below this */
+    int prev_start;          /* first step summed into wprev (up to window_start) */
+    float tol;               /* t_enter: the smoothed loss below this */
+    float escape;            /* t_escape: the smoothed loss below this */
 } gs_step_data;
 
 #endif

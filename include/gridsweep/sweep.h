@@ -43,12 +43,20 @@ typedef struct gs_sweep_sink {
     void *ctx;
 } gs_sweep_sink;
 
+/* The plans of a sweep: one per seed of the ensemble (cfg->train.seeds of
+ * them, seeds train.seed, train.seed + 1, ...). 0, or -1 when out of memory
+ * (err says so; *plans is then NULL). */
+int gs_sweep_plans_init(const gs_sweep_config *cfg, gs_train_plan **plans, gs_error *err);
+void gs_sweep_plans_free(gs_train_plan *plans, int seeds);
+
 /* The work of one sweep: cells [begin, end) of cfg's plane, row-major
- * indices iy * nx + ix, trained on `threads` OpenMP threads. */
+ * indices iy * nx + ix, trained on `threads` OpenMP threads. With seeds > 1
+ * every cell is trained once per seed, seed by seed inside its chunk, and
+ * its row is the ensemble's (gridsweep/ensemble.h), still in cell order. */
 typedef struct gs_sweep_task {
     const gs_sweep_config *cfg;
     const gs_kernels *kernels;
-    const gs_train_plan *plan;
+    const gs_train_plan *plan;  /* cfg->train.seeds plans (gs_sweep_plans_init) */
     int64_t begin, end;
     int threads;
 } gs_sweep_task;

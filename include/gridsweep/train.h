@@ -13,9 +13,11 @@
 #include "gridsweep/step_vocab.h"
 
 /* The outcomes, X(ID, name) like the step's vocabularies (step_vocab.h). The
- * codes are the enum's values; tools that read maps rely on this order. */
-#define GS_OUTCOMES(X) \
-    X(CONVERGED, converged) X(STUCK, stuck) X(LINEAR, linear) X(DEAD, dead) X(DIVERGED, diverged)
+ * codes are the enum's values; tools that read maps rely on this order, so a
+ * new outcome goes at the end. The rules are gs_train_judge's (README). */
+#define GS_OUTCOMES(X)                                                                   \
+    X(CONVERGED, converged) X(STUCK, stuck) X(LINEAR, linear) X(DEAD, dead)              \
+    X(DIVERGED, diverged) X(SLOW, slow)
 #define GS_OUT_ENUM_(ID, name) GS_OUT_##ID,
 typedef enum gs_outcome { GS_OUTCOMES(GS_OUT_ENUM_) GS_OUT_COUNT } gs_outcome;
 #undef GS_OUT_ENUM_
@@ -40,10 +42,14 @@ const char *gs_outcome_names(void);
 typedef struct gs_train_config {
     gs_act act;
     gs_loss loss;
-    float huber_delta;
+    double huber_delta;
     gs_opt opt;
-    float lr, beta1, beta2, eps, momentum, alpha;
+    /* The rates are coordinates of the plane, float32 like a, b, c, d (the
+     * map's lr column); the optimizer's constants are doubles, as
+     * torch.optim holds them. */
+    float lr;
     float lr_in, lr_out;   /* per-layer rates of (a, b) and (c, d); NaN: lr's */
+    double beta1, beta2, eps, momentum, alpha;
     int steps, batch;
     float data_lo, data_hi;
     gs_dist data_dist;     /* the distribution of x (uniform: on [data_lo, data_hi)) */
@@ -55,6 +61,8 @@ typedef struct gs_train_config {
     double dead_tol;     /* dead: std of the fitted function below this */
     double linear_tol;   /* linear: RMS distance from its best affine fit below this */
     int eval_points;     /* dense midpoint grid for final_loss and the shape tests */
+    int seeds;           /* the sweep's ensemble: seeds seed .. seed+seeds-1 per cell (the
+                          * trainer itself uses seed alone) */
 } gs_train_config;
 
 /* The data distribution's spellings: "uniform", "normal:MEAN,STD",
@@ -86,6 +94,16 @@ gs_train_config gs_train_defaults(void);
  * two settings); a bad setting gives a one-line message naming it. */
 int gs_train_validate(const gs_train_config *cfg, gs_error *err);
 
+/* t_escape: the smoothed loss below this fraction of the linear plateau.
+ * 0.72 gives 0.045 for the default plateau 1/16: below selu's wall (about
+ * 0.05, 0.8 of the plateau) and the plateau's own jitter (window losses
+ * 0.0626-0.0643), above the convergence tolerance 0.03; it is the threshold
+ * of the findings' escape table. */
+#define GS_ESCAPE_FRACTION 0.72
+/* slow: the window loss below this fraction of the mean loss over as many
+ * steps before the window (README, "the outcome"). */
+#define GS_SLOW_FRACTION 0.95
+
 /* Read-only data shared by every block of one run: the kernels' step data
  * and what the judge needs besides. */
 typedef struct gs_train_plan {
@@ -116,8 +134,14 @@ typedef struct gs_result {
     float window_loss, final_loss;
     float lin_err, spread;   /* shape of the fitted function over the data range */
     gs_outcome outcome;
-    int32_t t_conv;          /* -1: the smoothed loss never stayed below tol */
+    /* The step of a loss is the number of updates before the parameters it
+     * is the loss of; -1: never (README, "the time fields"). */
+    int32_t t_escape;        /* smoothed loss first below GS_ESCAPE_FRACTION * plateau */
+    int32_t t_enter;         /* smoothed loss first below tol */
+    int32_t t_diverge;       /* a parameter or the loss first not finite */
+    float score;             /* < 0 bounded, > 0 diverged (gs_train_score) */
 } gs_result;
+
 
 /* Shape and loss of c*f(a*x+b)+d on the plan's dense grid, and the outcome. */
 /* eval is the activation's kernel (any set: they agree bit for bit).

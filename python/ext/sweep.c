@@ -183,6 +183,11 @@ PyObject *gsp_sweep(PyObject *self, PyObject *args, PyObject *kw)
     gs_sweep_config cfg = gs_sweep_defaults();
     if (parse_config(&cfg, settings, act, x, y, res, at, tile, threads))
         return NULL;
+    if (cfg.train.seeds > 1) {   /* its columns are a single seed's */
+        PyErr_SetString(PyExc_ValueError, "seeds: sweep() trains one seed; run gridsweep "
+                                          "--seeds N and load() the map");
+        return NULL;
+    }
     const gs_kernels *k = gsp_pick_kernels(isa);
     if (!k)
         return NULL;

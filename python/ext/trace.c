@@ -169,12 +169,14 @@ PyObject *gsp_trace(PyObject *self, PyObject *args, PyObject *kw)
         PyErr_SetString(PyExc_MemoryError, "trace: out of memory");
         goto done_writer;
     }
-    out = Py_BuildValue("{s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:{s:s,s:d,s:d,s:d,s:d,s:i}}", "step",
+    out = Py_BuildValue("{s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:{s:s,s:d,s:d,s:d,s:d,s:i,s:i,s:i,s:d}}", "step",
                         arr[0], "a", arr[1], "b", arr[2], "c", arr[3], "d", arr[4], "loss",
                         arr[5], "header", header, "result", "outcome",
                         gs_outcome_name(res.outcome), "window_loss", (double)res.window_loss,
                         "final_loss", (double)res.final_loss, "lin_err", (double)res.lin_err,
-                        "spread", (double)res.spread, "t_conv", (int)res.t_conv);
+                        "spread", (double)res.spread, "t_escape", (int)res.t_escape,
+                        "t_enter", (int)res.t_enter, "t_diverge", (int)res.t_diverge, "score",
+                        (double)res.score);
 done_writer:
     gs_trace_writer_free(&w);
 done_plan:

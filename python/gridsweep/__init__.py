@@ -14,14 +14,44 @@ at={"a": 1, "c": 1}, data=(-0.5, 0.5)); the trainer's settings are those of
 `gridsweep --list settings`, by their header keys (lr, steps, batch, loss,
 opt, ...). A bad argument raises ValueError with the command line's message.
 """
-from . import _gridsweep as _c
-from ._dataset import build as _build, build_trace as _build_trace, as_text as _as_text
+import importlib
 
 __all__ = ["sweep", "trace", "load", "stats", "plot", "kernel_set", "kernel_sets", "settings",
            "__version__"]
 
-__version__ = _c.version()[0]
-sleef_version = _c.version()[1]
+
+# The extension (and _dataset, which needs it) is imported on first use, so
+# that gridsweep.maps and gridsweep.plot import without it: the scripts in
+# scripts/ run from the source tree with only the gridsweep binary built.
+class _Lazy:
+    def __init__(self, name):
+        self._name = name
+
+    def __getattr__(self, attr):
+        return getattr(importlib.import_module(self._name, __name__), attr)
+
+
+_c = _Lazy("._gridsweep")
+
+
+def _build(raw):
+    return importlib.import_module("._dataset", __name__).build(raw)
+
+
+def _build_trace(raw):
+    return importlib.import_module("._dataset", __name__).build_trace(raw)
+
+
+def _as_text(value, name):
+    return importlib.import_module("._dataset", __name__).as_text(value, name)
+
+
+def __getattr__(name):
+    if name == "__version__":
+        return _c.version()[0]
+    if name == "sleef_version":
+        return _c.version()[1]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def kernel_set():
@@ -97,7 +127,8 @@ def trace(act="selu", init=(1, 0.5, 1, -0.5), point=0, every=1, isa=None,
     every `every` steps and at the last, and the loss of the step each takes
     next (NaN at the last). Attributes: the header `gridsweep trace` writes
     (command, settings, init, point) and its outcome lines (outcome,
-    window_loss, final_loss, lin_err, spread, t_conv). The numbers are those of
+    window_loss, final_loss, lin_err, spread, t_escape, t_enter, t_diverge,
+    score). The numbers are those of
     the same point in a sweep and of `gridsweep trace`'s param rows. point:
     the stream id of independent sampling (a sweep's cell index)."""
     pairs = [(key, _as_text(value, key)) for key, value in trainer_options.items()]

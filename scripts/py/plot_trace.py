@@ -1,85 +1,11 @@
-"""plot-trace TRACE.csv [-o PNG]: one training run from `gridsweep trace`.
-
-Left: the learned function c*f(a*x+b)+d at each snapshot step over the target
-relu(x). Right: the training loss per recorded step (log scale), with the outcome."""
+"""scripts/plot-trace: the figure of gridsweep.plot.figures (python/gridsweep/plot/),
+run from the source tree; python/ goes first on sys.path, so this needs NumPy,
+matplotlib and the gridsweep binary, not the extension module."""
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-try:
-    from gridsweep_maps import cli, output, palette  # noqa: E402
-    from gridsweep_maps.trace import Trace  # noqa: E402
-except ImportError as e:   # e.g. a numpy built for another Python
-    sys.stderr.write(f"plot-trace: cannot import {e.name or 'a module'}: {e} "
-                     "(install the Debian packages python3-numpy python3-matplotlib)\n")
-    sys.exit(1)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))), "python"))
+from gridsweep.plot import command  # noqa: E402
 
-NAME = "plot-trace"
-
-
-def draw(t, out):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(13, 5.6))
-    fig.subplots_adjust(left=0.06, right=0.98, bottom=0.11, top=0.83, wspace=0.2)
-    steps = sorted(t.curves)
-    colors = plt.get_cmap("plasma")(np.linspace(0.05, 0.85, max(1, len(steps))))
-    target = None
-    for color, step in zip(colors, steps):
-        x, yhat, y = (np.array(v) for v in t.curves[step])
-        ax0.plot(x, yhat, color=color, lw=2, label=f"step {step}")
-        target = (x, y)
-    if target is not None:
-        ax0.plot(*target, color="black", lw=1.5, ls="--", label="target relu(x)", zorder=0)
-    ax0.set_xlabel("x")
-    ax0.set_ylabel("y")
-    ax0.set_title("learned function c\u00b7f(a\u00b7x+b)+d at the snapshot steps", fontsize=10)
-    ax0.legend(fontsize=9, loc="upper left")
-    ax0.grid(alpha=0.3)
-
-    pts = [(p[0], p[5]) for p in t.params if p[5] is not None]
-    if pts:
-        s, loss = np.array(pts).T
-        ax1.plot(s, loss, color="#444444", lw=1.2, label="training loss (batch)")
-    if all(v > 0 for _, v in pts) and pts:
-        ax1.set_yscale("log")
-    r = t.result
-    tol = t.header.get("tol")
-    if tol:
-        ax1.axhline(float(tol), color=palette.outcome_color("converged"), ls=":", lw=1.2,
-                    label=f"tol {tol}")
-    tc = r.get("t_conv", "-1")
-    if tc not in ("", "-1"):
-        ax1.axvline(float(tc), color=palette.outcome_color("converged"), ls="--", lw=1.2,
-                    label=f"t_conv {tc}")
-    ax1.set_xlabel("step")
-    ax1.set_ylabel(f"{t.header.get('loss', '')} loss")
-    ax1.grid(alpha=0.3)
-    ax1.legend(fontsize=9, loc="best")
-    outcome = r.get("outcome", "?")
-    ax1.set_title(f"outcome: {outcome}   (final_loss {r.get('final_loss', '?')}, "
-                  f"t_conv {tc})", fontsize=10.5,
-                  color=palette.outcome_color(outcome), fontweight="bold")
-    init = t.header.get("init", "?").replace(",", ", ")
-    fig.suptitle(f"{t.header.get('act', '?')}: training from (a,b,c,d) = ({init})\n"
-                 f"{t.settings_text()}", fontsize=12)
-    output.save_figure(fig, out)
-
-
-def main():
-    p = cli.make_parser(NAME, "Draw a gridsweep trace: the learned function and the loss.")
-    p.add_argument("trace", metavar="TRACE.csv")
-    p.add_argument("-o", "--output", metavar="PNG",
-                   help="output PNG: a new name or a regular file, not the trace "
-                   "(default: TRACE.png)")
-    args = p.parse_args()
-    out = output.output_path(args.output, args.trace)
-    output.check_output(out, [args.trace])
-    draw(Trace(args.trace), out)
-
-
-if __name__ == "__main__":
-    cli.run(NAME, main)
+command.run("plot-trace")

@@ -18,6 +18,10 @@ int cli_runtime_error(const char *fmt, ...) __attribute__((format(printf, 1, 2))
 int cli_input_error(const char *cmd, const char *msg);
 
 int cmd_sweep(int argc, char **argv);
+/* The sweep's checks alone (options, settings, outputs): 0, or the exit
+ * status after its one line; nothing is created. */
+int cmd_sweep_check(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
 /* The runner main() opened for this process (gridsweep/runner.h). */
 struct gs_runner *cli_runner(void);
 int cmd_trace(int argc, char **argv);
@@ -25,6 +29,7 @@ int cmd_merge(int argc, char **argv);
 int cmd_samples(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_ensemble(int argc, char **argv);
 int cmd_list(int argc, char **argv);   /* gridsweep --list */
 int cmd_serve(int argc, char **argv);
 

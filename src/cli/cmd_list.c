@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "gridsweep/activation.h"
+#include "gridsweep/ensemble.h"
 #include "gridsweep/map.h"
 #include "gridsweep/settings.h"
 #include "json.h"
@@ -63,7 +64,11 @@ static void setting_json(FILE *f, const gs_setting *s, const gs_train_config *de
     json_string(f, s->key);
     fputs(", \"option\": ", f);
     json_string(f, s->option);
-    fprintf(f, ", \"type\": \"%s\", \"default\": ", gs_setting_type_name(s->type));
+    static const char *const sections[] = {[GS_SECTION_TRAIN] = "train",
+                                           [GS_SECTION_JUDGE] = "judge",
+                                           [GS_SECTION_ENSEMBLE] = "ensemble"};
+    fprintf(f, ", \"type\": \"%s\", \"section\": \"%s\", \"default\": ",
+            gs_setting_type_name(s->type), sections[s->section]);
     gs_setting_format(s, def, text, sizeof text);
     json_string(f, text);
     fputs(", \"help\": ", f);
@@ -83,6 +88,7 @@ static const char *item_name(list_kind kind, int i)
     case LIST_outcomes: return gs_outcome_name((gs_outcome)i);
     case LIST_columns: return gs_map_column_at(i)->name;
     case LIST_settings: return gs_setting_at(i)->key;
+    case LIST_ensemble_columns: return gs_ens_column_at(i)->name;
     default: return "?";
     }
 }
@@ -102,6 +108,11 @@ static void item_json(FILE *f, list_kind kind, int i, const gs_train_config *def
         fprintf(f, ", \"type\": \"%s\"}", gs_column_type_name(gs_map_column_at(i)->type));
         break;
     case LIST_settings: setting_json(f, gs_setting_at(i), def); break;
+    case LIST_ensemble_columns:
+        fputs("{\"name\": ", f);
+        json_string(f, gs_ens_column_at(i)->name);
+        fprintf(f, ", \"type\": \"%s\"}", gs_ens_column_type(gs_ens_column_at(i)));
+        break;
     default: break;
     }
 }
@@ -113,6 +124,7 @@ static int item_count(list_kind kind)
     case LIST_outcomes: return GS_OUT_COUNT;
     case LIST_columns: return GS_MAP_NCOLUMNS;
     case LIST_settings: return gs_setting_count();
+    case LIST_ensemble_columns: return gs_ens_column_count();
     default: return 0;
     }
 }

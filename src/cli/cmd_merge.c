@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "gridsweep/ensemble.h"
 #include "gridsweep/map.h"
 #include "gridsweep/map_netcdf.h"
 #include "map_sink.h"
@@ -228,7 +229,11 @@ static int write_merged(outfile *of, map_format format, band *const *order, int 
     int rc = 0;
     if (format == MAP_CSV) {
         fputs(common, of->f);
-        fputs(GS_MAP_COLUMNS "\n", of->f);
+        char ens[GS_ENS_ROW_MAX];   /* an ensemble's bands join under its column line */
+        if (order[0]->info.seeds > 1 && gs_ens_column_line(ens, sizeof ens) > 0)
+            fprintf(of->f, "%s\n", ens);
+        else
+            fputs(GS_MAP_COLUMNS "\n", of->f);
         for (int k = 0; k < n && !rc; k++)
             rc = order[k]->nc ? emit_rows(&out, order[k]) : copy_rows(of->f, order[k]);
         return rc;
@@ -314,6 +319,10 @@ int cmd_merge(int argc, char **argv)
     for (int k = 0; k < n && !rc; k++)
         if (!order[k])
             rc = cli_usage_error("merge: band %d/%d is missing", k + 1, n);
+    if (!rc && format == MAP_NC && bands[0].info.seeds > 1)   /* its variables are one seed's */
+        rc = cli_usage_error("merge: '%s' is an ensemble of %d seeds; a NetCDF map holds one "
+                             "seed's columns: merge it to CSV", bands[0].path,
+                             bands[0].info.seeds);
     if (!rc)
         rc = check_coverage(order, n);
     outfile of;

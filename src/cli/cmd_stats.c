@@ -18,6 +18,9 @@
     "    the rest (least-squares fit over box sizes 1, 2, 4, ... cells, with its error\n" \
     "    and fit range) and the uncertainty exponent alpha = 2 - D.\n"                    \
     "A warning says when the map is too coarse for D to mean much.\n"                     \
+    "Of an ensemble map (--seeds N) these describe its most frequent outcome per cell;\n" \
+    "it adds each outcome's fraction in every seed's map, as mean +- population std\n"   \
+    "over the seeds, and the mean over the cells of the entropy of the outcome shares.\n" \
     "\n"                                                                                  \
     "  --eps N     box size for the basin entropy, in cells (default 5, or the map's\n"   \
     "              smaller side when that is under 5)\n"                                  \
@@ -28,10 +31,18 @@ static void print_text(const char *path, const gs_map_grid *g, const gs_map_stat
     const gs_map_info *in = &g->info;
     printf("map: %s\n  act %s, x %s, y %s, %dx%d cells\n", path, gs_map_get(in, "act"),
            gs_map_get(in, "x"), gs_map_get(in, "y"), g->nx, g->ny);
-    printf("outcomes:\n");
+    printf("outcomes%s:\n", st->seeds > 1 ? " (the most frequent per cell)" : "");
     for (int k = 0; k < GS_OUT_COUNT; k++)
         printf("  %-10s %12lld  %7.3f%%\n", gs_outcome_name((gs_outcome)k),
                (long long)st->count[k], 100 * st->fraction[k]);
+    if (st->seeds > 1) {
+        printf("over the %d seeds (the fraction in each seed's map, mean +- population std):\n",
+               st->seeds);
+        for (int k = 0; k < GS_OUT_COUNT; k++)
+            printf("  %-10s %7.3f%% +- %.3f%%\n", gs_outcome_name((gs_outcome)k),
+                   100 * st->seed_mean[k], 100 * st->seed_std[k]);
+        printf("  cell entropy (mean over the cells, natural log) = %.6f\n", st->cell_entropy);
+    }
     printf("basin entropy (boxes of %dx%d cells: %lld, %lld on a boundary; %d outcomes):\n",
            st->eps, st->eps, (long long)st->boxes, (long long)st->boundary_boxes, st->outcomes);
     printf("  Sb  = %.6f  (at most ln %d = %.6f)\n", st->sb, st->outcomes,
@@ -77,7 +88,20 @@ static void print_json(const char *path, const gs_map_grid *g, const gs_map_stat
         printf("%s\"%s\": ", k ? ", " : "", gs_outcome_name((gs_outcome)k));
         json_number(stdout, st->fraction[k]);
     }
-    printf("}, \"eps\": %d, \"boxes\": %lld, \"boundary_boxes\": %lld, \"outcomes\": %d, "
+    printf("}");
+    if (st->seeds > 1) {   /* an ensemble map only: a single seed's output keeps its bytes */
+        printf(", \"seeds\": %d, \"seed_fractions\": {", st->seeds);
+        for (int k = 0; k < GS_OUT_COUNT; k++) {
+            printf("%s\"%s\": {\"mean\": ", k ? ", " : "", gs_outcome_name((gs_outcome)k));
+            json_number(stdout, st->seed_mean[k]);
+            printf(", \"std\": ");
+            json_number(stdout, st->seed_std[k]);
+            printf("}");
+        }
+        printf("}, \"cell_entropy\": ");
+        json_number(stdout, st->cell_entropy);
+    }
+    printf(", \"eps\": %d, \"boxes\": %lld, \"boundary_boxes\": %lld, \"outcomes\": %d, "
            "\"sb\": ", st->eps, (long long)st->boxes, (long long)st->boundary_boxes,
            st->outcomes);
     json_number(stdout, st->sb);

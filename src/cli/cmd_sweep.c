@@ -129,18 +129,19 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
                    const atomic_int *stop, int argc, char **argv)
 {
     gs_error err;
-    gs_train_plan plan;
+    gs_train_plan *plans;   /* one per seed */
     int lo, hi, rc;
     gs_sweep_rows(&job->cfg, &lo, &hi);
     const int64_t begin = (int64_t)lo * job->cfg.x.n, end = (int64_t)hi * job->cfg.x.n;
     const char *act = gs_act_get(job->cfg.train.act)->name;
     int64_t done = 0;
     /* Memory first: a run that cannot start leaves no .part to block the next. */
-    if (gs_train_plan_init(&plan, &job->cfg.train, &err))
+    if (gs_sweep_plans_init(&job->cfg, &plans, &err))
         return cli_runtime_error("%s", err.msg);
+    const int seeds = job->cfg.train.seeds;
     map_sink ctx;
     if ((rc = map_sink_init(&ctx, job->format, job->header))) {
-        gs_train_plan_free(&plan);
+        gs_sweep_plans_free(plans, seeds);
         return rc;
     }
     outfile of;
@@ -154,7 +155,7 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
     if (!rc && of.f && (rc = map_sink_start(&ctx, &of, NULL, done)))
         outfile_keep(&of);
     if (rc || !of.f) {   /* an error, or a resume of a complete map */
-        gs_train_plan_free(&plan);
+        gs_sweep_plans_free(plans, seeds);
         map_sink_free(&ctx);
         return rc;
     }
@@ -163,13 +164,13 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
     progress_start(&prog, act, done, end - begin, sa->quiet);
     ctx.prog = &prog;
     gs_sweep_sink sink = {map_sink_write, &ctx};
-    const gs_sweep_task task = {.cfg = &job->cfg, .kernels = k, .plan = &plan,
+    const gs_sweep_task task = {.cfg = &job->cfg, .kernels = k, .plan = plans,
                                 .begin = begin + done, .end = end, .threads = sa->threads};
     int64_t wrote;
     const gs_sweep_status status =
         gs_runner_compute(cli_runner(), &task, &sink, stop, &wrote, &err);
     progress_end(&prog);
-    gs_train_plan_free(&plan);
+    gs_sweep_plans_free(plans, seeds);
     if (!ctx.error)
         map_sink_flush(&ctx);
     done += wrote;
@@ -206,7 +207,9 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
     return rc;
 }
 
-int cmd_sweep(int argc, char **argv)
+/* The sweep; with check_only, everything up to the first file (options,
+ * settings, outputs), for gridsweep scan to check every map first. */
+static int sweep_command(int argc, char **argv, bool check_only)
 {
     gs_sweep_config base = gs_sweep_defaults();
     sweep_args sa = {.acts = "relu"};
@@ -269,7 +272,7 @@ int cmd_sweep(int argc, char **argv)
     const gs_kernels *k;
     if ((rc = cli_pick_kernels(&set, isa, &k)))
         return rc;
-    if (gs_runner_rank(cli_runner()) > 0) {   /* rank 0 alone checks and writes the files */
+    if (!check_only && gs_runner_rank(cli_runner()) > 0) {   /* rank 0 alone writes files */
         rc = gs_runner_serve(cli_runner(), k, sa.threads, interrupt_install(), &err);
         return rc < 0 ? cli_runtime_error("%s", err.msg) : rc;
     }
@@ -310,11 +313,23 @@ int cmd_sweep(int argc, char **argv)
         jobs[i].format = sa.format ? format : map_format_of_path(jobs[i].path, MAP_CSV);
         if (!jobs[i].path)
             rc = cli_runtime_error("out of memory");
+        else if (jobs[i].format == MAP_NC && base.train.seeds > 1)   /* one seed's variables */
+            rc = cli_usage_error("--seeds %d: a NetCDF map holds one seed's columns; write an "
+                                 "ensemble as CSV", base.train.seeds);
         else if (!sa.resume)
             rc = outfile_check_fresh(jobs[i].path, sa.force);
         for (int j = 0; j < i && !rc; j++)
             if (strcmp(jobs[i].path, jobs[j].path) == 0)
                 rc = cli_usage_error("two maps would be written to '%s'", jobs[i].path);
+    }
+    if (check_only) {   /* a map to resume must have these settings */
+        if (!rc && sa.resume)
+            rc = resume_check(sa.resume, jobs[0].header);
+        for (int i = 0; i < nacts; i++) {
+            free(jobs[i].header);
+            free(jobs[i].path);
+        }
+        return rc;
     }
     const int go = gs_runner_gate(cli_runner(), rc, &err);   /* every rank goes on, or none */
     if (go != rc)
@@ -336,3 +351,7 @@ int cmd_sweep(int argc, char **argv)
     }
     return rc;
 }
+
+int cmd_sweep(int argc, char **argv) { return sweep_command(argc, argv, false); }
+
+int cmd_sweep_check(int argc, char **argv) { return sweep_command(argc, argv, true); }

@@ -86,6 +86,8 @@ int cmd_trace(int argc, char **argv)
     gs_error err;
     if (gs_train_validate(&cfg, &err))
         return cli_usage_error("trace: %s", err.msg);
+    if (cfg.seeds > 1)
+        return cli_usage_error("trace: --seeds: a trace follows one seed (give --seed N)");
     if (spec->every < 1)
         return cli_usage_error("trace: --every must be at least 1, got %d", spec->every);
     if (spec->curve_points < 2 || spec->curve_points > GS_TRACE_MAX_CURVE)

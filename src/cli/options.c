@@ -198,7 +198,8 @@ static void print_train_help(FILE *f)
 {
     const gs_train_config def = gs_train_defaults();
     const char *const titles[] = {[GS_SECTION_TRAIN] = "Training (the same for sweep and trace):",
-                                  [GS_SECTION_JUDGE] = "Judging a run:"};
+                                  [GS_SECTION_JUDGE] = "Judging a run:",
+                                  [GS_SECTION_ENSEMBLE] = "Seed ensembles (sweep and scan):"};
     fprintf(f, "%s\n  %-*s activation (default %s; the sweep takes a comma list)\n",
             titles[GS_SECTION_TRAIN], OPTION_WIDTH, "--act NAME", gs_act_get(def.act)->name);
     for (int i = 0; i < gs_setting_count(); i++) {

@@ -1,7 +1,9 @@
 /* --resume: continue a map in FILE.part so that the finished file is the one
  * an uninterrupted run writes, byte for byte. So the .part must have been made
  * with exactly these settings and every kept row must be exactly what
- * gridsweep writes for its cell (an edited value is refused, not kept). */
+ * gridsweep writes for its cell (an edited value is refused, not kept).
+ * (A little over 400 lines: the CSV .part, an ensemble's rows and the NetCDF
+ * .part share one settings check and one open, check, cut, append path.) */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -11,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "gridsweep/ensemble.h"
 #include "gridsweep/map.h"
 #include "gridsweep/map_netcdf.h"
 #include "gridsweep/sweep.h"
@@ -91,10 +94,14 @@ static int settings_differ(const char *path, const char *fh, size_t flen, const 
                            "are in another order)", path);
 }
 
-/* info (read from path) must hold exactly the '#' lines of `header`. */
+/* info (read from path, a CSV or NetCDF map) must hold exactly the '#' lines
+ * of `header`: all of it up to its column line, the last line (a single seed's
+ * or an ensemble's). */
 static int same_settings(const char *path, const gs_map_info *info, const char *header)
 {
-    const size_t want = (size_t)(strstr(header, GS_MAP_COLUMNS) - header);
+    size_t want = strlen(header) - 1;
+    while (want > 0 && header[want - 1] != '\n')
+        want--;
     if (info->header_len == want && memcmp(info->header, header, want) == 0)
         return 0;
     return settings_differ(path, info->header, info->header_len, header, want);
@@ -127,15 +134,16 @@ static long long header_lines(const gs_map_info *info)
  * (A result value edited into another canonical number would need the cell
  * trained again to be found.) */
 static int row_as_written(FILE *f, const gs_sweep_config *cfg, const gs_map_row *row,
-                          long line_start)
+                          const gs_ens_row *ens, long line_start)
 {
     float start[GS_P_COUNT];
     gs_sweep_start(cfg, row->ix, row->iy, start);
     if (memcmp(start, row->start, GS_P_COLUMNS * sizeof *start) != 0)
         return 0;
-    char want[512], got[512];
+    char want[GS_ENS_ROW_MAX + 1], got[GS_ENS_ROW_MAX + 1];
     const long end = ftell(f);
-    const int n = gs_map_format_row(want, sizeof want, row);
+    const int n = ens ? gs_ens_format_row(want, sizeof want, ens)
+                      : gs_map_format_row(want, sizeof want, row);
     if (n < 0 || end - line_start != n || fseek(f, line_start, SEEK_SET) != 0)
         return 0;
     return fread(got, 1, (size_t)n, f) == (size_t)n && memcmp(got, want, (size_t)n) == 0;
@@ -147,12 +155,16 @@ static int count_rows(FILE *f, const char *path, const gs_map_info *info,
                       const gs_sweep_config *cfg, int64_t *rows, long *keep)
 {
     gs_map_row row;
+    gs_ens_row ens;   /* an ensemble's rows are checked as such */
     gs_error err;
     long line_start;
     *rows = 0;
     *keep = ftell(f);
     for (;;) {
-        int r = gs_map_read_row(f, info, *rows, &row, &line_start, &err);
+        int r = info->seeds > 1 ? gs_ens_read_row(f, info, *rows, &ens, &line_start, &err)
+                                : gs_map_read_row(f, info, *rows, &row, &line_start, &err);
+        if (r == 1 && info->seeds > 1)
+            row = ens.cell;
         if (r == 0)
             return 0;
         if (r < 0) {
@@ -165,7 +177,7 @@ static int count_rows(FILE *f, const char *path, const gs_map_info *info,
                 return cli_usage_error("--resume: '%s' is damaged: %s", path, err.msg);
             return 0;   /* a torn last line: it goes */
         }
-        if (!row_as_written(f, cfg, &row, line_start))
+        if (!row_as_written(f, cfg, &row, info->seeds > 1 ? &ens : NULL, line_start))
             return cli_usage_error("--resume: '%s' line %lld (cell %d,%d) is not what gridsweep "
                                    "writes for that cell (edited?); start over with --force",
                                    path, header_lines(info) + 2 + *rows, (int)row.ix,
@@ -371,6 +383,31 @@ int resume_open(outfile *of, const char *arg, const gs_sweep_config *cfg, const 
         rc = check_complete(final, header);
     else if ((rc = open_part(of, final, part, header, start, start_len, cfg, done)))
         outfile_keep(of);   /* closes it, untouched */
+    free(final);
+    free(part);
+    return rc;
+}
+
+int resume_check(const char *arg, const char *header)
+{
+    char *final = resume_final_name(arg);
+    char *part = final ? malloc(strlen(final) + sizeof PART) : NULL;
+    if (!part) {
+        free(final);
+        return cli_runtime_error("out of memory");
+    }
+    sprintf(part, "%s%s", final, PART);
+    struct stat st;
+    const bool has_part = lstat(part, &st) == 0;
+    const char *path = has_part ? part : final;
+    int rc = 0;
+    FILE *f = NULL;
+    if (!(has_part && (size_t)st.st_size <= strlen(header)) && (f = fopen(path, "r"))) {
+        gs_map_info info;
+        if (!(rc = check_header(f, path, header, &info)))
+            gs_map_info_free(&info);
+        fclose(f);
+    }
     free(final);
     free(part);
     return rc;

@@ -23,6 +23,12 @@ char *resume_final_name(const char *arg);
 int resume_open(outfile *of, const char *arg, const gs_sweep_config *cfg, const char *header,
                 const void *start, size_t start_len, int64_t *done);
 
+/* resume_open's settings check alone, read-only (for gridsweep scan, which
+ * checks every map before it starts one): FILE.part, or else FILE, must have
+ * `header`'s settings. A missing file, or a .part no longer than the header
+ * (it starts over), passes. Returns 0 or an exit status after one line. */
+int resume_check(const char *arg, const char *header);
+
 /* Prints "gridsweep: to finish it, run:" and the command, as the shell reads
  * it back: the user's own words without -o/--output (the .part names the
  * output) and without --resume, with --act ACT only, then --resume PART. */

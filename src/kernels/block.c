@@ -7,14 +7,13 @@ void gs_block_init(gs_block *blk, int n, const float (*start)[5], const uint64_t
 {
     memset(blk, 0, sizeof *blk);
     blk->n = n;
-    blk->b1t = blk->b2t = 1.0;
     for (int l = 0; l < GS_BLOCK_LANES; l++) {
         const int src = l < n ? l : n - 1;     /* idle lanes repeat the last start */
         for (int k = 0; k < 4; k++)
             blk->p[k][l] = start[src][k];
         blk->lr_in[l] = blk->lr_out[l] = start[src][4];
         blk->point[l] = point[src];
-        blk->tconv[l] = 1.0f;
+        blk->t_escape[l] = blk->t_enter[l] = blk->t_diverge[l] = GS_T_NEVER;
     }
 }
 

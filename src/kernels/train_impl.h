@@ -136,35 +136,74 @@ GS_INLINE void batch_pass(const gs_step_data *step, const gs_block *blk, int t, 
 #undef Y_AT
 }
 
-/* One optimizer update of one parameter vector, as torch.optim does it. */
-GS_INLINE void opt_update(const gs_step_data *step, gs_opt opt, float *pp, float *mp,
-                          float *vp, vf g, vf lr, vf step_size, vf bc2_sqrt)
+/* The constants of one step, cast as torch 1.13's single-tensor optimizers
+ * cast them: torch holds every hyper-parameter as a Python float (a double)
+ * and each ATen op casts its scalar argument to float at the op, so
+ * "1 - beta1" is computed in double and then rounded (0.1f, not
+ * 1.0f - 0.9f), and the bias corrections and lr / bc1 are double until the
+ * op that uses them. */
+typedef struct opt_consts {
+    vf beta1, one_m_beta1, beta2, one_m_beta2, eps, momentum, alpha, one_m_alpha;
+    vf bc2_sqrt;   /* Adam: (float)sqrt(1 - beta2^t) */
+} opt_consts;
+
+static inline opt_consts opt_consts_at(const gs_step_data *step, int t)
+{
+    /* torch: step = state_steps[i].item() (t + 1 here), beta ** step is
+     * Python's float power, i.e. C pow in double. */
+    const double n = (double)(t + 1);
+    return (opt_consts){
+        .beta1 = vf_set1((float)step->beta1),
+        .one_m_beta1 = vf_set1((float)(1.0 - step->beta1)),
+        .beta2 = vf_set1((float)step->beta2),
+        .one_m_beta2 = vf_set1((float)(1.0 - step->beta2)),
+        .eps = vf_set1((float)step->eps),
+        .momentum = vf_set1((float)step->momentum),
+        .alpha = vf_set1((float)step->alpha),
+        .one_m_alpha = vf_set1((float)(1.0 - step->alpha)),
+        .bc2_sqrt = vf_set1((float)sqrt(1.0 - pow(step->beta2, n))),
+    };
+}
+
+/* One optimizer update of one parameter vector, op by op as torch 1.13's
+ * single-tensor Adam, SGD and RMSprop. How ATen's CPU kernels round (Debian's
+ * torch 1.13.1, CPU capability AVX2; checked on crafted values where the
+ * fused and unfused forms differ, for 0-dim, 4-element and 32-element
+ * tensors alike: tensors under 16 floats take the scalar lambda of the AVX2
+ * build, which GCC contracts exactly as the vector path's fmadd):
+ *   x.add_(y, alpha=s)           fma((float)s, y, x), one rounding;
+ *   x.addcmul_(y, z, value=s)    fma((float)s * y, z, x);
+ *   x.addcdiv_(y, z, value=s)    x + ((float)s * y) / z, three roundings;
+ *   x.mul_(s), x / s, x.add_(s)  one float op with (float)s.
+ * neg_step is Adam's (float)(-lr / bc1), SGD's and RMSprop's (float)(-lr). */
+GS_INLINE void opt_update(const opt_consts *k, gs_opt opt, int t, float *pp, float *mp,
+                          float *vp, vf g, vf neg_step)
 {
     vf p = vf_load(pp);
     vf m = vf_load(mp);
     switch (opt) {
     case GS_OPT_ADAM: {
         vf v = vf_load(vp);
-        m = vf_add(m, vf_mul(vf_set1(1.0f - step->beta1), vf_sub(g, m)));
-        v = vf_add(vf_mul(v, vf_set1(step->beta2)),
-                   vf_mul(vf_mul(vf_set1(1.0f - step->beta2), g), g));
-        vf denom = vf_add(vf_div(vf_sqrt(v), bc2_sqrt), vf_set1(step->eps));
-        p = vf_sub(p, vf_mul(step_size, vf_div(m, denom)));
+        m = vf_fma(k->one_m_beta1, g, vf_mul(m, k->beta1));   /* exp_avg.mul_(b1).add_(g, alpha=1-b1) */
+        v = vf_fma(vf_mul(k->one_m_beta2, g), g, vf_mul(v, k->beta2));  /* .addcmul_(g, g, value=1-b2) */
+        vf denom = vf_add(vf_div(vf_sqrt(v), k->bc2_sqrt), k->eps);
+        p = vf_add(p, vf_div(vf_mul(neg_step, m), denom));   /* addcdiv_(m, denom, value=-step_size) */
         vf_store(vp, v);
         break;
     }
     case GS_OPT_SGD:
-        p = vf_sub(p, vf_mul(lr, g));
+        p = vf_fma(neg_step, g, p);   /* param.add_(g, alpha=-lr) */
         break;
     case GS_OPT_MOMENTUM:
-        m = vf_add(vf_mul(m, vf_set1(step->momentum)), g);
-        p = vf_sub(p, vf_mul(lr, m));
+        /* buf = clone(g) at the first step, then buf.mul_(mu).add_(g) (alpha 1: exact) */
+        m = t == 0 ? g : vf_add(vf_mul(m, k->momentum), g);
+        p = vf_fma(neg_step, m, p);
         break;
     case GS_OPT_RMSPROP: {
         vf v = vf_load(vp);
-        v = vf_add(vf_mul(v, vf_set1(step->alpha)),
-                   vf_mul(vf_mul(vf_set1(1.0f - step->alpha), g), g));
-        p = vf_sub(p, vf_mul(lr, vf_div(g, vf_add(vf_sqrt(v), vf_set1(step->eps)))));
+        v = vf_fma(vf_mul(k->one_m_alpha, g), g, vf_mul(v, k->alpha));
+        vf avg = vf_add(vf_sqrt(v), k->eps);
+        p = vf_add(p, vf_div(vf_mul(neg_step, g), avg));   /* addcdiv_(g, avg, value=-lr) */
         vf_store(vp, v);
         break;
     }
@@ -175,29 +214,74 @@ GS_INLINE void opt_update(const gs_step_data *step, gs_opt opt, float *pp, float
     vf_store(pp, p);
 }
 
+/* x * 0 is 0 for a finite x and NaN for an infinite or NaN one. */
+GS_INLINE vf nonfinite_probe(vf x) { return vf_mul(x, vf_set1(0.0f)); }
+
+/* The per-step bookkeeping of one vector of lanes, from the loss l of the
+ * parameters after t updates (those the step started from) and the
+ * parameters after t + 1 updates (p_new). Every time field is a candidate
+ * kept with a select and a min, so the first step that meets its condition
+ * stays: the cost is a few vector operations per step, none per sample. */
+GS_INLINE void bookkeep(const gs_step_data *step, gs_block *blk, int o, int t, vf l,
+                        const vf p_new[4])
+{
+    const vf one = vf_set1(1.0f), tv = vf_set1((float)t);
+    vf ema = t == 0 ? l : vf_load(&blk->ema[o]);
+    ema = vf_add(ema, vf_mul(vf_set1(0.1f), vf_sub(l, ema)));
+    vf_store(&blk->loss[o], l);
+    vf_store(&blk->ema[o], ema);
+    vf tesc = vf_load(&blk->t_escape[o]), tent = vf_load(&blk->t_enter[o]);
+    vf_store(&blk->t_escape[o], vf_sel(vf_lt(ema, vf_set1(step->escape)), vf_min(tesc, tv), tesc));
+    vf_store(&blk->t_enter[o], vf_sel(vf_lt(ema, vf_set1(step->tol)), vf_min(tent, tv), tent));
+    /* t_diverge: the loss of the parameters after t updates, or the
+     * parameters after t + 1 updates, not finite. */
+    vf pz = nonfinite_probe(p_new[0]);
+    for (int k = 1; k < 4; k++)
+        pz = vf_add(pz, nonfinite_probe(p_new[k]));
+    vf tdiv = vf_load(&blk->t_diverge[o]);
+    tdiv = vf_sel(vf_lt(nonfinite_probe(l), one), tdiv, vf_min(tdiv, tv));
+    tdiv = vf_sel(vf_lt(pz, one), tdiv, vf_min(tdiv, vf_set1((float)(t + 1))));
+    vf_store(&blk->t_diverge[o], tdiv);
+    /* score: the sum over steps of min(1, l / l0) (1 where not finite). */
+    if (t == 0)
+        vf_store(&blk->inv_loss0[o], vf_selz(vf_gt(l, vf_set1(0.0f)), vf_div(one, l)));
+    vf r = vf_mul(l, vf_load(&blk->inv_loss0[o]));
+    vf_store(&blk->rsum[o], vf_add(vf_load(&blk->rsum[o]), vf_sel(vf_lt(r, one), r, one)));
+    if (t >= step->window_start)
+        vf_store(&blk->wsum[o], vf_add(vf_load(&blk->wsum[o]), l));
+    else if (t >= step->prev_start)
+        vf_store(&blk->wprev[o], vf_add(vf_load(&blk->wprev[o]), l));
+}
+
 GS_INLINE void train_block_impl(const gs_step_data *step, gs_block *blk, int t_end, gs_act act,
                                 gs_eval_fn eval, gs_loss loss)
 {
     const int independent = step->sampling == GS_SAMPLING_INDEPENDENT;
     /* dL/dyhat = scale * g: the mean's 1/N, and MSE's factor 2. */
     const vf scale = vf_set1(loss == GS_LOSS_MSE ? 2.0f * step->inv_batch : step->inv_batch);
-    const vf inv_n = vf_set1(step->inv_batch), tol = vf_set1(step->tol);
+    const vf inv_n = vf_set1(step->inv_batch);
     for (int t = blk->t; t < t_end; t++) {
         acc s;
         if (independent)
             batch_pass(step, blk, t, act, eval, loss, 1, &s);
         else
             batch_pass(step, blk, t, act, eval, loss, 0, &s);
-        blk->b1t *= step->beta1;
-        blk->b2t *= step->beta2;
-        const float bc1 = (float)(1.0 - blk->b1t);
-        const vf bc2_sqrt = vf_set1((float)sqrt(1.0 - blk->b2t));
+        const opt_consts k = opt_consts_at(step, t);
+        /* Each lane's step sizes, per layer (a and b take lr_in, c and d
+         * lr_out, as torch's parameter groups): a rate is the float32 of the
+         * map row, held as that double; Adam divides it by bc1 = 1 - beta1^t
+         * in double, and the op casts -step_size to float. A few scalar
+         * divisions per step, none per sample. */
+        _Alignas(GS_ALIGN) float neg_in[LANES], neg_out[LANES];
+        const double bc1 =
+            step->opt == GS_OPT_ADAM ? 1.0 - pow(step->beta1, (double)(t + 1)) : 1.0;
+        for (int l = 0; l < LANES; l++) {
+            neg_in[l] = (float)(-((double)blk->lr_in[l] / bc1));
+            neg_out[l] = (float)(-((double)blk->lr_out[l] / bc1));
+        }
         for (int v = 0; v < NV; v++) {
             const int o = v * VW;
             vf c = vf_load(&blk->p[2][o]);
-            /* Per-layer rates: a and b take lr_in, c and d lr_out. */
-            const vf lr_in = vf_load(&blk->lr_in[o]), lr_out = vf_load(&blk->lr_out[o]);
-            const vf step_in = vf_div(lr_in, vf_set1(bc1)), step_out = vf_div(lr_out, vf_set1(bc1));
             /* relu: f = a x + b where active, so sum g f = a sum g x + b sum g,
              * from the two masked sums the loop keeps anyway. */
             vf gc = act_df_is_mask(act)
@@ -209,19 +293,15 @@ GS_INLINE void train_block_impl(const gs_step_data *step, gs_block *blk, int t_e
                 vf_mul(scale, gc),
                 vf_mul(scale, s.gd[v]),
             };
-            for (int k = 0; k < 4; k++)
-                opt_update(step, step->opt, &blk->p[k][o], &blk->m[k][o], &blk->v[k][o], grad[k],
-                           k < 2 ? lr_in : lr_out, k < 2 ? step_in : step_out, bc2_sqrt);
-            /* Loss bookkeeping: the loss is that of the parameters before the update. */
-            vf l = vf_mul(s.ls[v], inv_n);
-            vf ema = t == 0 ? l : vf_load(&blk->ema[o]);
-            ema = vf_add(ema, vf_mul(vf_set1(0.1f), vf_sub(l, ema)));
-            vf_store(&blk->loss[o], l);
-            vf_store(&blk->ema[o], ema);
-            vf_store(&blk->tconv[o],
-                     vf_sel(vf_lt(ema, tol), vf_load(&blk->tconv[o]), vf_set1((float)(t + 2))));
-            if (t >= step->window_start)
-                vf_store(&blk->wsum[o], vf_add(vf_load(&blk->wsum[o]), l));
+            const vf ns_in = vf_load(&neg_in[o]), ns_out = vf_load(&neg_out[o]);
+            vf p_new[4];
+            for (int q = 0; q < 4; q++) {
+                opt_update(&k, step->opt, t, &blk->p[q][o], &blk->m[q][o], &blk->v[q][o],
+                           grad[q], q < 2 ? ns_in : ns_out);
+                p_new[q] = vf_load(&blk->p[q][o]);
+            }
+            /* The loss is that of the parameters before the update. */
+            bookkeep(step, blk, o, t, vf_mul(s.ls[v], inv_n), p_new);
         }
     }
     blk->t = t_end;

@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "gridsweep/map.h"
+
 #define HEADER_LINE_MAX 16384   /* the sweep writes at most 8 KiB of header */
 #define ROW_MAX 512             /* a row is at most ~260 bytes */
 
@@ -18,5 +20,7 @@ const char *map_line_problem(long code);
 const char *map_excerpt(const char *s, char out[48]);
 /* An integer within [lo, hi] (gridsweep/numparse.h's grammar). */
 int map_int(const char *s, int64_t lo, int64_t hi, int64_t *out);
+/* The file line number of row `index` (1-based: the header, the column line, then rows). */
+long long map_row_line(const gs_map_info *info, int64_t index);
 
 #endif

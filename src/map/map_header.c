@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gridsweep/ensemble.h"
 #include "gridsweep/map.h"
+#include "gridsweep/settings.h"
 #include "gridsweep/version.h"
 #include "lines.h"
 
@@ -40,7 +42,16 @@ char *gs_map_header(const gs_train_config *train, const gs_plane *plane)
         len += snprintf(h + len, cap - (size_t)len, "# tile: %d/%d rows=%d:%d\n",
                         plane->tile_k, plane->tile_n, lo, hi);
     }
-    snprintf(h + len, cap - (size_t)len, GS_MAP_COLUMNS "\n");
+    if (train->seeds > 1) {   /* an ensemble's columns (gridsweep/ensemble.h) */
+        const int n = gs_ens_column_line(h + len, cap - (size_t)len - 1);
+        if (n < 0) {
+            free(h);
+            return NULL;
+        }
+        strcpy(h + len + n, "\n");
+    } else {
+        snprintf(h + len, cap - (size_t)len, GS_MAP_COLUMNS "\n");
+    }
     return h;
 }
 
@@ -101,9 +112,13 @@ static int read_header_lines(FILE *f, const char *path, gs_map_info *info, char 
             return gs_fail(err, "%s: not a gridsweep map (line 1 is '%s', expected '%s')",
                            path, map_excerpt(line, ex), GS_MAP_MAGIC);
         }
-        if (line[0] != '#') {
+        if (line[0] != '#') {   /* the column line: a single seed's or an ensemble's */
+            char ens[HEADER_LINE_MAX];
             line[len - 1] = 0;
-            if (strcmp(line, GS_MAP_COLUMNS) != 0)
+            info->seeds = strcmp(line, GS_MAP_COLUMNS) == 0 ? 1 : 0;
+            if (!info->seeds && gs_ens_column_line(ens, sizeof ens) > 0 && strcmp(line, ens) == 0)
+                info->seeds = GS_MAX_SEEDS + 1;   /* an ensemble: its seeds line says how many */
+            if (!info->seeds)
                 return gs_fail(err, "%s: line %d: expected the column line '%.24s...', got "
                                     "'%s'", path, lineno, GS_MAP_COLUMNS, map_excerpt(line, ex));
             return 0;
@@ -221,6 +236,17 @@ static int parse_keys(const char *path, gs_map_info *info, gs_error *err)
         const size_t option = strncmp(e.msg, "--at: ", 6) == 0 ? 6 : 0;   /* not typed here */
         return gs_fail(err, "%s: header 'at': %s", path, e.msg + option);
     }
+    /* An ensemble's column line goes with a seeds line of 2 or more. */
+    const char *seeds = gs_map_get(info, "seeds");
+    int64_t ns = 1;
+    if (seeds && map_int(seeds, 2, GS_MAX_SEEDS, &ns))
+        return gs_fail(err, "%s: header 'seeds': expected 2 to %d, got '%s'", path, GS_MAX_SEEDS,
+                       seeds);
+    if ((ns > 1) != (info->seeds > 1))
+        return gs_fail(err, "%s: the column line is %s, but the header %s", path,
+                       info->seeds > 1 ? "an ensemble's" : "a single seed's",
+                       seeds ? "has a seeds line" : "has no seeds line");
+    info->seeds = (int)ns;
     /* cells is the whole map's count, in a band too (docs/formats.md). */
     info->cells = (int64_t)info->x.n * info->y.n;
     int64_t c;
@@ -245,6 +271,33 @@ int gs_map_read_header(FILE *f, const char *path, gs_map_info *info, gs_error *e
     if (rc)
         gs_map_info_free(info);
     return rc;
+}
+
+/* ---- the settings back --------------------------------------------- */
+
+int gs_map_read_settings(const gs_map_info *info, const char *path, gs_train_config *train,
+                         gs_error *err)
+{
+    *train = gs_train_defaults();
+    train->act = info->act;
+    for (int i = 0; i < gs_setting_count(); i++) {
+        const gs_setting *s = gs_setting_at(i);
+        const char *v = gs_map_get(info, s->key);
+        gs_error e;
+        if (!v && (s->if_set || s->type == GS_TYPE_RATE || strcmp(s->key, "lr") == 0))
+            continue;   /* left out at its default; the rates are in 'at' or an axis */
+        if (!v)
+            return gs_fail(err, "%s: the header has no '%s' line", path, s->key);
+        if (gs_setting_parse(s, s->key, v, train, &e))
+            return gs_fail(err, "%s: header %s", path, e.msg);
+    }
+    if (!isnan(info->at[GS_P_LR]))
+        train->lr = info->at[GS_P_LR];
+    if (!isnan(info->at[GS_P_LR_IN]))
+        train->lr_in = info->at[GS_P_LR_IN];
+    if (!isnan(info->at[GS_P_LR_OUT]))
+        train->lr_out = info->at[GS_P_LR_OUT];
+    return 0;
 }
 
 /* ---- comparing planes ------------------------------------------------- */

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gridsweep/ensemble.h"
 #include "gridsweep/map.h"
 #include "gridsweep/map_netcdf.h"
 
@@ -10,8 +11,10 @@ void gs_map_grid_free(gs_map_grid *grid)
 {
     gs_map_info_free(&grid->info);
     free(grid->outcome);
+    free(grid->seed_outcome);
     free(grid->final_loss);
-    free(grid->t_conv);
+    free(grid->t_enter);
+    free(grid->t_diverge);
     memset(grid, 0, sizeof *grid);
 }
 
@@ -22,10 +25,21 @@ static int load_rows(FILE *f, const char *path, gs_map_grid *g, gs_error *err)
     const int64_t cells = g->info.cells;
     if (alloc_grid(path, g, err))
         return -1;
+    const int seeds = g->seeds;
     gs_map_row row;
+    gs_ens_row ens;
     gs_error e;
     for (int64_t i = 0;; i++) {
-        const int rc = gs_map_read_row(f, &g->info, i, &row, NULL, &e);
+        int rc;
+        if (seeds > 1) {   /* an ensemble: the mode, the means and every seed's outcome */
+            if ((rc = gs_ens_read_row(f, &g->info, i, &ens, NULL, &e)) == 1) {
+                gs_ens_project(&ens, &row);
+                for (int s = 0; s < seeds; s++)
+                    g->seed_outcome[i * seeds + s] = (uint8_t)(ens.seed_outcomes[s] - '0');
+            }
+        } else {
+            rc = gs_map_read_row(f, &g->info, i, &row, NULL, &e);
+        }
         if (rc < 0)
             return gs_fail(err, "%s: %s", path, e.msg);
         if (rc == 0) {
@@ -36,17 +50,24 @@ static int load_rows(FILE *f, const char *path, gs_map_grid *g, gs_error *err)
         }
         g->outcome[i] = (uint8_t)row.res.outcome;
         g->final_loss[i] = row.res.final_loss;
-        g->t_conv[i] = row.res.t_conv;
+        g->t_enter[i] = row.res.t_enter;
+        g->t_diverge[i] = row.res.t_diverge;
     }
 }
 
+/* The arrays of both loaders: an ensemble (seeds > 1) has every seed's outcome too. */
 static int alloc_grid(const char *path, gs_map_grid *g, gs_error *err)
 {
     const int64_t cells = g->info.cells;
     g->outcome = malloc((size_t)cells);
     g->final_loss = malloc((size_t)cells * sizeof *g->final_loss);
-    g->t_conv = malloc((size_t)cells * sizeof *g->t_conv);
-    if (!g->outcome || !g->final_loss || !g->t_conv)
+    g->t_enter = malloc((size_t)cells * sizeof *g->t_enter);
+    g->t_diverge = malloc((size_t)cells * sizeof *g->t_diverge);
+    const int seeds = g->seeds = g->info.seeds;
+    if (seeds > 1)
+        g->seed_outcome = malloc((size_t)cells * (size_t)seeds);
+    if (!g->outcome || !g->final_loss || !g->t_enter || !g->t_diverge ||
+        (seeds > 1 && !g->seed_outcome))
         return gs_fail(err, "%s: out of memory for %lld cells", path, (long long)cells);
     return 0;
 }
@@ -83,7 +104,8 @@ static int load_netcdf(const char *path, gs_map_grid *g, gs_error *err)
             const size_t i = (size_t)iy * (size_t)nx + (size_t)ix;
             g->outcome[i] = (uint8_t)cells[ix].res.outcome;
             g->final_loss[i] = cells[ix].res.final_loss;
-            g->t_conv[i] = cells[ix].res.t_conv;
+            g->t_enter[i] = cells[ix].res.t_enter;
+            g->t_diverge[i] = cells[ix].res.t_diverge;
         }
     }
     free(cells);

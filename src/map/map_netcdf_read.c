@@ -237,9 +237,14 @@ int gs_map_nc_read_row(gs_map_nc *m, int64_t r, gs_map_row *cells, gs_error *err
         c->ix = ix, c->iy = (int32_t)(in->row_lo + r);
         c->start[in->x.param] = m->xcoord[ix];
         c->start[in->y.param] = y;
-        if (c->res.t_conv < -1)   /* -1 is "never", as in the CSV reader */
-            return gs_fail(err, "%s: row %lld, cell %d: bad t_conv %d", m->path, (long long)r,
-                           ix, (int)c->res.t_conv);
+        /* -1 is "never", as in the CSV reader; no other negative step */
+        const struct { const char *name; int32_t v; } steps[] = {
+            {"t_escape", c->res.t_escape}, {"t_enter", c->res.t_enter},
+            {"t_diverge", c->res.t_diverge}};
+        for (size_t s = 0; s < sizeof steps / sizeof steps[0]; s++)
+            if (steps[s].v < -1)
+                return gs_fail(err, "%s: row %lld, cell %d: bad %s %d", m->path, (long long)r,
+                               ix, steps[s].name, (int)steps[s].v);
     }
     return 0;
 }

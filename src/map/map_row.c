@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gridsweep/ensemble.h"
 #include "gridsweep/map.h"
 #include "gridsweep/numparse.h"
 #include "lines.h"
@@ -75,7 +76,7 @@ int gs_map_format_row(char *buf, size_t size, const gs_map_row *row)
 /* ---- reading --------------------------------------------------------- */
 
 /* The file line of row `index`: the header lines, the column line, then rows. */
-static long long row_line(const gs_map_info *info, int64_t index)
+long long map_row_line(const gs_map_info *info, int64_t index)
 {
     long long n = 0;
     for (size_t i = 0; i < info->header_len; i++)
@@ -125,8 +126,13 @@ static int parse_fields(char *field[NFIELDS], gs_map_row *row)
             break;
         }
     }
-    if (row->res.t_conv < -1)   /* -1 is "never"; no other negative step */
-        return GS_COLUMN_t_conv;
+    /* -1 is "never"; no other negative step */
+    if (row->res.t_escape < -1)
+        return GS_COLUMN_t_escape;
+    if (row->res.t_enter < -1)
+        return GS_COLUMN_t_enter;
+    if (row->res.t_diverge < -1)
+        return GS_COLUMN_t_diverge;
     return -1;
 }
 
@@ -134,31 +140,38 @@ int gs_map_read_row(FILE *f, const gs_map_info *info, int64_t expected_index, gs
                     long *line_start, gs_error *err)
 {
     char buf[ROW_MAX], ex[48], *field[NFIELDS];
+    if (info->seeds > 1) {   /* an ensemble: its mode and means (gridsweep/ensemble.h) */
+        gs_ens_row ens;
+        const int rc = gs_ens_read_row(f, info, expected_index, &ens, line_start, err);
+        if (rc == 1)
+            gs_ens_project(&ens, row);
+        return rc;
+    }
     if (line_start)
         *line_start = ftell(f);
     const long len = map_get_line(f, buf, sizeof buf);
     if (len == LINE_EOF)
         return 0;
     if (len < 0)
-        return gs_fail(err, "line %lld: %s", row_line(info, expected_index), map_line_problem(len));
+        return gs_fail(err, "line %lld: %s", map_row_line(info, expected_index), map_line_problem(len));
     const int64_t file_rows = (int64_t)(info->row_hi - info->row_lo) * info->x.n;
     if (expected_index >= file_rows)
         return gs_fail(err, "line %lld: more rows than the %lld cells %s",
-                       row_line(info, expected_index), (long long)file_rows,
+                       map_row_line(info, expected_index), (long long)file_rows,
                        info->tile_n > 1 ? "of this band" : "of the map");
     buf[len - 1] = 0;
     const int n = split_fields(buf, field);
     if (n != NFIELDS)
-        return gs_fail(err, "line %lld: %d fields, expected %d", row_line(info, expected_index),
+        return gs_fail(err, "line %lld: %d fields, expected %d", map_row_line(info, expected_index),
                        n, NFIELDS);
     const int bad = parse_fields(field, row);
     if (bad >= 0)
-        return gs_fail(err, "line %lld: bad %s '%s'", row_line(info, expected_index),
+        return gs_fail(err, "line %lld: bad %s '%s'", map_row_line(info, expected_index),
                        gs_map_column_at(bad)->name, map_excerpt(field[bad], ex));
     const int64_t ix = expected_index % info->x.n, iy = info->row_lo + expected_index / info->x.n;
     if (row->ix != ix || row->iy != iy)
         return gs_fail(err, "line %lld: cell %d,%d out of order, expected %lld,%lld",
-                       row_line(info, expected_index), (int)row->ix, (int)row->iy,
+                       map_row_line(info, expected_index), (int)row->ix, (int)row->iy,
                        (long long)ix, (long long)iy);
     return 1;
 }

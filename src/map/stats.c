@@ -23,6 +23,43 @@ static int count_outcomes(const gs_map_grid *g, gs_map_stats *st, gs_error *err)
     return 0;
 }
 
+/* The per-seed fractions of an ensemble map and its mean cell entropy. */
+static int seed_spread(const gs_map_grid *g, gs_map_stats *st, gs_error *err)
+{
+    const int n = g->seeds;
+    int64_t (*count)[GS_OUT_COUNT] = calloc((size_t)n, sizeof *count);
+    if (!count)
+        return gs_fail(err, "out of memory");
+    double entropy = 0;
+    for (int64_t i = 0; i < st->cells; i++) {
+        int in_cell[GS_OUT_COUNT] = {0};
+        for (int s = 0; s < n; s++) {
+            const uint8_t o = g->seed_outcome[i * n + s];
+            count[s][o]++;
+            in_cell[o]++;
+        }
+        for (int k = 0; k < GS_OUT_COUNT; k++)
+            if (in_cell[k] > 0 && in_cell[k] < n)
+                entropy -= (double)in_cell[k] / n * log((double)in_cell[k] / n);
+    }
+    for (int k = 0; k < GS_OUT_COUNT; k++) {
+        double sum = 0, ss = 0;
+        for (int s = 0; s < n; s++)
+            sum += (double)count[s][k] / (double)st->cells;
+        const double mean = sum / n;
+        for (int s = 0; s < n; s++) {
+            const double d = (double)count[s][k] / (double)st->cells - mean;
+            ss += d * d;
+        }
+        st->seed_mean[k] = mean;
+        st->seed_std[k] = sqrt(ss / n);
+    }
+    st->seeds = n;
+    st->cell_entropy = entropy / (double)st->cells;
+    free(count);
+    return 0;
+}
+
 /* Gibbs entropy of the outcome counts of one box; *kinds: outcomes present. */
 static double box_entropy(const int32_t *c, int n, int *kinds)
 {
@@ -209,7 +246,10 @@ int gs_map_stats_compute(const gs_map_grid *grid, int eps, gs_map_stats *st, gs_
         return gs_fail(err, "box size %d must be between 1 and %d (the map is %dx%d)", eps, small,
                        grid->nx, grid->ny);
     int per_axis[GS_STATS_MAX_SCALES];
-    if (count_outcomes(grid, st, err) || basin_entropy(grid, eps, st, err) ||
+    st->seeds = 1;
+    if (count_outcomes(grid, st, err) ||
+        (grid->seeds > 1 && grid->seed_outcome && seed_spread(grid, st, err)) ||
+        basin_entropy(grid, eps, st, err) ||
         box_counts(grid, st, per_axis, err))
         return -1;
     dimension(st, per_axis);

@@ -113,8 +113,8 @@ void gs_trace_write_outcome(const gs_trace_writer *w, const gs_result *r)
 {
     fprintf(w->f,
             "# outcome: %s\n# window_loss: %.9g\n# final_loss: %.9g\n# lin_err: %.9g\n"
-            "# spread: %.9g\n# t_conv: %d\n",
+            "# spread: %.9g\n# t_escape: %d\n# t_enter: %d\n# t_diverge: %d\n# score: %.9g\n",
             gs_outcome_name(r->outcome), unsigned_nan(r->window_loss),
             unsigned_nan(r->final_loss), unsigned_nan(r->lin_err), unsigned_nan(r->spread),
-            r->t_conv);
+            r->t_escape, r->t_enter, r->t_diverge, (double)r->score);
 }

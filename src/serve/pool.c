@@ -174,22 +174,22 @@ static int append(void *ctx, const char *text, size_t len, int64_t cells)
 /* Runs outside the mutex: the job is RUNNING, only this worker writes it. */
 static job_state compute(serve_pool *p, job *j)
 {
-    gs_train_plan plan;
-    if (gs_train_plan_init(&plan, &j->cfg.train, &j->err))
+    gs_train_plan *plans;   /* one per seed (gs_sweep_plans_init) */
+    if (gs_sweep_plans_init(&j->cfg, &plans, &j->err))
         return JOB_FAILED;
     j->len = 0;
     if (append(j, j->header, strlen(j->header), 0)) {
-        gs_train_plan_free(&plan);
+        gs_sweep_plans_free(plans, j->cfg.train.seeds);
         gs_fail(&j->err, "out of memory");
         return JOB_FAILED;
     }
-    const gs_sweep_task task = {.cfg = &j->cfg, .kernels = p->kernels, .plan = &plan,
+    const gs_sweep_task task = {.cfg = &j->cfg, .kernels = p->kernels, .plan = plans,
                                 .begin = 0, .end = (int64_t)j->cfg.x.n * j->cfg.y.n,
                                 .threads = p->threads};
     const gs_sweep_sink sink = {append, j};
     int64_t written;
     const gs_sweep_status st = gs_sweep_compute(&task, &sink, &j->stop, &written, &j->err);
-    gs_train_plan_free(&plan);
+    gs_sweep_plans_free(plans, j->cfg.train.seeds);
     if (st == GS_SWEEP_DONE) {
         if (p->cache_dir)
             serve_cache_put(p->cache_dir, j->header, j->text, j->len);

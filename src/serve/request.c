@@ -97,6 +97,8 @@ int serve_parse_view(const gs_sweep_config *base, const serve_args *a,
     if (gs_sweep_set_lr(&c, lr_at, lr_option, err) || gs_sweep_validate(&c, err) ||
         check_limits(&c, lim, err))
         return -1;
+    if (c.train.seeds > 1)   /* the page draws single-seed maps */
+        return gs_fail(err, "serve: seeds: the explorer draws one seed; use gridsweep --seeds");
     *out = c;
     return 0;
 }

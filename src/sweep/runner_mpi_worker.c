@@ -75,9 +75,9 @@ int gs_runner_serve(gs_runner *r, const gs_kernels *k, int threads, const atomic
     if (rc || !r->running)
         return rc;
     gs_sweep_config cfg;
-    gs_train_plan plan;
+    gs_train_plan *plans = NULL;   /* one per seed (gs_sweep_plans_init) */
     bool have_plan = false;
-    const gs_sweep_task task = {.cfg = &cfg, .kernels = k, .plan = &plan, .threads = threads};
+    gs_sweep_task task = {.cfg = &cfg, .kernels = k, .threads = threads};
     /* Two buffers: one being sent while the next chunk trains. */
     membuf buf[2] = {{.service = worker_service, .service_ctx = &w},
                      {.service = worker_service, .service_ctx = &w}};
@@ -95,9 +95,10 @@ int gs_runner_serve(gs_runner *r, const gs_kernels *k, int threads, const atomic
                               MPI_STATUS_IGNORE)) != MPI_SUCCESS)
                 break;
             if (have_plan)
-                gs_train_plan_free(&plan);
+                gs_sweep_plans_free(plans, cfg.train.seeds);
             gs_error plan_err;
-            have_plan = gs_train_plan_init(&plan, &cfg.train, &plan_err) == 0;
+            have_plan = gs_sweep_plans_init(&cfg, &plans, &plan_err) == 0;
+            task.plan = plans;
         } else if (msg[0] == K_WORK) {
             /* The buffer's previous message must be gone before it is reused. */
             if ((e = mpi_polite_wait(&req[cur])) != MPI_SUCCESS ||
@@ -120,7 +121,7 @@ int gs_runner_serve(gs_runner *r, const gs_kernels *k, int threads, const atomic
         status = gs_fail(err, "MPI: %s", text);
     }
     if (have_plan)
-        gs_train_plan_free(&plan);
+        gs_sweep_plans_free(plans, cfg.train.seeds);
     free(buf[0].data);
     free(buf[1].data);
     return status;

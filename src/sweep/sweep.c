@@ -6,9 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gridsweep/ensemble.h"
 #include "gridsweep/sweep.h"
 
-#define ROW_MAX 400           /* longest formatted row, with room to spare */
+#define ROW_MAX GS_ENS_ROW_MAX   /* longest formatted row (an ensemble's), with room to spare */
 #define CHUNK_MAX 256         /* cells per chunk: a few ms of work each */
 /* Sample-steps (steps x batch) per segment of a block's training between
  * two looks at the stop flag: about 40 ms with the fastest kernels, a few
@@ -46,13 +47,15 @@ static bool train_block(const gs_train_plan *plan, gs_train_fn train, gs_block *
 }
 
 /* Trains cells [begin, end) and formats their rows into buf. Returns the
- * length, or -1 when the sweep halted first (or ran out of memory). */
+ * length, or -1 when the sweep halted first (or ran out of memory). An
+ * ensemble trains each block once per seed, then combines each cell's rows
+ * (rows[lane * seeds + seed]) into its ensemble row. */
 static long compute_chunk(const gs_sweep_task *task, int64_t begin, int64_t end, char *buf,
-                          atomic_int *halt, const atomic_int *stop)
+                          gs_map_row *rows, atomic_int *halt, const atomic_int *stop)
 {
     const gs_sweep_config *cfg = task->cfg;
     const gs_kernels *k = task->kernels;
-    const int nx = cfg->x.n, lanes = k->lanes;
+    const int nx = cfg->x.n, lanes = k->lanes, seeds = cfg->train.seeds > 1 ? cfg->train.seeds : 1;
     const gs_train_fn train = k->train[cfg->train.act][cfg->train.loss];
     const gs_eval_fn eval = k->eval[cfg->train.act];
     gs_block blk;
@@ -69,19 +72,30 @@ static long compute_chunk(const gs_sweep_task *task, int64_t begin, int64_t end,
         float start5[GS_BLOCK_LANES][5];   /* a, b, c, d, lr: gs_block_init's rows */
         for (int l = 0; l < n; l++)
             memcpy(start5[l], start[l], sizeof start5[l]);
-        gs_block_init(&blk, n, (const float(*)[5])start5, point);
-        for (int l = 0; l < n; l++)
-            gs_block_set_rates(&blk, l, start[l][GS_P_LR_IN], start[l][GS_P_LR_OUT]);
-        if (!train_block(task->plan, train, &blk, halt, stop))
-            return -1;
-        for (int l = 0; l < n; l++) {
-            gs_map_row row = {.ix = (int32_t)((b0 + l) % nx), .iy = (int32_t)((b0 + l) / nx)};
-            memcpy(row.start, start[l], sizeof row.start);
-            if (gs_train_judge(task->plan, eval, &blk, l, &row.res)) {
-                raise_halt(halt, GS_SWEEP_FAILED);
+        for (int s = 0; s < seeds; s++) {
+            gs_block_init(&blk, n, (const float(*)[5])start5, point);
+            for (int l = 0; l < n; l++)
+                gs_block_set_rates(&blk, l, start[l][GS_P_LR_IN], start[l][GS_P_LR_OUT]);
+            if (!train_block(&task->plan[s], train, &blk, halt, stop))
                 return -1;
+            for (int l = 0; l < n; l++) {
+                gs_map_row *row = &rows[l * seeds + s];
+                *row = (gs_map_row){.ix = (int32_t)((b0 + l) % nx), .iy = (int32_t)((b0 + l) / nx)};
+                memcpy(row->start, start[l], sizeof row->start);
+                if (gs_train_judge(&task->plan[s], eval, &blk, l, &row->res)) {
+                    raise_halt(halt, GS_SWEEP_FAILED);
+                    return -1;
+                }
             }
-            len += (size_t)gs_map_format_row(buf + len, ROW_MAX, &row);
+        }
+        for (int l = 0; l < n; l++) {
+            if (seeds == 1) {
+                len += (size_t)gs_map_format_row(buf + len, ROW_MAX, &rows[l]);
+            } else {
+                gs_ens_row ens;
+                gs_ens_combine(&rows[l * seeds], seeds, &ens);
+                len += (size_t)gs_ens_format_row(buf + len, ROW_MAX, &ens);
+            }
         }
     }
     return (long)len;
@@ -108,14 +122,19 @@ gs_sweep_status gs_sweep_compute(const gs_sweep_task *task, const gs_sweep_sink 
 #pragma omp parallel num_threads(threads)
     {
         char *buf = malloc((size_t)chunk * ROW_MAX);
-        if (!buf)
+        const size_t seeds = task->cfg->train.seeds > 1 ? (size_t)task->cfg->train.seeds : 1;
+        gs_map_row *rows = malloc(GS_BLOCK_LANES * seeds * sizeof *rows);
+        if (!buf || !rows) {
+            free(buf);
+            buf = NULL;
             raise_halt(&halt, GS_SWEEP_FAILED);
+        }
 #pragma omp for schedule(dynamic, 1) ordered
         for (int64_t c = 0; c < nchunks; c++) {
             const int64_t lo = begin + c * chunk, hi = lo + chunk < end ? lo + chunk : end;
             const long len = !buf || halted(&halt, stop)
                                  ? -1
-                                 : compute_chunk(task, lo, hi, buf, &halt, stop);
+                                 : compute_chunk(task, lo, hi, buf, rows, &halt, stop);
 #pragma omp ordered
             {
                 if (len < 0) {
@@ -131,6 +150,7 @@ gs_sweep_status gs_sweep_compute(const gs_sweep_task *task, const gs_sweep_sink 
             }
         }
         free(buf);
+        free(rows);
     }
     *written = done;
     if (done == end - begin)

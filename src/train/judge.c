@@ -17,6 +17,49 @@ static double loss_of(gs_loss loss, double delta, double r)
     }
 }
 
+/* A time field's candidate as the step, or -1 for never. */
+static int32_t time_field(float cand, int steps)
+{
+    return cand > (float)steps ? -1 : (int32_t)cand;
+}
+
+/* What the fit gains over the best straight line (the plateau), in units
+ * where a fit at RMS distance e from its own best line can gain at most e:
+ * MAE's loss is 1-Lipschitz in the residual and Huber's delta-Lipschitz, so
+ * loss >= plateau - delta * e; MSE's root is a norm, so
+ * sqrt(loss) >= sqrt(plateau) - e. A gain below --linear-tol is a fit that
+ * uses no more curvature than the lin_err test allows, whatever route made
+ * it so (an affine piece, a saturated curve, curvature of the wrong sign). */
+static double curvature_gain(const gs_train_config *cfg, double plateau, double loss)
+{
+    switch (cfg->loss) {
+    case GS_LOSS_MSE: return sqrt(plateau) - sqrt(loss);
+    case GS_LOSS_HUBER: return (plateau - loss) / cfg->huber_delta;
+    default: return plateau - loss;
+    }
+}
+
+/* The signed convergence score, after Sohl-Dickstein, "The boundary of
+ * neural network trainability is fractal" (arXiv:2402.06184, 2024), whose
+ * maps colour each run by -sum(l_t / l_0) if it converged and sum(l_0 / l_t)
+ * if it diverged. Here it is made continuous across the boundary and bounded:
+ * a diverged run scores (steps + 1 - t_diverge) / (steps + 1), in (0, 1],
+ * larger the sooner it diverged (1/(steps + 1) if only the judge's dense
+ * grid overflowed); a bounded run scores -(1 - mean over the steps of
+ * min(1, l_t / l_0)), in [-1, 0], more negative the faster its batch loss
+ * l_t fell below its first l_0. Either side shrinks towards the boundary:
+ * a run that diverges later, or one whose loss falls more slowly, scores
+ * nearer 0 (as in an escape-time picture, the time to diverge grows only
+ * logarithmically with the distance to the boundary). */
+static float score(const gs_result *r, int steps, float rsum)
+{
+    if (r->outcome == GS_OUT_DIVERGED) {
+        const int t = r->t_diverge >= 0 ? r->t_diverge : steps;
+        return (float)((double)(steps + 1 - t) / (steps + 1));
+    }
+    return (float)((double)rsum / steps - 1.0);
+}
+
 int gs_train_judge(const gs_train_plan *plan, gs_eval_fn eval, const gs_block *blk, int lane,
                    gs_result *out)
 {
@@ -49,24 +92,33 @@ int gs_train_judge(const gs_train_plan *plan, gs_eval_fn eval, const gs_block *b
     const double resid = fmax(vy - cxy * cxy / vx, 0);
 
     out->a = a, out->b = b, out->c = c, out->d = d;
-    out->window_loss = blk->wsum[lane] / (float)(cfg->steps - plan->step.window_start);
+    const int steps = cfg->steps, wstart = plan->step.window_start, pstart = plan->step.prev_start;
+    out->window_loss = blk->wsum[lane] / (float)(steps - wstart);
     out->final_loss = (float)(sum_l / n);
     out->spread = (float)sqrt(vy);
     out->lin_err = (float)sqrt(resid);
-    out->t_conv = blk->tconv[lane] > (float)cfg->steps ? -1 : (int32_t)blk->tconv[lane];
+    out->t_escape = time_field(blk->t_escape[lane], steps);
+    out->t_enter = time_field(blk->t_enter[lane], steps);
+    out->t_diverge = time_field(blk->t_diverge[lane], steps);
 
     const float za = fmaf(a, plan->range_lo, b), zb = fmaf(a, plan->range_hi, b);
     const int piece = gs_act_piece_of(cfg->act, fminf(za, zb), fmaxf(za, zb));
-    if (!isfinite(a) || !isfinite(b) || !isfinite(c) || !isfinite(d) ||
+    /* The window against the steps before it: the loss still falling? */
+    const double before = wstart > pstart ? blk->wprev[lane] / (double)(wstart - pstart) : NAN;
+    if (out->t_diverge >= 0 || !isfinite(a) || !isfinite(b) || !isfinite(c) || !isfinite(d) ||
         !isfinite(out->window_loss) || !isfinite(out->final_loss))
         out->outcome = GS_OUT_DIVERGED;
     else if (piece == GS_PIECE_FLAT || c == 0 || out->spread < cfg->dead_tol)
         out->outcome = GS_OUT_DEAD;
-    else if (piece == GS_PIECE_AFFINE || out->lin_err < cfg->linear_tol)
+    else if (piece == GS_PIECE_AFFINE || out->lin_err < cfg->linear_tol ||
+             curvature_gain(cfg, plan->plateau, out->final_loss) < cfg->linear_tol)
         out->outcome = GS_OUT_LINEAR;
     else if (out->window_loss < cfg->tol)
         out->outcome = GS_OUT_CONVERGED;
+    else if (out->window_loss < GS_SLOW_FRACTION * before)   /* false with no steps before */
+        out->outcome = GS_OUT_SLOW;
     else
         out->outcome = GS_OUT_STUCK;
+    out->score = score(out, steps, blk->rsum[lane]);
     return 0;
 }

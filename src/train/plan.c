@@ -52,9 +52,10 @@ static void shared_samples(const gs_train_config *cfg, float *xs, float *ys)
 static gs_step_data step_data(const gs_train_config *cfg)
 {
     const int window = (int)lround(cfg->window * cfg->steps);
+    const int window_start = cfg->steps - (window < 1 ? 1 : window);
     return (gs_step_data){
         .loss = cfg->loss,
-        .huber_delta = cfg->huber_delta,
+        .huber_delta = (float)cfg->huber_delta,
         .opt = cfg->opt,
         .beta1 = cfg->beta1,
         .beta2 = cfg->beta2,
@@ -69,7 +70,11 @@ static gs_step_data step_data(const gs_train_config *cfg)
         .target = cfg->target,
         .batch = cfg->batch,
         .inv_batch = 1.0f / (float)cfg->batch,
-        .window_start = cfg->steps - (window < 1 ? 1 : window),
+        .window_start = window_start,
+        /* the window before the window, as long where the run is long enough */
+        .prev_start = window_start - (cfg->steps - window_start) > 0
+                          ? window_start - (cfg->steps - window_start)
+                          : 0,
         .tol = (float)cfg->tol,
     };
 }
@@ -117,6 +122,7 @@ int gs_train_plan_init(gs_train_plan *plan, const gs_train_config *cfg, gs_error
         gs_train_plan_free(plan);
         return gs_fail(err, "out of memory for the plateau");
     }
+    plan->step.escape = (float)(GS_ESCAPE_FRACTION * plan->plateau);
     return 0;
 }
 

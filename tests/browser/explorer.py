@@ -154,7 +154,7 @@ try:
                  "a click shows the cell's trace")
     if ready:
         cell = browser.find_element("id", "cell").text
-        check("outcome" in cell and "t_conv" in cell, "the cell's fields are listed")
+        check("outcome" in cell and "t_enter" in cell, "the cell's fields are listed")
         drawn = browser.execute_script(
             "const d = document.getElementById('trace-fn').getContext('2d')"
             ".getImageData(0, 0, 360, 220).data; let n = 0;"

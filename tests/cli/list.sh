@@ -6,16 +6,16 @@ GS=${1:?usage: list.sh /path/to/gridsweep}
 ROOT=${SOURCE_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$(dirname "$0")/lib.sh"
 
-for what in activations outcomes columns settings; do
+for what in activations outcomes columns settings ensemble_columns; do
     "$GS" --list "$what" > "$tmp/$what.txt" 2> "$tmp/stderr"
     check "--list $what: exit 0, nothing on stderr" [ $? -eq 0 ] && [ ! -s "$tmp/stderr" ]
     "$GS" --list "$what" --json > "$tmp/$what.json"
     check "--list $what --json: exit 0" [ $? -eq 0 ]
 done
 check "15 activations" [ "$(wc -l < "$tmp/activations.txt")" -eq 15 ]
-check "5 outcomes" [ "$(wc -l < "$tmp/outcomes.txt")" -eq 5 ]
-check "17 columns" [ "$(wc -l < "$tmp/columns.txt")" -eq 17 ]
-check "23 settings" [ "$(wc -l < "$tmp/settings.txt")" -eq 23 ]
+check "6 outcomes" [ "$(wc -l < "$tmp/outcomes.txt")" -eq 6 ]
+check "20 columns" [ "$(wc -l < "$tmp/columns.txt")" -eq 20 ]
+check "24 settings" [ "$(wc -l < "$tmp/settings.txt")" -eq 24 ]
 check "--list=WHAT and --json first" \
     cmp -s <("$GS" --json --list=outcomes) "$tmp/outcomes.json"
 
@@ -40,11 +40,19 @@ assert [c["name"] for c in cols if c["type"] == "outcome"] == ["outcome"]
 sets, names = load("settings")
 assert [s["key"] for s in sets] == names
 for s in sets:
-    assert set(s) == {"key", "option", "type", "default", "help"}, s
+    assert set(s) == {"key", "option", "type", "section", "default", "help"}, s
+    assert s["section"] in ("train", "judge", "ensemble"), s
     assert s["option"].startswith("--") and s["help"], s
     assert s["type"] in ("enum", "float", "double", "int", "uint64", "range", "rate", "dist"), s
-assert sets[0] == {"key": "loss", "option": "--loss", "type": "enum", "default": "mae",
-                   "help": "mae | mse | huber"}, sets[0]
+assert sets[0] == {"key": "loss", "option": "--loss", "type": "enum", "section": "train",
+                   "default": "mae", "help": "mae | mse | huber"}, sets[0]
+ens, names = load("ensemble_columns")
+assert [c["name"] for c in ens] == names and all(set(c) == {"name", "type"} for c in ens)
+colnames = [c["name"] for c in cols]
+for n in names:   # every ensemble column comes from the column or the outcome table
+    assert (n in colnames or n == "seed_outcomes" or n.startswith("p_")
+            or n.rsplit("_", 1)[0] in colnames), n
+assert [f"p_{o['name']}" for o in outs] == [n for n in names if n.startswith("p_")], names
 PY
 else
     echo "SKIP: JSON shapes (no python3)"
@@ -52,7 +60,7 @@ fi
 
 # A map agrees with the tables: its column line, and "# key: default" for
 # every setting but the rates (which the plane's "at" holds) and the ones
-# written only when set (the target and the data distribution).
+# written only when set (the target, the data distribution, the seeds).
 mkdir -p "$tmp/map"
 (cd "$tmp/map" && "$GS" --res 1 --quiet -o m.csv)
 check "column line = --list columns" \
@@ -61,8 +69,10 @@ python3 - "$tmp/settings.json" "$tmp/map/m.csv" <<'PY' && ok || fail "defaults =
 import json, sys
 header = [l for l in open(sys.argv[2]) if l.startswith("#")]
 for s in json.load(open(sys.argv[1])):
-    if s["key"] not in ("lr", "lr_in", "lr_out", "target", "data_dist"):
+    if s["key"] not in ("lr", "lr_in", "lr_out", "target", "data_dist", "seeds"):
         assert f'# {s["key"]}: {s["default"]}\n' in header, s
+    if s["section"] == "ensemble":
+        assert not any(l.startswith(f'# {s["key"]}:') for l in header), s
 PY
 
 # Every setting given on the command line reaches the map header, both ends
@@ -115,7 +125,7 @@ ok
 
 # Bad input: one line, exit 2.
 expect_error "--list of nothing known" "$GS" --list nope
-grep -q "valid: activations, outcomes, columns, settings" "$tmp/stderr" && ok ||
+grep -q "valid: activations, outcomes, columns, settings, ensemble_columns" "$tmp/stderr" && ok ||
     fail "bad list name names the valid ones"
 expect_error "--list without a name" "$GS" --list
 expect_error "--list with a sweep option" "$GS" --list settings --res 4

@@ -57,6 +57,10 @@ check "3 ranks, three --act maps into a directory: the same files" same_dirs
 
 GRIDSWEEP_MPI_CHUNK=40 mpi 3 "${SMALL[@]}" --tile 2/3 -o tile.csv
 check "3 ranks, --tile 2/3: the same band" cmp -s reftile.csv tile.csv
+# A seed ensemble: every rank plans every seed; the rows are the local run's.
+"$GS" "${SMALL[@]}" --seeds 3 -o refens.csv || fail "single-process reference (--seeds 3)"
+GRIDSWEEP_MPI_CHUNK=7 mpi 3 "${SMALL[@]}" --seeds 3 -o ens3.csv
+check "3 ranks, --seeds 3: the same bytes" cmp -s refens.csv ens3.csv
 GRIDSWEEP_MPI_CHUNK=64 mpi 2 "${SMALL[@]}" -o - >stdout.csv
 check "2 ranks, -o -: the same rows on stdout" cmp -s ref.csv stdout.csv
 GRIDSWEEP_MPI_ROOT_WORKS=0 GRIDSWEEP_MPI_CHUNK=100 mpi 3 "${SMALL[@]}" -o coord.csv
@@ -160,7 +164,7 @@ sleep 1
 t0=$(date +%s)
 kill -INT "$mp"
 wait "$mp"
-check "Ctrl-C on long cells: the job ends within 5 s" test $(($(date +%s) - t0)) -le 5
+check "Ctrl-C on long cells: the job ends within 15 s (loose for a busy machine)" test $(($(date +%s) - t0)) -le 15
 check "Ctrl-C on long cells: rank 0 reports the interruption" \
     grep -q "gridsweep: interrupted: 0 of 4 cells" slow.out
 check "Ctrl-C on long cells: the .part is the header alone" \

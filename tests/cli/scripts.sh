@@ -157,13 +157,14 @@ GRIDSWEEP_BIN=/nonexistent/gridsweep expect_fail "no binary for the vocabularies
 damage() {   # damage NAME SED-SCRIPT: a copy of relu.csv with its rows edited
     sed "$2" "$maps/relu.csv" > "$bad/$1.csv"
 }
-damage outcome '$ s/,[a-z]*,\(-\{0,1\}[0-9]*\)$/,bogus,\1/'
+damage outcome '$ s/,[a-z]*\(,-\{0,1\}[0-9]*,-\{0,1\}[0-9]*,-\{0,1\}[0-9]*,[^,]*\)$/,bogus\1/'
 damage outcome-alike '$ s/,dead,/,deaf,/; $ s/,stuck,/,stick,/; $ s/,linear,/,lineax,/;
     $ s/,converged,/,convergeX,/; $ s/,diverged,/,divergeX,/'
-damage tconv-word '$ s/,[^,]*$/,x/'
-damage tconv-below '$ s/,[^,]*$/,-7/'
-damage tconv-huge '$ s/,[^,]*$/,99999999999/'
-damage tconv-plus '$ s/,[^,]*$/,+5/'
+# t_enter, the third field from the end
+damage tconv-word '$ s/,[^,]*\(,[^,]*,[^,]*\)$/,x\1/'
+damage tconv-below '$ s/,[^,]*\(,[^,]*,[^,]*\)$/,-7\1/'
+damage tconv-huge '$ s/,[^,]*\(,[^,]*,[^,]*\)$/,99999999999\1/'
+damage tconv-plus '$ s/,[^,]*\(,[^,]*,[^,]*\)$/,+5\1/'
 damage loss-range '40 s/\(,[^,]*\)\(,[^,]*,[^,]*,[a-z]*,\)/,1e39\2/'
 damage float-junk '40 s/^\([0-9]*\),\([0-9]*\),\([^,]*\),/\1,\2,1x,/'
 damage float-space '40 s/^\([0-9]*\),\([0-9]*\),\([^,]*\),/\1,\2, 1,/'

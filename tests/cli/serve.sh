@@ -203,13 +203,15 @@ sleep 0.3
 t0=$(now)
 get "/api/info?token=$tok"
 ms=$(( ($(now) - t0) / 1000000 ))
-check "answers within a second while a tile computes (${ms} ms)" test "$code" = 200 -a "$ms" -lt 1000
+# The time bounds below are loose so a busy CI machine passes (on an idle
+# machine each takes well under a second; the time is printed).
+check "answers within 5 s while a tile computes (${ms} ms)" test "$code" = 200 -a "$ms" -lt 5000
 t0=$(now)
 get "/api/view?token=$tok&client=w&gen=2"
 wait "$cpid"
 ms=$(( ($(now) - t0) / 1000000 ))
 check "the stale tile is cancelled: 409 (got $(cat heavy.code))" test "$(cat heavy.code)" = 409
-check "and stops within a second (${ms} ms)" test "$ms" -lt 1000
+check "and stops within 5 s (${ms} ms)" test "$ms" -lt 5000
 get "/api/tile?token=$tok&client=w&gen=1&res=2"
 check "a request for a view the client left: 409" test "$code" = 409
 
@@ -239,7 +241,7 @@ kill -INT "$pid"
 wait "$pid"
 rc=$?
 ms=$(( ($(now) - t0) / 1000000 ))
-check "SIGINT stops it within a second (${ms} ms)" test "$ms" -lt 1000
+check "SIGINT stops it within 5 s (${ms} ms)" test "$ms" -lt 5000
 check "exit 0 after SIGINT (got $rc)" test "$rc" -eq 0
 wait "$cpid"
 check "no partial tile in the cache" test "$(find "$tmp/cache" -type f | wc -l)" -eq "$cached"
@@ -252,7 +254,7 @@ kill -TERM "$pid"
 wait "$pid"
 rc=$?
 ms=$(( ($(now) - t0) / 1000000 ))
-check "SIGTERM stops it within a second (${ms} ms, exit $rc)" test "$ms" -lt 1000 -a "$rc" -eq 0
+check "SIGTERM stops it within 5 s (${ms} ms, exit $rc)" test "$ms" -lt 5000 -a "$rc" -eq 0
 
 # The default cache: $XDG_CACHE_HOME/gridsweep, else ~/.cache/gridsweep.
 for env in "XDG_CACHE_HOME=$tmp/xdg" "XDG_CACHE_HOME="; do

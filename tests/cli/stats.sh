@@ -29,14 +29,14 @@ map() {
         print "# at: a=1,c=1,lr=0.1"
         print "# loss: mae"
         print "# cells: " nx * ny
-        print "ix,iy,a0,b0,c0,d0,lr,a,b,c,d,window_loss,final_loss,lin_err,spread,outcome,t_conv"
+        print "ix,iy,a0,b0,c0,d0,lr,a,b,c,d,window_loss,final_loss,lin_err,spread,outcome,t_escape,t_enter,t_diverge,score"
         for (iy = 0; iy < ny; iy++) for (ix = 0; ix < nx; ix++) {
             if (kind == "check") o = (ix + iy) % 2 ? 1 : 4
             else if (kind == "one") o = 3
             else if (kind == "row0" && iy == 0) o = 5
             else o = ix < nx / 2 ? 1 : 2
-            printf "%d,%d,1,%.9g,1,%.9g,0.100000001,1.5,0.25,0.5,-0.125,0.01,0.02,0.001,0.3,%s,%d\n",
-                ix, iy, -2 + (ix + 0.5) * 4 / nx, -2 + (iy + 0.5) * 4 / ny, name[o], o == 1 ? 100 : -1
+            printf "%d,%d,1,%.9g,1,%.9g,0.100000001,1.5,0.25,0.5,-0.125,0.01,0.02,0.001,0.3,%s,%d,%d,-1,%s\n",
+                ix, iy, -2 + (ix + 0.5) * 4 / nx, -2 + (iy + 0.5) * 4 / ny, name[o], o == 1 ? 90 : -1, o == 1 ? 100 : -1, o == 1 ? "-0.5" : "-0.01"
         }
     }' > "$1"
 }
@@ -137,13 +137,13 @@ run "diff" 0 "$GS" diff "$tmp/half.csv" "$tmp/row0.csv"
 expect_out "diff" "changed: 128 of 16384 cells (0.781%)"
 expect_out "diff" "A \\ B"
 # Row 'converged' of A: 8128 stay, 64 become diverged.
-grep -qE '^  converged +8128 +0 +0 +0 +64$' <<< "$out" || fail "diff: converged row: $out"
-grep -qE '^  stuck +0 +8128 +0 +0 +64$' <<< "$out" || fail "diff: stuck row: $out"
+grep -qE '^  converged +8128 +0 +0 +0 +64 +0$' <<< "$out" || fail "diff: converged row: $out"
+grep -qE '^  stuck +0 +8128 +0 +0 +64 +0$' <<< "$out" || fail "diff: stuck row: $out"
 
 run "diff --json" 0 "$GS" diff --json "$tmp/half.csv" "$tmp/row0.csv"
 [ "$(json_field changed)" = 128 ] || fail "diff --json: changed $(json_field changed)"
 near "$(json_field changed_fraction)" 0.0078125 1e-9 || fail "diff --json: changed_fraction"
-grep -qF '"counts": [[8128, 0, 0, 0, 64], [0, 8128, 0, 0, 64], [0, 0, 0, 0, 0]' <<< "$out" ||
+grep -qF '"counts": [[8128, 0, 0, 0, 64, 0], [0, 8128, 0, 0, 64, 0], [0, 0, 0, 0, 0, 0]' <<< "$out" ||
     fail "diff --json: counts: $out"
 if command -v python3 > /dev/null; then
     python3 -c 'import json, sys; json.loads(sys.stdin.read())' <<< "$out" ||

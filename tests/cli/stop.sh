@@ -39,14 +39,16 @@ whole_rows() {
     [ "$(tail -c 1 "$1" | od -An -c | tr -d ' ')" = '\n' ] || return 1
     local nx=$2
     grep -v '^#' "$1" | tail -n +2 |
-        awk -F, -v nx="$nx" 'NF != 17 || $1 != (NR - 1) % nx || $2 != int((NR - 1) / nx) { bad = 1 }
+        awk -F, -v nx="$nx" 'NF != 20 || $1 != (NR - 1) % nx || $2 != int((NR - 1) / nx) { bad = 1 }
                              END { exit bad }'
 }
 
 # One cell of ten million steps (minutes of training): stopped in a second.
 interrupt_after 1 one.csv --res 1 --steps 10000000 --sampling grid
 check "one long cell: exit 130 (got $rc)" [ "$rc" -eq 130 ]
-check "one long cell: stopped within 3 s of the signal (took $ms ms)" [ "$ms" -lt 3000 ]
+# Loose bounds, so a busy CI machine passes: uninterrupted, these runs take
+# minutes; on an idle machine they stop in tens of milliseconds.
+check "one long cell: stopped within 10 s of the signal (took $ms ms)" [ "$ms" -lt 10000 ]
 check "one long cell: the .part is kept" [ -e one.csv.part ]
 check "one long cell: no final file" [ ! -e one.csv ]
 check "one long cell: the .part is the header alone" [ "$(grep -vc '^#' one.csv.part)" -eq 1 ]
@@ -60,7 +62,7 @@ check "one long cell: names --resume" grep -q -- '--resume one.csv.part' one.csv
 interrupt_after rows many.csv --res 24,20 --steps 40000 --batch 64 --threads 2 \
     --sampling independent --isa scalar
 check "rows written, then Ctrl-C: exit 130 (got $rc)" [ "$rc" -eq 130 ]
-check "rows written, then Ctrl-C: stopped within 3 s (took $ms ms)" [ "$ms" -lt 3000 ]
+check "rows written, then Ctrl-C: stopped within 10 s (took $ms ms)" [ "$ms" -lt 10000 ]
 check "rows written, then Ctrl-C: whole rows in cell order" whole_rows many.csv.part 24
 check "rows written, then Ctrl-C: not complete" [ "$(grep -vc '^#' many.csv.part)" -lt 481 ]
 

@@ -57,9 +57,9 @@ rm -rf div-*
 check "no .part after a complete run" [ ! -e ref.csv.part ]
 check "magic line" [ "$(head -1 ref.csv)" = "# gridsweep-map 1" ]
 check "rows" [ "$(grep -vc '^#' ref.csv)" -eq $((12 * 10 + 1)) ]
-check "column line" grep -qx 'ix,iy,a0,b0,c0,d0,lr,a,b,c,d,window_loss,final_loss,lin_err,spread,outcome,t_conv' ref.csv
+check "column line" grep -qx 'ix,iy,a0,b0,c0,d0,lr,a,b,c,d,window_loss,final_loss,lin_err,spread,outcome,t_escape,t_enter,t_diverge,score' ref.csv
 check "row order" [ "$(grep -v '^#' ref.csv | sed -n '2p;14p' | cut -d, -f1,2 | tr '\n' ' ')" = "0,0 0,1 " ]
-check "outcomes are names" [ -z "$(grep -v '^#' ref.csv | tail -n +2 | cut -d, -f16 | grep -vxE 'converged|stuck|linear|dead|diverged')" ]
+check "outcomes are names" [ -z "$(grep -v '^#' ref.csv | tail -n +2 | cut -d, -f16 | grep -vxE 'converged|stuck|linear|dead|diverged|slow')" ]
 check "header names no thread count or kernel set" [ -z "$(grep -E 'threads|isa|avx' ref.csv)" ]
 # The canonical command in the header reproduces the map.
 cmd=$(sed -n 's/^# command: gridsweep //p' ref.csv)

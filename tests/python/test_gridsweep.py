@@ -232,9 +232,9 @@ class Trace(unittest.TestCase):
             header = dict(ln[2:].split(": ", 1) for ln in lines if ln.startswith("# ")
                           and ": " in ln)
             for key, text in header.items():
-                if key in ("outcome", "t_conv"):
+                if key in ("outcome", "t_escape", "t_enter", "t_diverge"):
                     self.assertEqual(str(t.attrs[key]), text)
-                elif key in ("window_loss", "final_loss", "lin_err", "spread"):
+                elif key in ("window_loss", "final_loss", "lin_err", "spread", "score"):
                     self.assertEqual("%.9g" % t.attrs[key], text, key)
                 else:
                     self.assertEqual(t.attrs[key], gridsweep._dataset._attr(key, text), key)
@@ -362,8 +362,10 @@ class CtrlC(unittest.TestCase):
         self.assertEqual(word, "KeyboardInterrupt", err)
         self.assertEqual(p.returncode, 0, err)
         # From the signal to the exception; the interpreter's exit is not counted
-        # (on a loaded machine it alone can take seconds).
-        self.assertLess(float(caught) - sent, 2.0, "Ctrl-C took too long")
+        # (on a loaded machine it alone can take seconds). The bound is loose so
+        # a busy CI machine passes; uninterrupted, the sweep would run for many
+        # minutes, and on an idle machine it stops in well under a second.
+        self.assertLess(float(caught) - sent, 10.0, "Ctrl-C took too long")
 
 
 class Gil(unittest.TestCase):

@@ -12,8 +12,9 @@ BAD_INPUT = 2
 RUN_FAULT = 1
 
 
-class GsError(Exception):
-    """A one-line, user-facing error; status is the exit status it ends with."""
+class GsError(ValueError):
+    """A one-line, user-facing error (a ValueError to Python callers); status is
+    the exit status a script ends with."""
 
     def __init__(self, message, status=BAD_INPUT):
         super().__init__(message)

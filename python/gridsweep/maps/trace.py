@@ -2,11 +2,12 @@
 rows, snapshot curves, and the outcome lines at the end."""
 from . import vocab
 from .cli import GsError
-from .header import Header, open_checked
+from .header import AttrsHeader, Header, open_checked
 
 # The trace's own columns: no other tool reads or writes them.
 COLUMNS = ("kind", "step", "a", "b", "c", "d", "loss", "x", "yhat", "y")
-RESULT_KEYS = ("outcome", "window_loss", "final_loss", "lin_err", "spread", "t_conv")
+RESULT_KEYS = ("outcome", "window_loss", "final_loss", "lin_err", "spread", "t_escape", "t_enter",
+               "t_diverge", "score")
 
 
 class Trace:
@@ -58,6 +59,26 @@ class Trace:
             raise GsError(f"{path}: bad outcome '{self.result['outcome'][:40]}'")
         if not self.params:
             raise GsError(f"{path}: trace has no parameter rows")
+
+    @classmethod
+    def from_dataset(cls, ds):
+        """A Trace of what gridsweep.trace() returned (an xarray.Dataset or a
+        dict with "attrs"): the parameter rows from its arrays, the header and
+        the outcome lines from its attributes; it holds no snapshot curves."""
+        import math
+        attrs = ds.attrs if hasattr(ds, "attrs") else ds["attrs"]
+        t = cls.__new__(cls)
+        t.path = str(attrs.get("command", "trace"))
+        t.header = AttrsHeader(attrs, t.path)
+        t.result = {k: t.header.values[k] for k in RESULT_KEYS if k in t.header.values}
+        cols = [[float(v) for v in (ds[n].values if hasattr(ds[n], "values") else ds[n])]
+                for n in ("step", "a", "b", "c", "d", "loss")]
+        t.params = [(int(s), a, b, c, d, None if math.isnan(loss) else loss)
+                    for s, a, b, c, d, loss in zip(*cols)]
+        t.curves = {}
+        if not t.params:
+            raise GsError(f"{t.path}: trace has no parameter rows")
+        return t
 
     def settings_text(self):
         h = self.header

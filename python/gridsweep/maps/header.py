@@ -130,6 +130,25 @@ class Header:
                           f"'{want[:24]}...', got '{excerpt(self.column_line)}'")
 
 
+class AttrsHeader:
+    """The attributes of what gridsweep.sweep(), load() or trace() returned, in
+    the shape of a Header: values as the header's text (floats as %.9g, as the
+    files print them)."""
+
+    def __init__(self, attrs, path):
+        self.path = path
+        self.values = {k: (f"{v:.9g}" if isinstance(v, float) else str(v))
+                       for k, v in attrs.items() if isinstance(v, (str, int, float))}
+
+    def get(self, key, default=None):
+        return self.values.get(key, default)
+
+    def need(self, key):
+        if key not in self.values:
+            raise GsError(f"{self.path}: no '{key}' attribute")
+        return self.values[key]
+
+
 def _number(text):
     """A finite number within float range, as the C reader's strict_double."""
     v = float(text)      # ValueError for junk

@@ -6,8 +6,12 @@
   activations   [{"name": "relu", ...traits...}, ...]
   settings      [{"key": "loss", "option": "--loss", ...}, ...]
 
-The binary is $GRIDSWEEP_BIN if set, else the quick start's build/src/gridsweep,
-else gridsweep on PATH. Each list is asked once per process."""
+The binary is $GRIDSWEEP_BIN if set, else the quick start's build/src/gridsweep
+(this file in python/gridsweep/maps/ of the source tree), else the build's own
+src/gridsweep (this file copied into BUILD/python/gridsweep/maps/), else
+gridsweep on PATH. An installed package (the extension module _gridsweep
+beside this one) answers from the same C tables itself, unless GRIDSWEEP_BIN
+names a binary. Each list is asked once per process."""
 import functools
 import json
 import os
@@ -27,9 +31,10 @@ def binary():
         if not (os.path.isfile(env) and os.access(env, os.X_OK)):
             raise GsError(f"GRIDSWEEP_BIN={env} is not an executable gridsweep", RUN_FAULT)
         return env
-    built = os.path.join(ROOT, "build", "src", "gridsweep")
-    if os.path.isfile(built) and os.access(built, os.X_OK):
-        return built
+    for built in (os.path.join(ROOT, "build", "src", "gridsweep"),
+                  os.path.join(ROOT, "src", "gridsweep")):
+        if os.path.isfile(built) and os.access(built, os.X_OK):
+            return built
     found = shutil.which("gridsweep")
     if found:
         return found
@@ -37,9 +42,32 @@ def binary():
                   "(build it with scripts/gridsweep --version, or set GRIDSWEEP_BIN)", RUN_FAULT)
 
 
+def _from_extension(name):
+    """The list from the extension's C tables, or None when it is not built
+    beside this package (the source tree) or GRIDSWEEP_BIN asks for a binary."""
+    if os.environ.get("GRIDSWEEP_BIN"):
+        return None
+    try:
+        from .. import _gridsweep as c
+    except ImportError:
+        return None
+    if name == "outcomes":
+        return [{"name": n, "code": i} for i, n in enumerate(c.outcomes())]
+    if name == "columns":
+        return [{"name": n, "type": t} for n, t, _ in c.columns()]
+    if name == "activations":
+        return [{"name": n} for n in c.activations()]
+    if name == "settings":
+        return [{"key": k, "option": o} for k, o, _, _ in c.settings()]
+    return None
+
+
 @functools.lru_cache(maxsize=None)
 def listing(name):
     """The parsed JSON of `gridsweep --list NAME --json`."""
+    items = _from_extension(name)
+    if items is not None:
+        return items
     exe = binary()
     try:
         done = subprocess.run([exe, "--list", name, "--json"], capture_output=True,

@@ -1,5 +1,6 @@
-"""What the plot scripts (scripts/py/heatmap.py, compare.py, plot_trace.py,
-findings.py) share, one module per job:
+"""Basin maps and traces read as strictly as gridsweep's own reader, in pure
+Python (NumPy, and the gridsweep binary for the vocabularies; not the
+extension module), one module per job:
 
   cli       one-line errors and exit statuses, the argument parser, a
             matplotlib config directory that makes no noise
@@ -10,10 +11,6 @@ findings.py) share, one module per job:
   rows      a whole file of map rows, read fast on worker threads
   mapfile   a whole basin map (header + rows) and its summaries
   trace     a trace file from `gridsweep trace`
-  output    where a figure may be written, and writing it atomically
-  palette   outcome colours and the outcome image
-  panels    axis labels, log ticks, the discussion's starting points
 
-Only the drawing modules (palette, panels, output's save) import matplotlib, and
-only when called: reading and checking a map needs NumPy alone.
+The figures drawn from them are gridsweep.plot.
 """

@@ -6,11 +6,19 @@ import numpy as np
 
 from . import chunk, rows, vocab
 from .cli import GsError
-from .header import Header, Plane, fmt, open_checked
+from .header import AttrsHeader, Header, Plane, fmt, open_checked
 from .chunk import MISSING
 
-DRAWN = ("outcome", "final_loss", "t_conv")
+DRAWN = ("outcome", "final_loss", "t_enter", "t_diverge")
 
+
+
+def shade_steps(outcome, t_enter, t_diverge):
+    """The step each cell is shaded by: t_enter where it converged, t_diverge
+    where it diverged (-1 elsewhere, or None without the columns)."""
+    if outcome is None or t_enter is None or t_diverge is None:
+        return None
+    return np.where(outcome == vocab.outcome_code("diverged"), t_diverge, t_enter)
 
 class Map:
     def __init__(self, path, columns=DRAWN):
@@ -36,7 +44,39 @@ class Map:
             self.columns[name] = grid
         self.outcome = self.columns.get("outcome")
         self.final_loss = self.columns.get("final_loss")
-        self.t_conv = self.columns.get("t_conv")
+        self.t_shade = shade_steps(self.outcome, self.columns.get("t_enter"),
+                                   self.columns.get("t_diverge"))
+
+    @classmethod
+    def from_dataset(cls, ds):
+        """A Map of what gridsweep.sweep() or load() returned (an xarray.Dataset
+        or a dict with "attrs"): the header from its attributes, the drawn
+        columns from its arrays (a band's rows placed in the whole plane)."""
+        attrs = ds.attrs if hasattr(ds, "attrs") else ds["attrs"]
+        m = cls.__new__(cls)
+        m.path = str(attrs.get("command", "dataset"))
+        m.header = AttrsHeader(attrs, m.path)
+        plane = Plane(m.header)
+        m.plane = plane
+        m.act, m.x, m.y, m.at = plane.act, plane.x, plane.y, plane.at
+        m.nx, m.ny, m.cells = plane.nx, plane.ny, plane.cells
+        m.row_lo, m.row_hi, m.tiled = plane.row_lo, plane.row_hi, plane.tiled
+        m.columns = {}
+        fills = {"outcome": MISSING, "t_enter": -1, "t_diverge": -1, "final_loss": np.nan}
+        for name, fill in fills.items():
+            arr = np.asarray(ds[name])
+            grid = np.full((m.ny, m.nx), fill, arr.dtype)
+            if arr.shape == grid.shape:
+                grid[...] = arr
+            elif arr.shape == (m.row_hi - m.row_lo, m.nx):
+                grid[m.row_lo:m.row_hi] = arr
+            else:
+                raise GsError(f"{m.path}: column {name} has shape {arr.shape}, expected "
+                              f"({m.ny}, {m.nx})")
+            m.columns[name] = grid
+        m.outcome, m.final_loss = m.columns["outcome"], m.columns["final_loss"]
+        m.t_shade = shade_steps(m.outcome, m.columns["t_enter"], m.columns["t_diverge"])
+        return m
 
     def get(self, key, default="?"):
         return self.header.get(key, default)
@@ -50,22 +90,6 @@ class Map:
         counts = np.bincount(held, minlength=256)
         total = max(1, held.size)
         return {name: 100.0 * counts[code] / total for name, code in vocab.outcomes()}
-
-    def display(self, limit=1400):
-        """(outcome, t_conv, final_loss, extent) for drawing, decimated to at
-        most about `limit` cells per axis: a figure panel is ~700 pixels wide and
-        imshow's 'nearest' resampling would keep only one cell per pixel anyway,
-        so this only saves matplotlib from resampling 16M-cell images."""
-        sx, sy = max(1, self.nx // limit), max(1, self.ny // limit)
-        if sx == 1 and sy == 1:
-            return self.outcome, self.t_conv, self.final_loss, self.extent()
-        # Cells sx//2, sx//2 + sx, ...: the centre of each block of sx cells; the
-        # blocks cover whole cells [0, cx*sx), so the extent ends there.
-        cx, cy = self.nx // sx, self.ny // sy
-        pick = (slice(sy // 2, cy * sy, sy), slice(sx // 2, cx * sx, sx))
-        x0, x1, y0, y1 = self.extent()
-        ext = (x0, x0 + (x1 - x0) * cx * sx / self.nx, y0, y0 + (y1 - y0) * cy * sy / self.ny)
-        return self.outcome[pick], self.t_conv[pick], self.final_loss[pick], ext
 
     def extent(self):
         x0, x1 = self.x.plot_range

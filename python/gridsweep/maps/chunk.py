@@ -1,7 +1,7 @@
 """One chunk of map rows (whole lines in a buffer), parsed with NumPy on raw
 bytes and checked as strictly as gridsweep's reader (src/map/map_row.c)
 checks them: every row's field count and length, ix and iy (row-major order,
-within the plane or band), the outcome word, every int column (t_conv at least
+within the plane or band), the outcome word, every int column (the time fields at least
 -1), and every float column's characters. The columns a caller asks for are
 converted in full, so a value that is drawn has passed the whole number
 grammar. A float column nobody draws is checked for what costs little: its
@@ -25,7 +25,7 @@ MISSING = 255        # outcome code of a cell the file does not hold (a tile's o
 INT_WIDTH = 11       # "-2147483648"
 FLOAT_WIDTH = 16     # '%.9g' of a float32 is at most 15 characters
 INT32 = (-(1 << 31), (1 << 31) - 1)
-T_CONV_MIN = -1      # "t_conv: the step ..., or -1" (docs/formats.md)
+T_CONV_MIN = -1      # the time fields: "the step ..., or -1" (docs/formats.md)
 # Bytes a number may hold; any other byte of a row belongs in its outcome word.
 NUMBER_BYTES = b"0123456789.-+eEnaif"
 INT_TEXT = re.compile(rb"-?[0-9]+")
@@ -50,7 +50,7 @@ class Layout:
         self.names = tuple(n for n, _ in cols)
         self.types = tuple(t for _, t in cols)
         self.ncols = len(cols)
-        for need in ("ix", "iy", "t_conv"):
+        for need in ("ix", "iy", "t_enter", "t_diverge"):
             if need not in self.names or self.types[self.names.index(need)] != "int":
                 raise GsError(f"{vocab.binary()} --list columns: no int column '{need}'",
                                     RUN_FAULT)
@@ -197,7 +197,7 @@ class Parser:
             s, ln = field(col)
             if kind == "int":
                 v, bad = self._ints(s, ln)
-                if name == "t_conv":
+                if name.startswith("t_"):
                     bad |= v < T_CONV_MIN
                 first_bad(bad, col)
                 if name in lay.want:
@@ -300,7 +300,7 @@ class Parser:
 
     def _ints(self, s, ln):
         """-?DIGITS within int32, as map_read.c's parse_i32: (values, bad mask).
-        "-1" (t_conv of a cell that did not converge) is compared as a whole;
+        "-1" (a time field that never happened) is compared as a whole;
         the rest are checked for digits and parsed by NumPy."""
         g = self.gather(s, ln, 2)
         v = np.full(len(s), -1, np.int64)

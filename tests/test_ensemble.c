@@ -1,0 +1,105 @@
+/* The ensemble combination (gridsweep/ensemble.h): shares, the mode and its
+ * tie rule, population moments, NaN, the column set from the tables, and a
+ * row that reads back as written. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gridsweep/ensemble.h"
+
+static bool is_int_result(const gs_map_column *c)
+{
+    return c->type == GS_COL_INT && c->offset >= offsetof(gs_map_row, res);
+}
+
+/* Every int result column (a step, -1 for never) gets `step`. */
+static gs_map_row row_with(gs_outcome o, float final_loss, int32_t step)
+{
+    gs_map_row r = {.ix = 3, .iy = 1, .start = {1, 0.5f, 1, -0.5f, 0.1f}};
+    r.res.outcome = o;
+    r.res.final_loss = final_loss;
+    for (int i = 0; i < GS_MAP_NCOLUMNS; i++)
+        if (is_int_result(gs_map_column_at(i)))
+            *(int32_t *)(void *)((char *)&r + gs_map_column_at(i)->offset) = step;
+    return r;
+}
+
+Test(ensemble, shares_mode_and_moments)
+{
+    const gs_map_row rows[] = {row_with(GS_OUT_DEAD, 1, 10), row_with(GS_OUT_CONVERGED, 2, -1),
+                               row_with(GS_OUT_DEAD, 3, 40), row_with(GS_OUT_STUCK, 6, 7)};
+    gs_ens_row e;
+    gs_ens_combine(rows, 4, &e);
+    cr_expect_eq(e.outcome, GS_OUT_DEAD);
+    cr_expect_eq(e.p[GS_OUT_DEAD], 0.5f);
+    cr_expect_eq(e.p[GS_OUT_CONVERGED], 0.25f);
+    cr_expect_eq(e.p[GS_OUT_DIVERGED], 0.0f);
+    cr_expect_str_eq(e.seed_outcomes, "3031");
+    cr_expect_eq(e.mean[GS_COLUMN_final_loss], 3.0f);
+    cr_expect_eq(e.std[GS_COLUMN_final_loss], (float)sqrt(3.5), "population std");
+    for (int i = 0; i < GS_MAP_NCOLUMNS; i++)
+        if (is_int_result(gs_map_column_at(i)))
+            cr_expect_eq(e.mean[i], 14.0f, "%s: -1 counts as written", gs_map_column_at(i)->name);
+    cr_expect_eq(e.cell.ix, 3);
+    cr_expect_eq(e.cell.start[GS_P_LR], 0.1f);
+}
+
+Test(ensemble, a_tie_goes_to_the_lowest_code)
+{
+    const gs_map_row rows[] = {row_with(GS_OUT_DIVERGED, 0, -1), row_with(GS_OUT_LINEAR, 0, -1)};
+    gs_ens_row e;
+    gs_ens_combine(rows, 2, &e);
+    cr_expect_eq(e.outcome, GS_OUT_LINEAR);
+}
+
+Test(ensemble, one_nan_makes_mean_and_std_nan)
+{
+    const gs_map_row rows[] = {row_with(GS_OUT_DIVERGED, NAN, -1), row_with(GS_OUT_DEAD, 1, -1)};
+    gs_ens_row e;
+    gs_ens_combine(rows, 2, &e);
+    cr_expect(isnan(e.mean[GS_COLUMN_final_loss]) && isnan(e.std[GS_COLUMN_final_loss]));
+}
+
+Test(ensemble, columns_from_the_tables)
+{
+    int probs = 0, modes = 0, stats = 0, cells = 0;
+    for (int i = 0; i < gs_ens_column_count(); i++) {
+        const gs_ens_column *c = gs_ens_column_at(i);
+        probs += c->kind == GS_ENS_PROB;
+        modes += c->kind == GS_ENS_MODE;
+        stats += c->kind == GS_ENS_MEAN || c->kind == GS_ENS_STD;
+        cells += c->kind == GS_ENS_CELL;
+    }
+    int results = 0, cell_cols = 0;
+    for (int i = 0; i < GS_MAP_NCOLUMNS; i++) {
+        const gs_map_column *m = gs_map_column_at(i);
+        const bool result = m->offset >= offsetof(gs_map_row, res);
+        results += result && m->type != GS_COL_OUTCOME;
+        cell_cols += !result;
+    }
+    cr_expect_eq(probs, GS_OUT_COUNT);
+    cr_expect_eq(modes, 1);
+    cr_expect_eq(stats, 2 * results);
+    cr_expect_eq(cells, cell_cols);
+    cr_expect_null(gs_ens_column_at(gs_ens_column_count()));
+}
+
+Test(ensemble, a_row_reads_back_as_written)
+{
+    const gs_map_row rows[] = {row_with(GS_OUT_DEAD, 1, 10), row_with(GS_OUT_CONVERGED, 2, -1),
+                               row_with(GS_OUT_DEAD, 3, 40)};
+    gs_ens_row e, back;
+    gs_ens_combine(rows, 3, &e);
+    char line[GS_ENS_ROW_MAX + 1], again[GS_ENS_ROW_MAX + 1];
+    const int len = gs_ens_format_row(line, sizeof line, &e);
+    cr_assert_gt(len, 0);
+    FILE *f = fmemopen(line, (size_t)len, "r");
+    gs_map_info info = {.seeds = 3, .row_lo = 1, .row_hi = 2, .header = "", .header_len = 0};
+    info.x.n = 4;
+    gs_error err;
+    cr_assert_eq(gs_ens_read_row(f, &info, 3, &back, NULL, &err), 1, "%s", err.msg);
+    fclose(f);
+    cr_expect_eq(gs_ens_format_row(again, sizeof again, &back), len);
+    cr_expect_str_eq(again, line);
+}
