@@ -25,7 +25,7 @@
 #define MAX_ACTS GS_ACT_COUNT
 
 typedef struct sweep_args {
-    const char *acts, *x, *y, *at, *res, *output, *resume, *tile;
+    const char *acts, *x, *y, *at, *res, *output, *resume, *tile, *format;
     int threads;
     bool force, quiet;
 } sweep_args;
@@ -64,7 +64,7 @@ static uint32_t fnv1a(const char *s)
  * a hash of the whole header for everything else. Never cut: a name that
  * cannot fit the file system is refused, asking for -o. */
 static int default_name(const char *dir, const gs_sweep_config *c, const char *header,
-                        char **out)
+                        const char *ext, char **out)
 {
     char x[96], y[96], lo[32], hi[32];
     const gs_axis *ax[2] = {&c->x, &c->y};
@@ -80,8 +80,8 @@ static int default_name(const char *dir, const gs_sweep_config *c, const char *h
         snprintf(tile, sizeof tile, "-tile%dof%d", c->tile_k, c->tile_n);
     const char *sep = dir && dir[strlen(dir) - 1] != '/' ? "/" : "";
     const char *act = gs_act_get(c->train.act)->name;
-    const int name_len = snprintf(NULL, 0, "%s-%s-%s-%dx%d%s-%08x.csv", act, x, y, c->x.n,
-                                  c->y.n, tile, fnv1a(header));
+    const int name_len = snprintf(NULL, 0, "%s-%s-%s-%dx%d%s-%08x%s", act, x, y, c->x.n,
+                                  c->y.n, tile, fnv1a(header), ext);
     const size_t len = (dir ? strlen(dir) : 0) + strlen(sep) + (size_t)name_len;
     long name_max = pathconf(dir ? dir : ".", _PC_NAME_MAX);
     if (name_max <= 0)
@@ -94,8 +94,8 @@ static int default_name(const char *dir, const gs_sweep_config *c, const char *h
                                name_len > name_max ? name_max : (long)PATH_MAX - 1);
     if (!(*out = malloc(len + 1)))
         return cli_runtime_error("out of memory");
-    snprintf(*out, len + 1, "%s%s%s-%s-%s-%dx%d%s-%08x.csv", dir ? dir : "", sep, act, x, y,
-             c->x.n, c->y.n, tile, fnv1a(header));
+    snprintf(*out, len + 1, "%s%s%s-%s-%s-%dx%d%s-%08x%s", dir ? dir : "", sep, act, x, y,
+             c->x.n, c->y.n, tile, fnv1a(header), ext);
     return 0;
 }
 
@@ -108,25 +108,26 @@ static bool is_dir(const char *path)
 typedef struct map_job {
     gs_sweep_config cfg;
     char *header, *path;
+    map_format format;
 } map_job;
 
 /* A write, sync or rename failed (of file: the .part, or its checksum
- * file): the .part keeps its whole rows, and its checksum file, which covers
- * synced bytes only. */
-static int write_failed(outfile *of, part_digest *dg, int err, const char *file, int argc,
-                        char **argv, const char *act)
+ * file; NULL: the .part): the .part keeps its whole rows, and its checksum
+ * file, which covers synced bytes only. why: the failure, as words. */
+static int write_failed(outfile *of, part_digest *dg, const char *why, const char *file,
+                        int argc, char **argv, const char *act)
 {
     if (!of->path) {
         outfile_keep(of);
-        return cli_runtime_error("writing to standard output failed: %s", strerror(err));
+        return cli_runtime_error("writing to standard output failed: %s", why);
     }
     outfile_cut_torn(of);
     if (!file || strcmp(file, of->part) == 0)
         fprintf(stderr, "gridsweep: writing '%s' failed: %s; its whole rows are kept\n",
-                of->part, strerror(err));
+                of->part, why);
     else
         fprintf(stderr, "gridsweep: writing '%s' failed: %s; the whole rows of '%s' are kept\n",
-                file, strerror(err), of->part);
+                file, why, of->part);
     part_digest_close(dg);
     resume_print_hint(argc, argv, act, of->part);
     outfile_keep(of);
@@ -148,9 +149,9 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
         return cli_runtime_error("%s", err.msg);
     const int seeds = job->cfg.train.seeds;
     map_sink ctx;
-    if (map_sink_init(&ctx)) {
+    if ((rc = map_sink_init(&ctx, job->format, job->header))) {
         gs_sweep_plans_free(plans, seeds);
-        return cli_runtime_error("out of memory for the output buffer");
+        return rc;
     }
     outfile of;
     /* The checksum beside the .part: its kept rows are checked on --resume. */
@@ -158,16 +159,19 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
                               .threads = sa->threads},
                      .stop = stop, .quiet = sa->quiet, .digest = PART_DIGEST_NONE};
     if (sa->resume)
-        rc = resume_open(&of, sa->resume, &job->cfg, job->header, &done, &pc);
+        rc = resume_open(&of, sa->resume, &job->cfg, job->header, ctx.start, ctx.start_len,
+                         &done, &pc);
     else if (!(rc = sa->force ? outfile_open(&of, job->path) : outfile_open_new(&of, job->path)) &&
-             (outfile_write(&of, job->header, strlen(job->header)) != 0 ||
+             (outfile_write(&of, ctx.start, ctx.start_len) != 0 ||
               (of.path && fsync(of.fd) != 0)))   /* resumable from its first byte */
-        rc = write_failed(&of, &pc.digest, errno, NULL, argc, argv, act);
-    else if (!rc && of.path &&
+        rc = write_failed(&of, &pc.digest, strerror(errno), NULL, argc, argv, act);
+    else if (!rc && of.path && job->format == MAP_CSV &&   /* NetCDF has no checksum file */
              (part_digest_create(&pc.digest, of.part) != 0 ||
-              (part_digest_add(&pc.digest, job->header, strlen(job->header)),
+              (part_digest_add(&pc.digest, ctx.start, ctx.start_len),
                part_digest_record_now(&pc.digest) != 0)))
-        rc = write_failed(&of, &pc.digest, errno, pc.digest.path, argc, argv, act);
+        rc = write_failed(&of, &pc.digest, strerror(errno), pc.digest.path, argc, argv, act);
+    if (!rc && of.f && (rc = map_sink_start(&ctx, &of, NULL, done)))
+        outfile_keep(&of);
     if (rc || !of.f) {   /* an error, or a resume of a complete map */
         gs_sweep_plans_free(plans, seeds);
         map_sink_free(&ctx);
@@ -177,8 +181,9 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
     of.resumable = true;
     progress prog;
     progress_start(&prog, act, done, end - begin, sa->quiet);
-    map_sink_start(&ctx, &of, &prog);
-    ctx.digest = &pc.digest;
+    ctx.prog = &prog;
+    if (job->format == MAP_CSV)
+        ctx.digest = &pc.digest;
     gs_sweep_sink sink = {map_sink_write, &ctx};
     const gs_sweep_task task = {.cfg = &job->cfg, .kernels = k, .plan = plans,
                                 .begin = begin + done, .end = end, .threads = sa->threads};
@@ -189,10 +194,15 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
     gs_sweep_plans_free(plans, seeds);
     if (!ctx.error)
         map_sink_flush(&ctx);
-    map_sink_free(&ctx);
     done += wrote;
-    if (ctx.error)
-        return write_failed(&of, &pc.digest, ctx.error, ctx.failed, argc, argv, act);
+    map_sink_finish(&ctx, &done);   /* NetCDF: whole rows of cells only */
+    char why[512];
+    snprintf(why, sizeof why, "%s", map_sink_failure(&ctx));
+    const bool failed = ctx.error != 0;
+    const char *failed_file = ctx.failed;   /* NULL, or the checksum file's name */
+    map_sink_free(&ctx);
+    if (failed)
+        return write_failed(&of, &pc.digest, why, failed_file, argc, argv, act);
     if (status != GS_SWEEP_DONE) {
         const int sig = stop ? atomic_load(stop) : 0;
         if (sig == SIGTERM && gs_runner_ranks(cli_runner()) > 1)
@@ -248,6 +258,7 @@ static int sweep_command(int argc, char **argv, bool check_only)
     cli_add(&set, "--res", cli_string, &sa.res);
     cli_add(&set, "-o", cli_string, &sa.output);
     cli_add(&set, "--output", cli_string, &sa.output);
+    cli_add(&set, "--format", cli_string, &sa.format);
     cli_add(&set, "--force", NULL, &sa.force);
     cli_add(&set, "--resume", cli_string, &sa.resume);
     cli_add(&set, "--tile", cli_string, &sa.tile);
@@ -289,6 +300,9 @@ static int sweep_command(int argc, char **argv, bool check_only)
         return cli_usage_error("--resume continues one map: give one --act");
     if (sa.resume && sa.output)
         return cli_usage_error("--resume FILE names the output already; drop -o");
+    map_format format = MAP_CSV;
+    if (sa.format && map_format_parse(sa.format, &format))
+        return cli_usage_error("--format: unknown format '%s' (valid: csv, nc)", sa.format);
     const gs_kernels *k;
     if ((rc = cli_pick_kernels(&set, isa, &k)))
         return rc;
@@ -306,6 +320,9 @@ static int sweep_command(int argc, char **argv, bool check_only)
     if (to_stdout && nacts > 1)
         rc = cli_usage_error("-o -: standard output takes one map; give one --act or a "
                              "directory");
+    else if (to_stdout && format == MAP_NC)
+        rc = cli_usage_error("-o -: a NetCDF map is written in place, not as a stream; name "
+                             "a file with -o");
     else if (dir_mode && !is_dir(sa.output))
         rc = nacts > 1 ? cli_usage_error("-o %s: with several activations, -o must be an "
                                          "existing directory", sa.output)
@@ -323,10 +340,16 @@ static int sweep_command(int argc, char **argv, bool check_only)
             jobs[i].path = resume_final_name(sa.resume);
         else if (sa.output && !dir_mode)
             jobs[i].path = strdup(sa.output);
-        else if ((rc = default_name(sa.output, &jobs[i].cfg, jobs[i].header, &jobs[i].path)))
+        else if ((rc = default_name(sa.output, &jobs[i].cfg, jobs[i].header,
+                                    map_format_ext(format), &jobs[i].path)))
             break;
+        /* --format, else what the name says (-o map.nc, --resume map.nc). */
+        jobs[i].format = sa.format ? format : map_format_of_path(jobs[i].path, MAP_CSV);
         if (!jobs[i].path)
             rc = cli_runtime_error("out of memory");
+        else if (jobs[i].format == MAP_NC && base.train.seeds > 1)   /* one seed's variables */
+            rc = cli_usage_error("--seeds %d: a NetCDF map holds one seed's columns; write an "
+                                 "ensemble as CSV", base.train.seeds);
         else if (!sa.resume)
             rc = outfile_check_fresh(jobs[i].path, sa.force);
         if (!rc && !to_stdout)

@@ -183,6 +183,17 @@ static int open_locked(const char *part, int flags, const char *what, int *rc)
     return fd;
 }
 
+int outfile_relock(outfile *of)
+{
+    return of->path ? lock(of->fd, of->part) : 0;
+}
+
+int outfile_relock_quiet(outfile *of)
+{
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    return !of->path || fcntl(of->fd, F_SETLK, &fl) == 0 ? 0 : -1;
+}
+
 static void sync_dir(const char *path)
 {
     char *dir = dir_of(path);
@@ -289,7 +300,7 @@ int outfile_write(outfile *of, const void *buf, size_t len)
 
 void outfile_cut_torn(outfile *of)
 {
-    if (!of->path || of->fd < 0)
+    if (!of->path || of->fd < 0 || of->binary)
         return;
     char buf[4096];
     int64_t end = of->written;

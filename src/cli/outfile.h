@@ -17,6 +17,7 @@ typedef struct outfile {
     int fd;           /* fileno(f) */
     int64_t written;  /* bytes known to be in the file, through outfile_write */
     bool resumable;   /* a failed commit keeps the .part (the sweep's maps) */
+    bool binary;      /* not lines (NetCDF): no torn line to cut */
 } outfile;
 
 /* Checks the target (an existing file without force, anything but a regular
@@ -38,7 +39,14 @@ int outfile_cut(outfile *of, int64_t keep);
 /* Writes all of buf with write(2), unbuffered, so of->written is exact
  * whatever fails; returns 0, or -1 with errno. */
 int outfile_write(outfile *of, const void *buf, size_t len);
-/* After a failed write: cuts a torn last line, so only whole lines stay. */
+/* Takes the lock again after a library (libnetcdf) opened and closed its own
+ * descriptor of the .part, which drops every POSIX lock of this process on
+ * it. 0, or an exit status after one line naming the run that took it. */
+int outfile_relock(outfile *of);
+/* The same without a message; 0 or -1. */
+int outfile_relock_quiet(outfile *of);
+/* After a failed write: cuts a torn last line, so only whole lines stay
+ * (nothing for a binary file). */
 void outfile_cut_torn(outfile *of);
 /* Flushes, syncs, renames PATH.part to PATH, closes; 0 or exit status. On a
  * failure the .part is removed, unless of->resumable (then it is kept, whole

@@ -1,7 +1,9 @@
 /* --resume: continue a map in FILE.part so that the finished file is the one
  * an uninterrupted run writes, byte for byte. So the .part must have been made
  * with exactly these settings and every kept row must be exactly what
- * gridsweep writes for its cell (an edited value is refused, not kept). */
+ * gridsweep writes for its cell (an edited value is refused, not kept).
+ * (A little over 400 lines: the CSV .part, an ensemble's rows and the NetCDF
+ * .part share one settings check and one open, check, cut, append path.) */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,6 +15,7 @@
 #include "cli.h"
 #include "gridsweep/ensemble.h"
 #include "gridsweep/map.h"
+#include "gridsweep/map_netcdf.h"
 #include "gridsweep/sweep.h"
 #include "resume.h"
 
@@ -91,19 +94,28 @@ static int settings_differ(const char *path, const char *fh, size_t flen, const 
                            "are in another order)", path);
 }
 
+/* info (read from path, a CSV or NetCDF map) must hold exactly the '#' lines
+ * of `header`: all of it up to its column line, the last line (a single seed's
+ * or an ensemble's). */
+static int same_settings(const char *path, const gs_map_info *info, const char *header)
+{
+    size_t want = strlen(header) - 1;
+    while (want > 0 && header[want - 1] != '\n')
+        want--;
+    if (info->header_len == want && memcmp(info->header, header, want) == 0)
+        return 0;
+    return settings_differ(path, info->header, info->header_len, header, want);
+}
+
 /* Reads the header of f and checks it against the '#' lines of `header`. */
 static int check_header(FILE *f, const char *path, const char *header, gs_map_info *info)
 {
     gs_error err;
     if (gs_map_read_header(f, path, info, &err))
         return cli_usage_error("--resume: %s", err.msg);
-    size_t want = strlen(header) - 1;   /* up to the column line, the last one */
-    while (want > 0 && header[want - 1] != '\n')
-        want--;
-    if (info->header_len == want && memcmp(info->header, header, want) == 0)
-        return 0;
-    int rc = settings_differ(path, info->header, info->header_len, header, want);
-    gs_map_info_free(info);
+    const int rc = same_settings(path, info, header);
+    if (rc)
+        gs_map_info_free(info);
     return rc;
 }
 
@@ -175,6 +187,52 @@ static int count_rows(FILE *f, const char *path, const gs_map_info *info,
     }
 }
 
+/* A NetCDF .part: the same settings, and every row's start values (its
+ * coordinates and the fixed parameters) what this plane puts there. *done:
+ * its cells. libnetcdf's open and close drop the lock: it is taken back. */
+static int count_nc_rows(outfile *of, const char *header, const gs_sweep_config *cfg,
+                         int64_t *done)
+{
+    gs_error err;
+    gs_map_nc *m;
+    if (gs_map_nc_open(of->part, false, &m, &err)) {
+        outfile_relock_quiet(of);
+        return cli_usage_error("--resume: %s", err.msg);
+    }
+    int rc = same_settings(of->part, gs_map_nc_info(m), header);
+    const int nx = cfg->x.n;
+    gs_map_row *cells = rc ? NULL : malloc((size_t)nx * sizeof *cells);
+    if (!rc && !cells)
+        rc = cli_runtime_error("out of memory");
+    for (int64_t r = 0; !rc && r < gs_map_nc_rows(m); r++) {
+        if (gs_map_nc_read_row(m, r, cells, &err)) {
+            rc = cli_usage_error("--resume: %s", err.msg);
+            break;
+        }
+        for (int ix = 0; ix < nx && !rc; ix++) {
+            float start[GS_P_COUNT];
+            gs_sweep_start(cfg, ix, cells[ix].iy, start);
+            if (memcmp(start, cells[ix].start, GS_P_COLUMNS * sizeof *start) != 0)
+                rc = cli_usage_error("--resume: '%s' row %lld (cell %d,%d) is not what "
+                                     "gridsweep writes for that cell (edited?); start over "
+                                     "with --force", of->part, (long long)r, ix,
+                                     (int)cells[ix].iy);
+        }
+    }
+    *done = gs_map_nc_rows(m) * nx;
+    free(cells);
+    gs_map_nc_close(m, NULL);
+    const int lost = outfile_relock(of);
+    return rc ? rc : lost;
+}
+
+static bool starts_netcdf(int fd)
+{
+    unsigned char magic[4];
+    return pread(fd, magic, sizeof magic, 0) == (ssize_t)sizeof magic &&
+           gs_map_is_netcdf(magic, sizeof magic);
+}
+
 /* ---- the command that finishes a map ---------------------------------- */
 
 /* A word as the shell reads it back: quoted unless plainly safe. */
@@ -237,20 +295,30 @@ static int check_complete(const char *final, const char *header)
     if (!f)
         return cli_usage_error("--resume: cannot open '%s': %s", final, strerror(errno));
     gs_map_info info;
-    int rc = check_header(f, final, header, &info);
+    gs_map_nc *m = NULL;
+    gs_error err;
+    int rc;
+    if (!starts_netcdf(fileno(f)))
+        rc = check_header(f, final, header, &info);
+    else if (gs_map_nc_open(final, false, &m, &err))
+        rc = cli_usage_error("--resume: %s", err.msg);
+    else
+        rc = same_settings(final, gs_map_nc_info(m), header);
     fclose(f);
+    gs_map_nc_close(m, NULL);
     if (rc)
         return rc;
-    gs_map_info_free(&info);
+    if (!m)
+        gs_map_info_free(&info);
     fprintf(stderr, "gridsweep: '%s' is complete; nothing to resume\n", final);
     return 0;
 }
 
-/* A .part that is only the start of this header (empty: killed before its
- * first write) holds no row yet: it starts over from its first byte. */
-static bool header_prefix(outfile *of, const char *header)
+/* A .part that is only the start of the file's first bytes (the CSV header,
+ * the empty NetCDF map; empty: killed before its first write) holds no row
+ * yet: it starts over from its first byte. */
+static bool header_prefix(outfile *of, const void *header, size_t hlen)
 {
-    const size_t hlen = strlen(header);
     struct stat st;
     if (fstat(of->fd, &st) != 0 || (size_t)st.st_size > hlen)
         return false;
@@ -263,38 +331,46 @@ static bool header_prefix(outfile *of, const char *header)
 }
 
 static int open_part(outfile *of, const char *final, const char *part, const char *header,
-                     const gs_sweep_config *cfg, int64_t *done, part_check *pc)
+                     const void *start, size_t start_len, const gs_sweep_config *cfg,
+                     int64_t *done, part_check *pc)
 {
     int rc = outfile_reopen(of, final, part);
     if (rc)
         return rc;
-    if (header_prefix(of, header)) {
+    if (header_prefix(of, start, start_len)) {
         if ((rc = outfile_cut(of, 0)))
             return rc;
-        if (outfile_write(of, header, strlen(header)) != 0 || fsync(of->fd) != 0)
+        if (outfile_write(of, start, start_len) != 0 || fsync(of->fd) != 0)
             return cli_runtime_error("writing '%s' failed: %s", part, strerror(errno));
-        if ((rc = part_verify_restart(pc, of->fd, part, header, (int64_t)strlen(header))))
+        if (!gs_map_is_netcdf(start, start_len) &&   /* a CSV .part's checksum starts over */
+            (rc = part_verify_restart(pc, of->fd, part, header, (int64_t)strlen(header))))
             return rc;
         fprintf(stderr, "gridsweep: resuming '%s' from its start (no row was written)\n", part);
         return 0;
     }
     gs_map_info info;
     long keep = 0;
-    if ((rc = check_header(of->f, part, header, &info)))
-        return rc;
-    rc = count_rows(of->f, part, &info, cfg, done, &keep);
-    gs_map_info_free(&info);
-    if (!rc)
-        rc = part_verify(pc, of->fd, part, (int64_t)strlen(header), *done, keep);
-    if (!rc)
-        rc = outfile_cut(of, keep);
+    const bool nc = starts_netcdf(of->fd);
+    if (nc != gs_map_is_netcdf(start, start_len))
+        return cli_usage_error("--resume: '%s' is a %s map; resume it with --format %s", part,
+                               nc ? "NetCDF" : "CSV", nc ? "nc" : "csv");
+    if (nc) {   /* NetCDF: the synced record count says which rows are whole */
+        rc = count_nc_rows(of, header, cfg, done);
+    } else if (!(rc = check_header(of->f, part, header, &info))) {
+        rc = count_rows(of->f, part, &info, cfg, done, &keep);
+        gs_map_info_free(&info);
+        if (!rc)
+            rc = part_verify(pc, of->fd, part, (int64_t)strlen(header), *done, keep);
+        if (!rc)
+            rc = outfile_cut(of, keep);
+    }
     if (!rc)
         fprintf(stderr, "gridsweep: resuming '%s' after %lld cells\n", part, (long long)*done);
     return rc;
 }
 
 int resume_open(outfile *of, const char *arg, const gs_sweep_config *cfg, const char *header,
-                int64_t *done, part_check *pc)
+                const void *start, size_t start_len, int64_t *done, part_check *pc)
 {
     memset(of, 0, sizeof *of);
     of->fd = -1;
@@ -310,7 +386,7 @@ int resume_open(outfile *of, const char *arg, const gs_sweep_config *cfg, const 
     struct stat st;
     if (lstat(part, &st) != 0 && errno == ENOENT && lstat(final, &st) == 0)
         rc = check_complete(final, header);
-    else if ((rc = open_part(of, final, part, header, cfg, done, pc))) {
+    else if ((rc = open_part(of, final, part, header, start, start_len, cfg, done, pc))) {
         outfile_keep(of);   /* closes it, untouched */
         part_digest_close(&pc->digest);
     }

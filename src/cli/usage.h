@@ -33,6 +33,8 @@
     "  -o, --output PATH   file, or a directory for one map per activation (default: a\n" \
     "                      name encoding the settings, in the current directory);\n"      \
     "                      a regular file only; - for standard output\n"                  \
+    "  --format csv|nc     CSV text or NetCDF (default: nc when -o ends in .nc, else csv;\n" \
+    "                      the extension of a default name)\n"                           \
     "  --force             overwrite an existing map\n"                                   \
     "  --resume FILE       finish an interrupted map (FILE or FILE.part); same settings;\n" \
     "                      edited rows are refused (FILE.part.sum, or trained again)\n" \

@@ -5,7 +5,9 @@
 # "diverged"). The memory is cut with `ulimit -v` just below what the
 # judge's 12 MB evaluation grid needs on top of the start-up; the limit that
 # does this depends on the build, so it is searched for, and the test is
-# skipped where no limit does it (sanitizer builds).
+# skipped where no limit does it (sanitizer builds). The range reaches 120 MB:
+# libnetcdf (and the HDF5, curl and ICU libraries it brings) maps ~70 MB at
+# start-up.
 GS=${1:?usage: oom.sh /path/to/gridsweep}
 . "$(dirname "$0")/lib.sh"
 cd "$tmp" || exit 1
@@ -13,7 +15,7 @@ cd "$tmp" || exit 1
 run=(--res 1 --steps 10 --eval-points 1048576 --threads 1 --quiet)
 "$GS" "${run[@]}" -o ref.csv
 found=
-for kb in $(seq 8000 2000 80000); do
+for kb in $(seq 8000 2000 120000); do
     rm -f m.csv m.csv.part
     (ulimit -v "$kb" && exec "$GS" "${run[@]}" -o m.csv) 2> m.err
     rc=$?
@@ -47,7 +49,7 @@ fi
 # line, exit 1, and no trace file (a trace has no --resume to finish it).
 trace=(trace --steps 10 --eval-points 1048576 --curve-points 2)
 found=
-for kb in $(seq 8000 2000 80000); do
+for kb in $(seq 8000 2000 120000); do
     rm -f t.csv t.csv.part
     (ulimit -v "$kb" && exec "$GS" "${trace[@]}" -o t.csv) 2> t.err
     rc=$?
