@@ -9,6 +9,7 @@ findings.py) share, one module per job:
   chunk     one chunk of map rows, parsed and checked
   rows      a whole file of map rows, read fast on worker threads
   mapfile   a whole basin map (header + rows) and its summaries
+  ncfile    a NetCDF map's header and columns, for mapfile
   trace     a trace file from `gridsweep trace`
   output    where a figure may be written, and writing it atomically
   palette   outcome colours and the outcome image
