@@ -1,4 +1,4 @@
-"""heatmap MAP.csv [-o PNG]: a basin map as a picture.
+"""heatmap MAP.csv [-o PNG]: a basin map (CSV or NetCDF) as a picture.
 
 Left: the outcome of every starting cell (fixed colours), converged cells shaded
 by when they converged. Right: log10(final_loss). Everything (axes, fixed values,

@@ -277,13 +277,16 @@ else
         "$nc/relu_--res_8.nc" -o "$nc/cmp.png"
     printf 'CDF\002 not a map' > "$bad/garbage.nc"
     head -c 300 "$nc/relu_--res_8.nc" > "$bad/cut.nc"
+    head -c -10 "$nc/relu_--res_8.nc" > "$bad/cut-rows.nc"   # libnetcdf would read zeros
     cp "$nc/relu_--res_8.nc" "$bad/renamed.csv"   # read by content, not by name
     expect_ok "heatmap of a .nc named .csv" "$nc/renamed.png" "$S/heatmap" "$bad/renamed.csv" \
         -o "$nc/renamed.png"
-    for f in garbage.nc cut.nc; do
+    for f in garbage.nc cut.nc cut-rows.nc; do
         expect_fail "heatmap $f" 2 heatmap "$bad/$f" -o x.png
         expect_fail "compare $f" 2 compare "$maps/relu.csv" "$bad/$f" -o x.png
     done
+    check "heatmap cut-rows.nc says what gridsweep stats says" \
+        grep -q "cut short: .* bytes, its 8 rows of cells need" "$tmp/stderr"
 fi
 
 # No writable HOME: matplotlib must not add a warning line, to errors or to a

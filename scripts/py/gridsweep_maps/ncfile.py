@@ -54,6 +54,82 @@ def _open(path):
     return ds, attrs, var
 
 
+def _data_end(path):
+    """(rows, bytes) a classic-format file (CDF-1, 2 or 5) needs for the records
+    its header counts, from the header's own offsets; None for NetCDF-4 (HDF5)
+    or a header this does not follow. libnetcdf reads the records past the end
+    of a cut file as zeros without an error, so the reader checks this first,
+    as the C reader does."""
+    import struct
+    with open(path, "rb") as f:
+        raw = f.read(1 << 20)
+    if raw[:4] not in MAGICS[:3]:
+        return None
+    big = raw[3] == 5                       # CDF-5: 64-bit counts and sizes
+    pos = 4
+    sizes = {1: 1, 2: 1, 3: 2, 4: 4, 5: 4, 6: 8, 7: 1, 8: 2, 9: 4, 10: 8, 11: 8}
+
+    def num(wide=big):
+        nonlocal pos
+        n = 8 if wide else 4
+        v = struct.unpack(">q" if wide else ">i", raw[pos:pos + n])[0]
+        pos += n
+        return v
+
+    def skip_name():
+        nonlocal pos
+        n = num()   # before pos is read: num() moves it
+        pos += (n + 3) // 4 * 4
+
+    def skip_atts():
+        nonlocal pos
+        num(False)
+        for _ in range(num()):
+            skip_name()
+            t = num(False)
+            n = num() * sizes[t]
+            pos += (n + 3) // 4 * 4
+
+    try:
+        rows = num()
+        num(False)
+        dims = []
+        for _ in range(num()):
+            skip_name()
+            dims.append(num())
+        skip_atts()
+        num(False)
+        end, record, first_record = 0, 0, None
+        for _ in range(num()):
+            skip_name()
+            ids = [num() for _ in range(num())]
+            skip_atts()
+            num(False)
+            vsize = num()
+            begin = num(raw[3] != 1)
+            is_record = bool(ids) and dims[ids[0]] == 0
+            record += vsize if is_record else 0
+            end = max(end, begin + vsize) if not is_record else end
+            if is_record:
+                first_record = begin if first_record is None else min(first_record, begin)
+    except (struct.error, KeyError, IndexError):
+        return None
+    if record and rows > 0:
+        end = max(end, first_record + rows * record)
+    return rows, end
+
+
+def _check_length(path):
+    got = _data_end(path)
+    if got is None:
+        return
+    import os
+    rows, need = got
+    size = os.path.getsize(path)
+    if size < need:
+        raise GsError(f"{path}: cut short: {size} bytes, its {rows} rows of cells need {need}")
+
+
 class NcHeader:
     """What header.Header holds, from the global attributes."""
 
@@ -79,6 +155,7 @@ def read(path, plane_of, wanted):
     """(header, plane, {name: flat column of the band's cells}) of a NetCDF
     map, checked as the CSV reader checks: plane_of builds the Plane from the
     header; wanted: the column names asked for."""
+    _check_length(path)
     ds, attrs, var = _open(path)
     try:
         header = NcHeader(path, attrs)
