@@ -235,7 +235,18 @@ class Numbers(unittest.TestCase):
             out = os.path.join(tmp, "map.png")
             gridsweep.plot.heatmap(self.ds, out)
             with open(out, "rb") as f:
-                self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
+                png = f.read()
+            self.assertEqual(png[:8], b"\x89PNG\r\n\x1a\n")
+            # A NetCDF map of the same command, by path or loaded: the same figure.
+            nc = os.path.join(tmp, "map.nc")
+            p = run_cli(*SMALL_ARGS, "-o", nc, "--force", "--quiet", check=False)
+            if "without NetCDF" in p.stderr:
+                return
+            self.assertEqual(p.returncode, 0, p.stderr)
+            for src in (nc, gridsweep.load(nc)):
+                gridsweep.plot.heatmap(src, out)
+                with open(out, "rb") as f:
+                    self.assertEqual(f.read(), png)
 
 
 TRACE = dict(act="selu", init=(0.5, -1, 2, 0.25), point=7, steps=100, lr=0.3, opt="momentum",
