@@ -191,8 +191,9 @@ def read(path, plane_of, wanted):
                               f"{(band, plane.nx)}")
             kind = types.get(name)
             if kind == "outcome":
-                meanings = str(v.flag_meanings if hasattr(v, "flag_meanings")
-                               else v.getncattr("flag_meanings")).split()
+                meanings = getattr(v, "flag_meanings", "")   # bytes through scipy
+                meanings = (meanings.decode() if isinstance(meanings, bytes)
+                            else str(meanings)).split()
                 codes = dict(vocab.outcomes())
                 unknown = [m for m in meanings if m not in codes]
                 if unknown:
