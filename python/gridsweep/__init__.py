@@ -140,17 +140,13 @@ def trace(act="selu", init=(1, 0.5, 1, -0.5), point=0, every=1, isa=None,
 
 
 def load(path):
-    """Reads a map file: a CSV map through the library's map reader (the checks
-    and messages of `gridsweep stats`), the same result as sweep()."""
+    """Reads a map file, CSV or NetCDF (told apart by the file's first bytes,
+    not its name), through the library's map readers (the checks and messages
+    of `gridsweep stats`): the same result as sweep(), and a NetCDF map the
+    same as the CSV map of the same command, float32 bit for bit. A NetCDF map
+    needs a build with libnetcdf; without it, ValueError says so."""
     import os
-    path = os.fspath(path)
-    with open(path, "rb") as f:
-        magic = f.read(8)
-    if magic.startswith(b"CDF") or magic.startswith(b"\x89HDF"):
-        raise ValueError(f"{path}: a NetCDF file; gridsweep.load reads NetCDF maps once "
-                         "gridsweep writes them (issue 15); until then open it with "
-                         "xarray.open_dataset")
-    return _build(_c.load(path))
+    return _build(_c.load(os.fspath(path)))
 
 
 def stats(ds, eps=None):

@@ -251,6 +251,45 @@ same "the second map survives" "$work/e.csv" "$maps/elu.csv"
 same "the trace survives" "$work/t.csv" "$tmp/trace.csv"
 same "the map named .png survives" "$work/m.png" "$maps/relu.csv"
 
+# NetCDF maps (-o map.nc): the scripts read them by their first bytes into the
+# same map as the CSV of the same command, so the figures are the same bytes;
+# a broken .nc is one line. Skipped for a build without libnetcdf or a Python
+# without netCDF4-python or scipy.
+nc=$tmp/nc
+mkdir -p "$nc"
+if ! "$GS" --act relu --res 8 --steps 50 --quiet -o "$nc/probe.nc" 2> "$nc/probe.err"; then
+    skip "NetCDF maps" "$(cat "$nc/probe.err")"
+elif ! "$py" -c 'import netCDF4' 2> /dev/null && ! "$py" -c 'import scipy.io' 2> /dev/null; then
+    skip "NetCDF maps" "no python3-netcdf4 or python3-scipy for $py"
+else
+    for m in "relu --res 8" "relu --res 8,6 --x lr:0.01:1:log --y d:-1:1" \
+             "relu --res 8 --tile 2/3"; do
+        name=${m// /_}; name=${name//:/_}; name=${name//\//_}
+        sweep --act $m -o "$nc/$name.csv"
+        sweep --act $m -o "$nc/$name.nc"
+        expect_ok "heatmap of .csv, $m" "$nc/$name.csv.png" "$S/heatmap" "$nc/$name.csv" \
+            -o "$nc/$name.csv.png"
+        expect_ok "heatmap of .nc, $m" "$nc/$name.nc.png" "$S/heatmap" "$nc/$name.nc" \
+            -o "$nc/$name.nc.png"
+        check "heatmap of .nc draws the .csv's figure, $m" \
+            cmp -s "$nc/$name.csv.png" "$nc/$name.nc.png"
+    done
+    expect_ok "compare a .csv and a .nc" "$nc/cmp.png" "$S/compare" "$maps/relu.csv" \
+        "$nc/relu_--res_8.nc" -o "$nc/cmp.png"
+    printf 'CDF\002 not a map' > "$bad/garbage.nc"
+    head -c 300 "$nc/relu_--res_8.nc" > "$bad/cut.nc"
+    head -c -10 "$nc/relu_--res_8.nc" > "$bad/cut-rows.nc"   # libnetcdf would read zeros
+    cp "$nc/relu_--res_8.nc" "$bad/renamed.csv"   # read by content, not by name
+    expect_ok "heatmap of a .nc named .csv" "$nc/renamed.png" "$S/heatmap" "$bad/renamed.csv" \
+        -o "$nc/renamed.png"
+    for f in garbage.nc cut.nc cut-rows.nc; do
+        expect_fail "heatmap $f" 2 heatmap "$bad/$f" -o x.png
+        expect_fail "compare $f" 2 compare "$maps/relu.csv" "$bad/$f" -o x.png
+    done
+    check "heatmap cut-rows.nc says what gridsweep stats says" \
+        grep -q "cut short: .* bytes, its 8 rows of cells need" "$tmp/stderr"
+fi
+
 # No writable HOME: matplotlib must not add a warning line, to errors or to a
 # quiet success (a HOME that is a file cannot be written in, even by root).
 : > "$tmp/home-file"

@@ -168,6 +168,35 @@ class Numbers(unittest.TestCase):
             self.assertTrue(gridsweep.load(band).identical(
                 gridsweep.sweep(**SMALL, tile="3/3", progress=False)))
 
+    def test_load_netcdf_gives_what_csv_gives(self):
+        """A NetCDF map of the same command loads as its CSV map: the same
+        variables, coordinates and attributes, every column's bits (a band of
+        a tiled map too)."""
+        with tempfile.TemporaryDirectory() as tmp:
+            for tile in ((), ("--tile", "2/3")):
+                nc = os.path.join(tmp, "map.nc")
+                p = run_cli(*SMALL_ARGS, *tile, "-o", nc, "--force", "--quiet", check=False)
+                if "without NetCDF" in p.stderr:
+                    self.skipTest("gridsweep was built without NetCDF (libnetcdf-dev)")
+                self.assertEqual(p.returncode, 0, p.stderr)
+                want = gridsweep.load(cli_map(tmp, *SMALL_ARGS, *tile))
+                got = gridsweep.load(nc)
+                self.assertEqual(as_rows(got), as_rows(want))
+                if isinstance(want, dict):   # without xarray
+                    self.assertEqual(got.pop("attrs"), want.pop("attrs"))
+                    names = list(want)
+                    arrays = lambda ds, name: ds[name]   # noqa: E731
+                else:
+                    self.assertEqual(got.attrs, want.attrs)
+                    self.assertTrue(got.identical(want))
+                    names = list(want.variables)
+                    arrays = lambda ds, name: ds[name].values   # noqa: E731
+                self.assertEqual(list(got if isinstance(got, dict) else got.variables), names)
+                for name in names:
+                    a, b = arrays(got, name), arrays(want, name)
+                    self.assertEqual((a.dtype, a.shape), (b.dtype, b.shape), name)
+                    self.assertEqual(a.tobytes(), b.tobytes(), name)
+
     def test_progress_bar(self):
         try:
             import tqdm  # noqa: F401
@@ -210,7 +239,18 @@ class Numbers(unittest.TestCase):
             out = os.path.join(tmp, "map.png")
             gridsweep.plot.heatmap(self.ds, out)
             with open(out, "rb") as f:
-                self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
+                png = f.read()
+            self.assertEqual(png[:8], b"\x89PNG\r\n\x1a\n")
+            # A NetCDF map of the same command, by path or loaded: the same figure.
+            nc = os.path.join(tmp, "map.nc")
+            p = run_cli(*SMALL_ARGS, "-o", nc, "--force", "--quiet", check=False)
+            if "without NetCDF" in p.stderr:
+                return
+            self.assertEqual(p.returncode, 0, p.stderr)
+            for src in (nc, gridsweep.load(nc)):
+                gridsweep.plot.heatmap(src, out)
+                with open(out, "rb") as f:
+                    self.assertEqual(f.read(), png)
 
 
 TRACE = dict(act="selu", init=(0.5, -1, 2, 0.25), point=7, steps=100, lr=0.3, opt="momentum",
@@ -334,8 +374,11 @@ class Errors(unittest.TestCase):
             nc = os.path.join(tmp, "map.nc")
             with open(nc, "wb") as f:
                 f.write(b"CDF\x01" + bytes(60))
-            with self.assertRaisesRegex(ValueError, "NetCDF"):
+            p = run_cli("stats", nc, check=False)
+            with self.assertRaises(ValueError) as cm:
                 gridsweep.load(nc)
+            self.assertIn("NetCDF", str(cm.exception))
+            self.assertEqual("gridsweep: stats: " + str(cm.exception), p.stderr.strip())
 
 
 INTERRUPTED = """

@@ -10,6 +10,7 @@ extension module), one module per job:
   chunk     one chunk of map rows, parsed and checked
   rows      a whole file of map rows, read fast on worker threads
   mapfile   a whole basin map (header + rows) and its summaries
+  ncfile    a NetCDF map's header and columns, for mapfile
   trace     a trace file from `gridsweep trace`
 
 The figures drawn from them are gridsweep.plot.

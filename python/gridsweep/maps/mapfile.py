@@ -4,7 +4,7 @@ import os
 
 import numpy as np
 
-from . import chunk, rows, vocab
+from . import chunk, ncfile, rows, vocab
 from .cli import GsError
 from .header import AttrsHeader, Header, Plane, fmt, open_checked
 from .chunk import MISSING
@@ -23,17 +23,17 @@ def shade_steps(outcome, t_enter, t_diverge):
 class Map:
     def __init__(self, path, columns=DRAWN):
         self.path = path
-        with open_checked(path) as f:
-            self.header = Header(f, path, "map")
-            self.header.expect_columns(name for name, _ in vocab.columns())
-            plane = Plane(self.header)
-            self.plane = plane
-            self.act, self.x, self.y, self.at = plane.act, plane.x, plane.y, plane.at
-            self.nx, self.ny, self.cells = plane.nx, plane.ny, plane.cells
-            self.row_lo, self.row_hi, self.tiled = plane.row_lo, plane.row_hi, plane.tiled
-            layout = chunk.Layout(columns, self.nx, self.row_lo, self.row_hi, self.tiled)
-            got = rows.read_rows(f.fileno(), path, layout, self.header.data_start,
-                                 os.fstat(f.fileno()).st_size, self.header.column_lineno + 1)
+        if ncfile.is_netcdf(path):   # by content, as the C readers do
+            self.header, plane, got = ncfile.read(path, self._set_plane, columns)
+        else:
+            with open_checked(path) as f:
+                self.header = Header(f, path, "map")
+                self.header.expect_columns(name for name, _ in vocab.columns())
+                plane = self._set_plane(self.header)
+                layout = chunk.Layout(columns, self.nx, self.row_lo, self.row_hi, self.tiled)
+                got = rows.read_rows(f.fileno(), path, layout, self.header.data_start,
+                                     os.fstat(f.fileno()).st_size,
+                                     self.header.column_lineno + 1)
         types = dict(vocab.columns())
         held = slice(self.row_lo, self.row_hi)
         self.columns = {}
@@ -77,6 +77,14 @@ class Map:
         m.outcome, m.final_loss = m.columns["outcome"], m.columns["final_loss"]
         m.t_shade = shade_steps(m.outcome, m.columns["t_enter"], m.columns["t_diverge"])
         return m
+
+    def _set_plane(self, header):
+        plane = Plane(header)
+        self.plane = plane
+        self.act, self.x, self.y, self.at = plane.act, plane.x, plane.y, plane.at
+        self.nx, self.ny, self.cells = plane.nx, plane.ny, plane.cells
+        self.row_lo, self.row_hi, self.tiled = plane.row_lo, plane.row_hi, plane.tiled
+        return plane
 
     def get(self, key, default="?"):
         return self.header.get(key, default)
