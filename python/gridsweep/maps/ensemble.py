@@ -13,7 +13,11 @@ from .header import Header, Plane, fmt, open_checked
 
 
 def is_ensemble(path):
-    """True if the map's header has a seeds line (read only the header)."""
+    """True if the map's header has a seeds line (read only the header). A
+    NetCDF map holds one seed (gridsweep refuses --seeds with NetCDF)."""
+    from . import ncfile
+    if ncfile.is_netcdf(path):
+        return False
     with open_checked(path) as f:
         return Header(f, path, "map").get("seeds") is not None
 
