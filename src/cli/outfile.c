@@ -27,7 +27,7 @@ static char *concat(const char *a, const char *b)
 
 static bool is_stdout(const char *path) { return !path || strcmp(path, "-") == 0; }
 
-static const char *kind(mode_t m)
+const char *outfile_kind(mode_t m)
 {
     return S_ISDIR(m) ? "a directory" : S_ISLNK(m) ? "a symbolic link"
          : S_ISCHR(m) ? "a character device" : S_ISBLK(m) ? "a block device"
@@ -37,7 +37,7 @@ static const char *kind(mode_t m)
 static int not_regular(const char *path, mode_t m)
 {
     return cli_usage_error("'%s' is %s: gridsweep writes only regular files (-o - writes to "
-                           "standard output)", path, kind(m));
+                           "standard output)", path, outfile_kind(m));
 }
 
 /* The directory part of path ("." for none), malloc'd. */
@@ -334,7 +334,7 @@ int outfile_commit(outfile *of)
         status = cli_runtime_error("writing '%s' failed: %s", of->part, strerror(errno));
     } else if (lstat(of->path, &st) == 0 && !S_ISREG(st.st_mode)) {
         status = cli_runtime_error("'%s' became %s during the run; the map stays in '%s'",
-                                   of->path, kind(st.st_mode), of->part);
+                                   of->path, outfile_kind(st.st_mode), of->part);
     } else if (rename(of->part, of->path) != 0) {
         status = cli_runtime_error("cannot rename '%s' to '%s': %s", of->part, of->path,
                                    strerror(errno));

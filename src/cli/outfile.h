@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <stdio.h>
 
 typedef struct outfile {
@@ -24,6 +25,10 @@ typedef struct outfile {
  * file, a missing directory) before anything is created; returns 0 or an
  * exit status after one line of error. "-" (standard output) passes. */
 int outfile_check(const char *path, bool force);
+/* What a file of mode m is, in words ("a directory", "a FIFO", ...), for the
+ * one-line refusal of anything that is not a regular file. */
+const char *outfile_kind(mode_t m);
+
 /* outfile_check, and PATH.part must not exist either: it holds an interrupted
  * run that --resume can finish (--force starts over), or a run in progress. */
 int outfile_check_fresh(const char *path, bool force);

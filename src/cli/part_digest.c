@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "outfile.h"
 #include "part_digest.h"
 
 static const char MAGIC[8] = {'G', 'S', 'P', 'A', 'R', 'T', 'S', 'M'};
@@ -48,17 +49,10 @@ static char *sidecar_name(const char *part)
     return s;
 }
 
-static const char *kind(mode_t m)
-{
-    return S_ISDIR(m) ? "a directory" : S_ISLNK(m) ? "a symbolic link"
-         : S_ISCHR(m) ? "a character device" : S_ISBLK(m) ? "a block device"
-         : S_ISFIFO(m) ? "a FIFO" : S_ISSOCK(m) ? "a socket" : "not a regular file";
-}
-
 static int not_regular(const char *path, mode_t m)
 {
     return cli_usage_error("'%s' (the checksum of an unfinished map) is %s: gridsweep writes "
-                           "only regular files; remove it", path, kind(m));
+                           "only regular files; remove it", path, outfile_kind(m));
 }
 
 int part_digest_check(const char *path)
