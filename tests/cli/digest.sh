@@ -10,22 +10,6 @@ GS=$(cd "$(dirname "$GS")" && pwd)/$(basename "$GS")
 . "$(dirname "$0")/lib.sh"
 cd "$tmp" || exit 1
 
-# refused NAME WANT CMD...: exit 2, one "gridsweep:" line holding WANT.
-refused() {
-    local name=$1 want=$2
-    shift 2
-    "$@" > "$tmp/stdout" 2> "$tmp/stderr" < /dev/null
-    local rc=$?
-    if [ "$rc" -ne 2 ]; then
-        fail "$name: exit $rc, want 2 ($(head -c 300 "$tmp/stderr"))"
-    elif [ "$(wc -l < "$tmp/stderr")" -ne 1 ] || ! grep -q '^gridsweep: ' "$tmp/stderr"; then
-        fail "$name: want one 'gridsweep:' line, got: $(cat "$tmp/stderr")"
-    elif ! grep -qF -- "$want" "$tmp/stderr"; then
-        fail "$name: message lacks '$want': $(cat "$tmp/stderr")"
-    else
-        ok
-    fi
-}
 # files: what the current directory holds, on one line.
 files() { ls -A | tr '\n' ' '; }
 # bytes_to FILE LINE: the size of the first LINE lines of FILE.

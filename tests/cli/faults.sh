@@ -11,26 +11,6 @@ GS=$(cd "$(dirname "$GS")" && pwd)/$(basename "$GS")
 . "$(dirname "$0")/lib.sh"
 cd "$tmp" || exit 1
 
-# refused NAME WANT CMD...: exit 2, one "gridsweep:" line holding WANT on
-# stderr, nothing on stdout; run in the current directory.
-refused() {
-    local name=$1 want=$2
-    shift 2
-    "$@" > "$tmp/stdout" 2> "$tmp/stderr" < /dev/null
-    local rc=$?
-    if [ "$rc" -ne 2 ]; then
-        fail "$name: exit $rc, want 2 ($(head -c 300 "$tmp/stderr"))"
-    elif [ "$(wc -l < "$tmp/stderr")" -ne 1 ] || ! grep -q '^gridsweep: ' "$tmp/stderr"; then
-        fail "$name: want one 'gridsweep:' line, got: $(cat "$tmp/stderr")"
-    elif ! grep -qF -- "$want" "$tmp/stderr"; then
-        fail "$name: message lacks '$want': $(cat "$tmp/stderr")"
-    elif [ -s "$tmp/stdout" ]; then
-        fail "$name: wrote to stdout"
-    else
-        ok
-    fi
-}
-
 # hint FILE: the resume command a failed or interrupted run printed.
 hint() { sed -n 's/^  gridsweep /gridsweep /p' "$1" | tail -n 1; }
 # run_hint FILE: runs that command as printed (gridsweep being $GS).

@@ -36,6 +36,27 @@ expect_error() {
     fi
 }
 
+# refused NAME WANT CMD...: exit 2, one "gridsweep:" line holding WANT on
+# stderr, nothing on stdout; run in the current directory (unlike
+# expect_error, it leaves what is on disk to the caller to check).
+refused() {
+    local name=$1 want=$2
+    shift 2
+    "$@" > "$tmp/stdout" 2> "$tmp/stderr" < /dev/null
+    local rc=$?
+    if [ "$rc" -ne 2 ]; then
+        fail "$name: exit $rc, want 2 ($(head -c 300 "$tmp/stderr"))"
+    elif [ "$(wc -l < "$tmp/stderr")" -ne 1 ] || ! grep -q '^gridsweep: ' "$tmp/stderr"; then
+        fail "$name: want one 'gridsweep:' line, got: $(cat "$tmp/stderr")"
+    elif ! grep -qF -- "$want" "$tmp/stderr"; then
+        fail "$name: message lacks '$want': $(cat "$tmp/stderr")"
+    elif [ -s "$tmp/stdout" ]; then
+        fail "$name: wrote to stdout"
+    else
+        ok
+    fi
+}
+
 # same NAME A B: the two files are byte-identical.
 same() {
     if cmp -s "$2" "$3"; then ok; else fail "$1: $2 and $3 differ"; fi
