@@ -69,12 +69,16 @@ done
 # Interrupted, then resumed: the uninterrupted file, byte for byte.
 long=(--act selu --res 40,36 --steps 6000 --batch 64 --threads 2 --quiet)
 "$GS" "${long[@]}" -o ref.nc
+# For Ctrl-C, a run long enough (seconds, even on an idle machine) for the
+# signal to land mid-run.
+slow=(--act selu --res 40,36 --steps 20000 --batch 256 --threads 2 --quiet)
+"$GS" "${slow[@]}" -o slow-ref.nc
 # The signal is sent once the first rows are there: the .part has grown past
 # the empty map, its first size (one write, whose length follows the column
 # table); on a loaded machine the run can still end first: then again.
 for attempt in 1 2 3; do
     rm -f int.nc int.nc.part
-    "$GS" "${long[@]}" -o int.nc 2> int.err &
+    "$GS" "${slow[@]}" -o int.nc 2> int.err &
     pid=$!
     empty=0
     for i in $(seq 500); do
@@ -93,10 +97,10 @@ check "Ctrl-C: says how many cells (whole rows) are kept ($(head -1 int.err))" \
     grep -Eq "interrupted: [0-9]+ of 1440 cells are in 'int.nc.part'" int.err
 kept=$(sed -n 's/.*interrupted: \([0-9]*\) of.*/\1/p' int.err)
 check "Ctrl-C: a whole number of rows ($kept cells)" [ $((kept % 40)) -eq 0 ]
-"$GS" "${long[@]}" --resume int.nc 2> res.err
+"$GS" "${slow[@]}" --resume int.nc 2> res.err
 check "resume: after the kept cells ($(head -1 res.err))" \
     grep -q "resuming 'int.nc.part' after $kept cells" res.err
-same "Ctrl-C, then --resume" ref.nc int.nc
+same "Ctrl-C, then --resume" slow-ref.nc int.nc
 # kill -9 at any moment: whatever the .part holds, --resume finishes the same file.
 for delay in 0.05 0.2 0.5 0.9 1.4 2; do
     rm -f k.nc k.nc.part
