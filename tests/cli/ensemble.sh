@@ -108,21 +108,6 @@ check "diff reads an ensemble (its mode)" [ $? -eq 0 ]
 # Python with numpy and matplotlib is found.
 if py=$(bash "$ROOT/scripts/find-python" 2>/dev/null); then
     export GRIDSWEEP_PYTHON=$py GRIDSWEEP_BIN=$GS
-    is_png() { [ "$(head -c 8 "$1" 2>/dev/null | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; }
-    # script_error NAME SCRIPT ARGS...: exit 2, one line naming the script, nothing written.
-    script_error() {
-        local name=$1 script=$2
-        shift 2
-        rm -rf "$tmp/out" && mkdir -p "$tmp/out"
-        (cd "$tmp/out" && "$ROOT/scripts/$script" "$@") > "$tmp/stdout" 2> "$tmp/stderr"
-        local rc=$?
-        if [ "$rc" -eq 2 ] && [ "$(wc -l < "$tmp/stderr")" -eq 1 ] &&
-            grep -q "^$script: " "$tmp/stderr" && [ -z "$(ls -A "$tmp/out")" ]; then
-            ok
-        else
-            fail "$name: exit $rc, stderr: $(cat "$tmp/stderr")"
-        fi
-    }
     "$ROOT/scripts/heatmap" ens.csv -o ens.png && is_png ens.png && ok ||
         fail "heatmap of an ensemble map"
     sed '$d' ens.csv > torn.csv

@@ -57,6 +57,25 @@ refused() {
     fi
 }
 
+# is_png FILE: FILE starts with PNG's signature.
+is_png() { [ "$(head -c 8 "$1" 2>/dev/null | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; }
+
+# script_error NAME SCRIPT ARGS...: scripts/SCRIPT (under $ROOT) exits 2 with
+# one line naming the script, and writes nothing.
+script_error() {
+    local name=$1 script=$2
+    shift 2
+    rm -rf "$tmp/out" && mkdir -p "$tmp/out"
+    (cd "$tmp/out" && "$ROOT/scripts/$script" "$@") > "$tmp/stdout" 2> "$tmp/stderr"
+    local rc=$?
+    if [ "$rc" -eq 2 ] && [ "$(wc -l < "$tmp/stderr")" -eq 1 ] &&
+        grep -q "^$script: " "$tmp/stderr" && [ -z "$(ls -A "$tmp/out")" ]; then
+        ok
+    else
+        fail "$name: exit $rc, stderr: $(cat "$tmp/stderr")"
+    fi
+}
+
 # same NAME A B: the two files are byte-identical.
 same() {
     if cmp -s "$2" "$3"; then ok; else fail "$1: $2 and $3 differ"; fi
