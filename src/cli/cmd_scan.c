@@ -218,7 +218,7 @@ static int sweep_words(char **words, int nw, const scan_spec *sp, int i, const c
         argv[n++] = words[k];
     argv[n++] = (char *)sp->option;
     argv[n++] = (char *)sp->value[i];
-    const size_t len = strlen(path);   /* part holds len + 6 bytes (the caller sized it) */
+    const size_t len = strlen(path);   /* part holds len + 6 bytes at least (the caller sized it) */
     memcpy(part, path, len);
     memcpy(part + len, ".part", 6);
     argv[n++] = exists(path) || exists(part) ? "--resume" : "-o";   /* resumable */
@@ -388,12 +388,20 @@ int cmd_scan(int argc, char **argv)
     }
     if (!rc && !(paths = calloc((size_t)sp.n, sizeof *paths)))
         rc = cli_runtime_error("out of memory");
+    size_t part_cap = 0;   /* part holds the longest path's ".part" name */
     for (int i = 0; i < sp.n && !rc; i++) {
-        if (!(paths[i] = map_path(dir, &sp, i)) ||
-            !(part = realloc(part, strlen(paths[i]) + 6))) {
+        if (!(paths[i] = map_path(dir, &sp, i))) {
             rc = cli_runtime_error("out of memory");
             break;
         }
+        const size_t need = strlen(paths[i]) + 6;
+        char *grown = need > part_cap ? realloc(part, need) : part;
+        if (!grown) {
+            rc = cli_runtime_error("out of memory");
+            break;
+        }
+        part = grown;
+        part_cap = need > part_cap ? need : part_cap;
         const int n = sweep_words(words, nw, &sp, i, paths[i], part, sweep_argv);
         rc = cmd_sweep_check(n, sweep_argv);   /* every map is checked before the first runs */
     }
