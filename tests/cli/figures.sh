@@ -56,23 +56,6 @@ draws() {
     check "$name: a $want file (got $(magic "$out"))" [ "$(magic "$out")" = "$want" ]
 }
 
-# refused NAME SCRIPT ARGS...: exit 2, one "SCRIPT: " line, nothing written.
-refused() {
-    local name=$1 script=$2
-    shift 2
-    rm -rf "$tmp/out" && mkdir -p "$tmp/out"
-    (cd "$tmp/out" && "$S/$script" "$@") > "$tmp/stdout" 2> "$tmp/stderr"
-    local rc=$?
-    if [ "$rc" -ne 2 ]; then
-        fail "$name: exit $rc, want 2 ($(head -c 300 "$tmp/stderr"))"
-    elif [ "$(wc -l < "$tmp/stderr")" -ne 1 ] || ! grep -q "^$script: " "$tmp/stderr"; then
-        fail "$name: want one '$script:' line, got: $(head -c 500 "$tmp/stderr")"
-    elif [ -n "$(ls -A "$tmp/out")" ]; then
-        fail "$name: left files behind: $(ls -A "$tmp/out")"
-    else
-        ok
-    fi
-}
 
 # The format follows the extension.
 fig=$tmp/fig
@@ -85,11 +68,11 @@ done
 draws "heatmap .PDF (any case)" pdf "$S/heatmap" "$maps/relu.csv" -o "$fig/upper.PDF"
 draws "heatmap of non-finite losses, .svg" svg "$S/heatmap" "$maps/diverged.csv" -o "$fig/d.svg"
 for bad in x.jpg x.eps x.png.txt x noext. ; do
-    refused "heatmap -o $bad" heatmap "$maps/relu.csv" -o "$bad"
+    script_error "heatmap -o $bad" heatmap "$maps/relu.csv" -o "$bad"
     grep -q 'unknown figure format' "$tmp/stderr" || fail "heatmap -o $bad: says why"
 done
-refused "compare -o x.gif" compare "$maps/relu.csv" "$maps/elu.csv" -o x.gif
-refused "plot-trace -o x.tiff" plot-trace "$tmp/trace.csv" -o x.tiff
+script_error "compare -o x.gif" compare "$maps/relu.csv" "$maps/elu.csv" -o x.gif
+script_error "plot-trace -o x.tiff" plot-trace "$tmp/trace.csv" -o x.tiff
 
 # --dpi: the PNG's width (IHDR) scales with it; bad values are refused.
 png_width() {   # the IHDR's width: 4 bytes big-endian at offset 16
@@ -108,7 +91,7 @@ check "default dpi 110 for a small map: 1540 px (got $(png_width "$fig/d110.png"
 check "plot-trace --dpi 72: 13 in -> 936 px (got $(png_width "$fig/t72.png"))" \
     [ "$(png_width "$fig/t72.png")" = 936 ]
 for bad in 0 -5 9 2401 nan inf abc ''; do
-    refused "heatmap --dpi '$bad'" heatmap "$maps/relu.csv" --dpi "$bad" -o x.png
+    script_error "heatmap --dpi '$bad'" heatmap "$maps/relu.csv" --dpi "$bad" -o x.png
 done
 
 # The palette, the reduction and the recipes, in Python.
