@@ -253,56 +253,64 @@ GS_INLINE void bookkeep(const gs_step_data *step, gs_block *blk, int o, int t, v
         vf_store(&blk->wprev[o], vf_add(vf_load(&blk->wprev[o]), l));
 }
 
+/* Everything a step does once its batch sums are in s: the gradients, the
+ * optimizer update of every lane and the bookkeeping. Shared by every way of
+ * computing the sums, so a method changes the sums and nothing else. */
+GS_INLINE void apply_step(const gs_step_data *step, gs_block *blk, int t, gs_act act,
+                          gs_loss loss, const acc *s)
+{
+    /* dL/dyhat = scale * g: the mean's 1/N, and MSE's factor 2. */
+    const vf scale = vf_set1(loss == GS_LOSS_MSE ? 2.0f * step->inv_batch : step->inv_batch);
+    const vf inv_n = vf_set1(step->inv_batch);
+    const opt_consts k = opt_consts_at(step, t);
+    /* Each lane's step sizes, per layer (a and b take lr_in, c and d
+     * lr_out, as torch's parameter groups): a rate is the float32 of the
+     * map row, held as that double; Adam divides it by bc1 = 1 - beta1^t
+     * in double, and the op casts -step_size to float. A few scalar
+     * divisions per step, none per sample. */
+    _Alignas(GS_ALIGN) float neg_in[LANES], neg_out[LANES];
+    const double bc1 = step->opt == GS_OPT_ADAM ? 1.0 - pow(step->beta1, (double)(t + 1)) : 1.0;
+    for (int l = 0; l < LANES; l++) {
+        neg_in[l] = (float)(-((double)blk->lr_in[l] / bc1));
+        neg_out[l] = (float)(-((double)blk->lr_out[l] / bc1));
+    }
+    for (int v = 0; v < NV; v++) {
+        const int o = v * VW;
+        vf c = vf_load(&blk->p[2][o]);
+        /* relu: f = a x + b where active, so sum g f = a sum g x + b sum g,
+         * from the two masked sums the loop keeps anyway. */
+        vf gc = act_df_is_mask(act)
+                    ? vf_fma(vf_load(&blk->p[0][o]), s->ga[v], vf_mul(vf_load(&blk->p[1][o]), s->gb[v]))
+                    : s->gc[v];
+        vf grad[4] = {
+            vf_mul(scale, vf_mul(c, s->ga[v])),
+            vf_mul(scale, vf_mul(c, s->gb[v])),
+            vf_mul(scale, gc),
+            vf_mul(scale, s->gd[v]),
+        };
+        const vf ns_in = vf_load(&neg_in[o]), ns_out = vf_load(&neg_out[o]);
+        vf p_new[4];
+        for (int q = 0; q < 4; q++) {
+            opt_update(&k, step->opt, t, &blk->p[q][o], &blk->m[q][o], &blk->v[q][o], grad[q],
+                       q < 2 ? ns_in : ns_out);
+            p_new[q] = vf_load(&blk->p[q][o]);
+        }
+        /* The loss is that of the parameters before the update. */
+        bookkeep(step, blk, o, t, vf_mul(s->ls[v], inv_n), p_new);
+    }
+}
+
 GS_INLINE void train_block_impl(const gs_step_data *step, gs_block *blk, int t_end, gs_act act,
                                 gs_eval_fn eval, gs_loss loss)
 {
     const int independent = step->sampling == GS_SAMPLING_INDEPENDENT;
-    /* dL/dyhat = scale * g: the mean's 1/N, and MSE's factor 2. */
-    const vf scale = vf_set1(loss == GS_LOSS_MSE ? 2.0f * step->inv_batch : step->inv_batch);
-    const vf inv_n = vf_set1(step->inv_batch);
     for (int t = blk->t; t < t_end; t++) {
         acc s;
         if (independent)
             batch_pass(step, blk, t, act, eval, loss, 1, &s);
         else
             batch_pass(step, blk, t, act, eval, loss, 0, &s);
-        const opt_consts k = opt_consts_at(step, t);
-        /* Each lane's step sizes, per layer (a and b take lr_in, c and d
-         * lr_out, as torch's parameter groups): a rate is the float32 of the
-         * map row, held as that double; Adam divides it by bc1 = 1 - beta1^t
-         * in double, and the op casts -step_size to float. A few scalar
-         * divisions per step, none per sample. */
-        _Alignas(GS_ALIGN) float neg_in[LANES], neg_out[LANES];
-        const double bc1 =
-            step->opt == GS_OPT_ADAM ? 1.0 - pow(step->beta1, (double)(t + 1)) : 1.0;
-        for (int l = 0; l < LANES; l++) {
-            neg_in[l] = (float)(-((double)blk->lr_in[l] / bc1));
-            neg_out[l] = (float)(-((double)blk->lr_out[l] / bc1));
-        }
-        for (int v = 0; v < NV; v++) {
-            const int o = v * VW;
-            vf c = vf_load(&blk->p[2][o]);
-            /* relu: f = a x + b where active, so sum g f = a sum g x + b sum g,
-             * from the two masked sums the loop keeps anyway. */
-            vf gc = act_df_is_mask(act)
-                        ? vf_fma(vf_load(&blk->p[0][o]), s.ga[v], vf_mul(vf_load(&blk->p[1][o]), s.gb[v]))
-                        : s.gc[v];
-            vf grad[4] = {
-                vf_mul(scale, vf_mul(c, s.ga[v])),
-                vf_mul(scale, vf_mul(c, s.gb[v])),
-                vf_mul(scale, gc),
-                vf_mul(scale, s.gd[v]),
-            };
-            const vf ns_in = vf_load(&neg_in[o]), ns_out = vf_load(&neg_out[o]);
-            vf p_new[4];
-            for (int q = 0; q < 4; q++) {
-                opt_update(&k, step->opt, t, &blk->p[q][o], &blk->m[q][o], &blk->v[q][o],
-                           grad[q], q < 2 ? ns_in : ns_out);
-                p_new[q] = vf_load(&blk->p[q][o]);
-            }
-            /* The loss is that of the parameters before the update. */
-            bookkeep(step, blk, o, t, vf_mul(s.ls[v], inv_n), p_new);
-        }
+        apply_step(step, blk, t, act, loss, &s);
     }
     blk->t = t_end;
 }
