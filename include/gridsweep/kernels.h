@@ -20,11 +20,23 @@ typedef void (*gs_eval_fn)(const float *z, float *f, float *df, size_t n);
  * give the same bits. */
 typedef void (*gs_train_fn)(const gs_step_data *step, gs_block *blk, int t_end);
 
+/* The sorted method's batch sums of one step t for one start p = (a, b, c,
+ * d), in double, before the cast to float: sums[0..4] = the sums over the
+ * batch of g f'(z) x, g f'(z), g f(z), g and the loss, g being dL/dyhat up to
+ * the loss's scale (as the direct method's). NaN throughout for a start that
+ * is not finite. The step data must hold the sorted tables. */
+typedef void (*gs_sorted_sums_fn)(const gs_step_data *step, int t, gs_act act, const float p[4],
+                                  double sums[5]);
+
 typedef struct gs_kernels {
     gs_isa isa;
     int lanes;                 /* starting points per block (<= GS_BLOCK_LANES) */
     gs_eval_fn eval[GS_ACT_COUNT];
     gs_train_fn train[GS_ACT_COUNT][GS_LOSS_COUNT];
+    /* --method sorted: the same, from the step data's sorted tables; NULL
+     * for an activation that is not piecewise linear. */
+    gs_train_fn train_sorted[GS_ACT_COUNT][GS_LOSS_COUNT];
+    gs_sorted_sums_fn sorted_sums;
 } gs_kernels;
 
 /* The table for a set, or NULL if it is not built into this binary, the CPU

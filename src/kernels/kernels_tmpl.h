@@ -1,5 +1,6 @@
 /* Instantiates one kernel set: include once, after one simd_*.h. It emits the
- * eval and train functions for every activation and loss and the table
+ * eval and train functions for every activation and loss (and the sorted
+ * method's, sorted_impl.h) and the table
  * gs_kernels_<set> that points at them. */
 #include <math.h>
 #include <string.h>
@@ -62,6 +63,7 @@ GS_INLINE void eval_impl(gs_act act, const float *z, float *f, float *df, size_t
 GS_ACTIVATIONS(GS_EVAL_FN)
 
 #include "train_impl.h"
+#include "sorted_impl.h"
 
 #define GS_TRAIN_FN_LOSS(ID, name, LOSS, lname)                                           \
     static void GS_CAT(train_##name##_##lname, GS_KSUFFIX)(const gs_step_data *step,      \
@@ -87,4 +89,5 @@ const gs_kernels GS_CAT(gs_kernels, GS_KSUFFIX) = {
     .lanes = LANES,
     .eval = {GS_ACTIVATIONS(GS_EVAL_REF)},
     .train = {GS_ACTIVATIONS(GS_TRAIN_REF)},
+    GS_SORTED_TABLE
 };
