@@ -61,29 +61,47 @@ static inline sorted_row sorted_row_at(const gs_step_data *step, int t)
     return (sorted_row){step->sx + o, step->s1 + o, step->s2 ? step->s2 + o : NULL, step->batch};
 }
 
-/* The first i in [lo, hi) where "m x[i] + q passes level" differs from flip,
- * for a predicate that is false and then true along the sorted x (m x + q is
- * monotone in x: a product and a sum, each rounded once); hi if none.
- * Branch-free: which way a search goes is a coin flip to a predictor. */
-static inline int sorted_first(const float *x, int lo, int hi, double m, double q, double level,
-                               int incl, int flip)
+/* Every job's search at once: idx[j] = the first i in [0, n) with
+ * x[i] > th[j] (n if none), all of them a halving at a time, so that the
+ * jobs' chains of loads and compares overlap (a search alone waits on each
+ * load) and no branch depends on the data. A guess that settle() makes
+ * exact. */
+static inline void search_all(const float *x, int n, const double *th, int *idx, int nj)
 {
-    int n = hi - lo;
-    if (n <= 0)
-        return lo;
-    const float *base = x + lo;
-    while (n > 1) {
-        const int half = n / 2;
-        const double v = m * (double)base[half] + q;
-        base += ((incl ? v >= level : v > level) == flip) ? half : 0;
-        n -= half;
+    for (int j = 0; j < nj; j++)
+        idx[j] = 0;
+    for (int len = n; len > 1;) {
+        const int half = len / 2;
+        for (int j = 0; j < nj; j++)
+            idx[j] += (double)x[idx[j] + half] > th[j] ? 0 : half;
+        len -= half;
     }
-    const double v = m * (double)base[0] + q;
-    return (int)(base - x) + ((incl ? v >= level : v > level) == flip);
+    if (n > 0)
+        for (int j = 0; j < nj; j++)
+            idx[j] += !((double)x[idx[j]] > th[j]);
+}
+
+/* The first i in [lo, hi) where "m x[i] + q passes level" (> or, with
+ * incl, >=) differs from flip, for a predicate that is false and then true
+ * along the sorted x (m x + q is monotone in x: a product and a sum, each
+ * rounded once), from a guess k: the threshold's search lands on it or
+ * next to it, so the walks are a step or none (the predicate is exact, the
+ * threshold (level - q) / m is rounded). */
+static inline int settle(const float *x, int lo, int hi, int k, double m, double q, double level,
+                         int incl, int flip)
+{
+#define PASSES_(i) ((incl ? m * (double)x[i] + q >= level : m * (double)x[i] + q > level) != flip)
+    k = k < lo ? lo : (k > hi ? hi : k);
+    while (k > lo && PASSES_(k - 1))
+        k--;
+    while (k < hi && !PASSES_(k))
+        k++;
+    return k;
+#undef PASSES_
 }
 
 /* The sums over one run [u, v) where g is the constant G (out: sum g,
- * sum g x, sum of the loss), with G0 = sum r there: mae's |r| = G r;
+ * sum g x, sum of the loss), with sum r = P X + Q n there: mae's |r| = G r;
  * huber's linear part delta (|r| - delta/2) = G r - delta^2/2. */
 static inline void run_const(const sorted_row *row, int u, int v, double P, double Q, double G,
                              double lin_off, double out[3])
@@ -110,10 +128,37 @@ static inline void run_linear(const sorted_row *row, int u, int v, double P, dou
     out[2] += L > 0 ? half * L : 0.0;
 }
 
-/* One affine piece [u, v) of r = P x + Q: out += sum g, sum g x, sum loss. */
-static inline void piece_sums(const sorted_row *row, int u, int v, gs_loss loss, double delta,
-                              double P, double Q, double out[3])
+/* One affine piece [u, v) of a start: f = alpha x + beta there (f' = m),
+ * r = P x + Q; job: its first search (the level 0 for mae, -delta and
+ * delta for huber), -1 if it needs none. */
+typedef struct lane_piece {
+    int u, v, job;
+    double m, alpha, beta, P, Q;
+} lane_piece;
+
+/* The searches a piece needs, as thresholds on x: r crosses a level once
+ * at most. s = sigma r = |P| x + sigma Q rises with x. */
+static inline int piece_jobs(lane_piece *pc, gs_loss loss, double delta, double *th)
 {
+    pc->job = -1;
+    if (loss == GS_LOSS_MSE || pc->P == 0)
+        return 0;
+    const double sigma = pc->P > 0 ? 1.0 : -1.0, sp = sigma * pc->P, sq = sigma * pc->Q;
+    if (loss == GS_LOSS_MAE) {
+        th[0] = -sq / sp;
+        return 1;
+    }
+    th[0] = (-delta - sq) / sp;
+    th[1] = (delta - sq) / sp;
+    return 2;
+}
+
+/* One piece's sum g, sum g x and loss into out, from its searches' guesses. */
+static inline void piece_sums(const sorted_row *row, const lane_piece *pc, gs_loss loss,
+                              double delta, const int *guess, double out[3])
+{
+    const int u = pc->u, v = pc->v;
+    const double P = pc->P, Q = pc->Q;
     if (loss == GS_LOSS_MSE) {
         run_linear(row, u, v, P, Q, 1.0, out);
         return;
@@ -134,10 +179,9 @@ static inline void piece_sums(const sorted_row *row, int u, int v, gs_loss loss,
         out[2] += l * n;
         return;
     }
-    /* s = sigma r = |P| x + sigma Q rises with x; r = sigma s. */
     const double sigma = P > 0 ? 1.0 : -1.0, sp = sigma * P, sq = sigma * Q;
     if (loss == GS_LOSS_MAE) {
-        const int k2 = sorted_first(row->x, u, v, sp, sq, 0.0, 0, 0);   /* first s > 0 */
+        const int k2 = settle(row->x, u, v, guess[0], sp, sq, 0.0, 0, 0);   /* first s > 0 */
         int k1 = k2;   /* s == 0 exactly: g = 0; rare, never more than the ties */
         while (k1 > u && sp * (double)row->x[k1 - 1] + sq == 0)
             k1--;
@@ -146,70 +190,122 @@ static inline void piece_sums(const sorted_row *row, int u, int v, gs_loss loss,
         return;
     }
     /* huber: at |r| = delta both sides give g = r and the same loss */
-    const int klo = sorted_first(row->x, u, v, sp, sq, -delta, 0, 0);    /* first s > -delta */
-    const int khi = sorted_first(row->x, klo, v, sp, sq, delta, 0, 0);   /* first s > delta */
+    const int klo = settle(row->x, u, v, guess[0], sp, sq, -delta, 0, 0);    /* first s > -delta */
+    const int khi = settle(row->x, klo, v, guess[1], sp, sq, delta, 0, 0);   /* first s > delta */
     const double off = 0.5 * delta * delta;
     run_const(row, u, klo, P, Q, -sigma * delta, off, out);
     run_linear(row, klo, khi, P, Q, 0.5, out);
     run_const(row, khi, v, P, Q, sigma * delta, off, out);
 }
 
-/* The sums of one start p = (a, b, c, d): sums[0..4] as gs_sorted_sums_fn.
- * tk: the first index past each of the target's kinks. */
-static inline void sorted_lane(const sorted_row *row, const pl_fn *f, const pl_fn *tf,
-                               const int tk[2], gs_loss loss, double delta, const float p[4],
-                               double sums[5])
+#define MAX_JOBS (GS_BLOCK_LANES * 10)   /* 5 pieces a start, 2 searches a piece */
+
+/* The sums (gs_sorted_sums_fn's five, in double) of nl starts, p[q][l], on
+ * one step's row: every start's kinks searched at once, then its pieces,
+ * then every piece's crossings at once, then each start's sums. */
+static inline void sorted_step(const sorted_row *row, const pl_fn *f, const pl_fn *tf,
+                               gs_loss loss, double delta, const float (*p)[GS_BLOCK_LANES],
+                               int nl, double (*sums)[GS_BLOCK_LANES])
 {
-    if (!isfinite(p[0]) || !isfinite(p[1]) || !isfinite(p[2]) || !isfinite(p[3])) {
-        for (int k = 0; k < 5; k++)
-            sums[k] = NAN;
-        return;
-    }
-    const double a = p[0], b = p[1], c = p[2], d = p[3];
-    /* The breakpoints, sorted (at most 2 + 2 + 2 of them). */
-    int bp[6], nb = 0;
-    bp[nb++] = 0;
+    const int n = row->n;
+    double th[MAX_JOBS];
+    int idx[MAX_JOBS], tk[2];
+    /* the target's kinks, once for every start */
     for (int k = 0; k < tf->nk; k++)
-        bp[nb++] = tk[k];
-    if (a != 0)
+        th[k] = tf->kink[k];
+    search_all(row->x, n, th, idx, tf->nk);
+    for (int k = 0; k < tf->nk; k++)
+        tk[k] = settle(row->x, 0, n, idx[k], 1.0, 0.0, tf->kink[k], tf->incl[k], 0);
+    /* where each start's a x + b crosses f's kinks (none where a = 0) */
+    int nj = 0;
+    for (int l = 0; l < nl; l++)
         for (int k = 0; k < f->nk; k++)
-            bp[nb++] = sorted_first(row->x, 0, row->n, a, b, f->kink[k], f->incl[k], a < 0);
-    bp[nb++] = row->n;
-    for (int i = 1; i < nb; i++)
-        for (int j = i; j > 0 && bp[j - 1] > bp[j]; j--) {
-            const int tmp = bp[j];
-            bp[j] = bp[j - 1];
-            bp[j - 1] = tmp;
-        }
-    double ga = 0, gb = 0, gc = 0, gd = 0, ls = 0;
-    for (int i = 0; i + 1 < nb; i++) {
-        const int u = bp[i], v = bp[i + 1];
-        if (u >= v)
+            th[nj++] = p[0][l] != 0 ? (f->kink[k] - (double)p[1][l]) / (double)p[0][l] : 0.0;
+    search_all(row->x, n, th, idx, nj);
+    /* each start's pieces and the thresholds of their crossings */
+    lane_piece pc[GS_BLOCK_LANES][5];
+    int np[GS_BLOCK_LANES];
+    double cth[MAX_JOBS];
+    int cidx[MAX_JOBS], nc = 0;
+    for (int l = 0; l < nl; l++) {
+        const float *pl[4] = {&p[0][l], &p[1][l], &p[2][l], &p[3][l]};
+        np[l] = -1;
+        if (!isfinite(*pl[0]) || !isfinite(*pl[1]) || !isfinite(*pl[2]) || !isfinite(*pl[3]))
             continue;
-        /* f and T are affine on the piece: read their pieces at its first sample */
-        const double xu = row->x[u];
-        const int pf = pl_piece(f, a * xu + b), pt = pl_piece(tf, xu);
-        const double m = f->m[pf], alpha = m * a, beta = m * b + f->e[pf];
-        const double P = c * alpha - tf->m[pt], Q = c * beta + d - tf->e[pt];
-        double s[3] = {0, 0, 0};
-        piece_sums(row, u, v, loss, delta, P, Q, s);
-        gd += s[0];
-        gb += m * s[0];
-        ga += m * s[1];
-        gc += alpha * s[1] + beta * s[0];
-        ls += s[2];
+        const double a = *pl[0], b = *pl[1], c = *pl[2], d = *pl[3];
+        int bp[6], nb = 0;
+        bp[nb++] = 0;
+        for (int k = 0; k < tf->nk; k++)
+            bp[nb++] = tk[k];
+        if (a != 0)
+            for (int k = 0; k < f->nk; k++)
+                bp[nb++] = settle(row->x, 0, n, idx[l * f->nk + k], a, b, f->kink[k],
+                                  f->incl[k], a < 0);
+        bp[nb++] = n;
+        for (int i = 1; i < nb; i++)
+            for (int j = i; j > 0 && bp[j - 1] > bp[j]; j--) {
+                const int tmp = bp[j];
+                bp[j] = bp[j - 1];
+                bp[j - 1] = tmp;
+            }
+        np[l] = 0;
+        for (int i = 0; i + 1 < nb; i++) {
+            const int u = bp[i], v = bp[i + 1];
+            if (u >= v)
+                continue;
+            /* f and the target are affine on the piece: their pieces at its first sample */
+            const double xu = row->x[u];
+            const int pf = pl_piece(f, a * xu + b), pt = pl_piece(tf, xu);
+            lane_piece *q = &pc[l][np[l]++];
+            q->u = u;
+            q->v = v;
+            q->m = f->m[pf];
+            q->alpha = q->m * a;
+            q->beta = q->m * b + f->e[pf];
+            q->P = c * q->alpha - tf->m[pt];
+            q->Q = c * q->beta + d - tf->e[pt];
+            const int jobs = piece_jobs(q, loss, delta, &cth[nc]);
+            if (jobs)
+                q->job = nc;
+            nc += jobs;
+        }
     }
-    sums[0] = ga;
-    sums[1] = gb;
-    sums[2] = gc;
-    sums[3] = gd;
-    sums[4] = ls;
+    search_all(row->x, n, cth, cidx, nc);
+    for (int l = 0; l < nl; l++) {
+        double ga = 0, gb = 0, gc = 0, gd = 0, ls = 0;
+        if (np[l] < 0)
+            ga = gb = gc = gd = ls = NAN;
+        for (int i = 0; i < np[l]; i++) {
+            const lane_piece *q = &pc[l][i];
+            double s[3] = {0, 0, 0};
+            piece_sums(row, q, loss, delta, q->job >= 0 ? &cidx[q->job] : NULL, s);
+            gd += s[0];
+            gb += q->m * s[0];
+            ga += q->m * s[1];
+            gc += q->alpha * s[1] + q->beta * s[0];
+            ls += s[2];
+        }
+        sums[0][l] = ga;
+        sums[1][l] = gb;
+        sums[2][l] = gc;
+        sums[3][l] = gd;
+        sums[4][l] = ls;
+    }
 }
 
-static inline void target_kinks(const sorted_row *row, const pl_fn *tf, int tk[2])
+/* The searches jump about a row: fetch the next step's row into cache while
+ * this step's runs (every step's row is a new one, a few KiB). */
+static inline void prefetch_row(const gs_step_data *step, int t)
 {
-    for (int k = 0; k < tf->nk; k++)
-        tk[k] = sorted_first(row->x, 0, row->n, 1.0, 0.0, tf->kink[k], tf->incl[k], 0);
+    const sorted_row r = sorted_row_at(step, t);
+    const int n = r.n + 1;
+    for (int i = 0; i < n; i += 16)
+        __builtin_prefetch(&r.x[i]);
+    for (int i = 0; i < n; i += 8) {
+        __builtin_prefetch(&r.s1[i]);
+        if (r.s2)
+            __builtin_prefetch(&r.s2[i]);
+    }
 }
 
 GS_INLINE void sorted_block_impl(const gs_step_data *step, gs_block *blk, int t_end, gs_act act,
@@ -220,19 +316,17 @@ GS_INLINE void sorted_block_impl(const gs_step_data *step, gs_block *blk, int t_
     const int n = blk->n < 1 ? 1 : (blk->n < LANES ? blk->n : LANES);
     for (int t = blk->t; t < t_end; t++) {
         const sorted_row row = sorted_row_at(step, t);
-        int tk[2] = {0, 0};
-        target_kinks(&row, &tf, tk);
+        if (t + 1 < t_end && step->s_stride)
+            prefetch_row(step, t + 1);
+        double o[5][GS_BLOCK_LANES];
+        sorted_step(&row, &f, &tf, loss, delta, (const float(*)[GS_BLOCK_LANES])blk->p, n, o);
         _Alignas(GS_ALIGN) float sums[5][LANES];
-        for (int l = 0; l < n; l++) {
-            const float p[4] = {blk->p[0][l], blk->p[1][l], blk->p[2][l], blk->p[3][l]};
-            double o[5];
-            sorted_lane(&row, &f, &tf, tk, loss, delta, p, o);
-            for (int k = 0; k < 5; k++)
-                sums[k][l] = (float)o[k];
-        }
-        for (int l = n; l < LANES; l++)   /* idle lanes mirror the last one */
-            for (int k = 0; k < 5; k++)
+        for (int k = 0; k < 5; k++) {
+            for (int l = 0; l < n; l++)
+                sums[k][l] = (float)o[k][l];
+            for (int l = n; l < LANES; l++)   /* idle lanes mirror the last one */
                 sums[k][l] = sums[k][n - 1];
+        }
         acc s;
         for (int v = 0; v < NV; v++) {
             s.ga[v] = vf_load(&sums[0][v * VW]);
@@ -251,9 +345,12 @@ static void GS_CAT(sorted_sums, GS_KSUFFIX)(const gs_step_data *step, int t, gs_
 {
     const pl_fn f = pl_fn_of(act), tf = pl_fn_of(step->target);
     const sorted_row row = sorted_row_at(step, t);
-    int tk[2] = {0, 0};
-    target_kinks(&row, &tf, tk);
-    sorted_lane(&row, &f, &tf, tk, step->loss, step->huber_delta, p, sums);
+    float pp[4][GS_BLOCK_LANES] = {{p[0]}, {p[1]}, {p[2]}, {p[3]}};
+    double o[5][GS_BLOCK_LANES];
+    sorted_step(&row, &f, &tf, step->loss, step->huber_delta, (const float(*)[GS_BLOCK_LANES])pp,
+                1, o);
+    for (int k = 0; k < 5; k++)
+        sums[k] = o[k][0];
 }
 
 /* The activations it trains: those whose every piece is flat or affine
