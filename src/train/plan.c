@@ -57,10 +57,44 @@ static void shared_samples(const gs_train_config *cfg, float *xs, float *ys)
     apply_target(cfg->target, xs, ys, (size_t)cfg->steps * cfg->batch);
 }
 
-static int float_order(const void *p, const void *q)
+/* A float's bits as an unsigned key in the float's order (no NaN here). */
+static uint32_t order_key(float x)
 {
-    const float a = *(const float *)p, b = *(const float *)q;
-    return (a > b) - (a < b);
+    uint32_t u;
+    memcpy(&u, &x, sizeof u);
+    return u & 0x80000000u ? ~u : u | 0x80000000u;
+}
+
+static float key_float(uint32_t k)
+{
+    const uint32_t u = k & 0x80000000u ? k & 0x7fffffffu : ~k;
+    float x;
+    memcpy(&x, &u, sizeof x);
+    return x;
+}
+
+/* Sorts x[0 .. n) ascending: three stable passes of 11 bits over the keys
+ * (tmp: n keys), linear where a comparison sort of a long run's batches
+ * would dominate the plan. -0 sorts before +0; equal values either way sum
+ * the same. */
+static void sort_floats(float *x, uint32_t *key, uint32_t *tmp, int n)
+{
+    for (int i = 0; i < n; i++)
+        key[i] = order_key(x[i]);
+    for (int shift = 0; shift < 33; shift += 11) {
+        size_t count[2049] = {0};
+        for (int i = 0; i < n; i++)
+            count[((key[i] >> shift) & 2047) + 1]++;
+        for (int d = 0; d < 2048; d++)
+            count[d + 1] += count[d];
+        for (int i = 0; i < n; i++)
+            tmp[count[(key[i] >> shift) & 2047]++] = key[i];
+        uint32_t *swap = key;
+        key = tmp;
+        tmp = swap;
+    }
+    for (int i = 0; i < n; i++)   /* key: the last pass's output */
+        x[i] = key_float(key[i]);
 }
 
 /* The sorted method's tables (step.h): each step's batch, the very floats
@@ -75,6 +109,11 @@ static int sorted_tables(gs_train_plan *plan, const gs_train_config *cfg)
     if (!s)
         return -1;
     float *sx = (float *)(s + sums * n);
+    uint32_t *keys = malloc(2 * (size_t)batch * sizeof *keys);
+    if (!keys) {
+        free(s);
+        return -1;
+    }
     for (int t = 0; t < rows; t++) {
         float *x = sx + (size_t)t * stride;
         double *s1 = s + (size_t)t * stride, *s2 = sums > 1 ? s1 + n : NULL;
@@ -82,7 +121,7 @@ static int sorted_tables(gs_train_plan *plan, const gs_train_config *cfg)
             midpoint_x(cfg, x, batch);
         else
             shared_batch(cfg, t, x);
-        qsort(x, (size_t)batch, sizeof *x, float_order);
+        sort_floats(x, keys, keys + batch, batch);
         x[batch] = 0;   /* the row's unused last slot */
         s1[0] = 0;
         for (int i = 0; i < batch; i++)
@@ -93,6 +132,7 @@ static int sorted_tables(gs_train_plan *plan, const gs_train_config *cfg)
                 s2[i + 1] = s2[i] + (double)x[i] * (double)x[i];
         }
     }
+    free(keys);
     plan->sorted = s;
     plan->step.sx = sx;
     plan->step.s1 = s;
