@@ -203,7 +203,7 @@ static inline void piece_sums(const sorted_row *row, const lane_piece *pc, gs_lo
 /* The sums (gs_sorted_sums_fn's five, in double) of nl starts, p[q][l], on
  * one step's row: every start's kinks searched at once, then its pieces,
  * then every piece's crossings at once, then each start's sums. */
-static inline void sorted_step(const sorted_row *row, const pl_fn *f, const pl_fn *tf,
+GS_INLINE void sorted_step(const sorted_row *row, const pl_fn *f, const pl_fn *tf,
                                gs_loss loss, double delta, const float (*p)[GS_BLOCK_LANES],
                                int nl, double (*sums)[GS_BLOCK_LANES])
 {
@@ -233,24 +233,30 @@ static inline void sorted_step(const sorted_row *row, const pl_fn *f, const pl_f
         if (!isfinite(*pl[0]) || !isfinite(*pl[1]) || !isfinite(*pl[2]) || !isfinite(*pl[3]))
             continue;
         const double a = *pl[0], b = *pl[1], c = *pl[2], d = *pl[3];
-        int bp[6], nb = 0;
-        bp[nb++] = 0;
-        for (int k = 0; k < tf->nk; k++)
-            bp[nb++] = tk[k];
-        if (a != 0)
-            for (int k = 0; k < f->nk; k++)
-                bp[nb++] = settle(row->x, 0, n, idx[l * f->nk + k], a, b, f->kink[k],
-                                  f->incl[k], a < 0);
-        bp[nb++] = n;
-        for (int i = 1; i < nb; i++)
-            for (int j = i; j > 0 && bp[j - 1] > bp[j]; j--) {
-                const int tmp = bp[j];
-                bp[j] = bp[j - 1];
-                bp[j - 1] = tmp;
-            }
+        /* The breakpoints, the missing ones at n: a sorting network of
+         * four in registers (an insertion sort through memory stalls). */
+        int q0 = tf->nk > 0 ? tk[0] : n, q1 = tf->nk > 1 ? tk[1] : n, q2 = n, q3 = n;
+        if (a != 0 && f->nk > 0)
+            q2 = settle(row->x, 0, n, idx[l * f->nk], a, b, f->kink[0], f->incl[0], a < 0);
+        if (a != 0 && f->nk > 1)
+            q3 = settle(row->x, 0, n, idx[l * f->nk + 1], a, b, f->kink[1], f->incl[1], a < 0);
+#define CSWAP_(x, y)                                                                      \
+    do {                                                                                  \
+        const int lo_ = x < y ? x : y, hi_ = x < y ? y : x;                               \
+        x = lo_;                                                                          \
+        y = hi_;                                                                          \
+    } while (0)
+        CSWAP_(q0, q1);
+        CSWAP_(q2, q3);
+        CSWAP_(q0, q2);
+        CSWAP_(q1, q3);
+        CSWAP_(q1, q2);
+#undef CSWAP_
+        const int ends[5] = {q0, q1, q2, q3, n};
         np[l] = 0;
-        for (int i = 0; i + 1 < nb; i++) {
-            const int u = bp[i], v = bp[i + 1];
+        for (int i = 0, v = 0; i < 5; i++) {
+            const int u = v;
+            v = ends[i];
             if (u >= v)
                 continue;
             /* f and the target are affine on the piece: their pieces at its first sample */
