@@ -189,7 +189,8 @@ static const char *first_difference(const char **a, const char *b, int *len_a, i
     for (;;) {
         const size_t la = strcspn(*a, "\n"), lb = strcspn(b, "\n");
         if (la != lb || strncmp(*a, b, la) != 0 || !(*a)[la] || !b[lb]) {
-            const int skip_a = la >= 2 && (*a)[0] == '#' ? 2 : 0, skip_b = lb >= 2 && b[0] == '#' ? 2 : 0;
+            const int skip_a = la >= 2 && (*a)[0] == '#' ? 2 : 0;
+            const int skip_b = lb >= 2 && b[0] == '#' ? 2 : 0;
             *len_a = (int)(la - (size_t)skip_a < 120 ? la - (size_t)skip_a : 120);
             *len_b = (int)(lb - (size_t)skip_b < 120 ? lb - (size_t)skip_b : 120);
             *a += skip_a;
