@@ -107,6 +107,8 @@ static int split_args(int argc, char **argv, zoom_args *za)
                                "gridsweep zoom --help)");
     if (!za->dir || !za->dir[0])
         return cli_usage_error("zoom: -o DIR is required");
+    if (strcmp(za->dir, "-") == 0)
+        return cli_usage_error("zoom: -o takes a directory (the frames are files), not '-'");
     return 0;
 }
 

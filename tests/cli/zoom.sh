@@ -97,6 +97,7 @@ expect_error "--tile" "$GS" "${zoom[@]}" "${base[@]}" --tile 1/2 -o y
 expect_error "--resume" "$GS" "${zoom[@]}" "${base[@]}" --resume y -o y
 expect_error "two activations" "$GS" "${zoom[@]}" "${base[@]}" --act relu,selu -o y
 expect_error "a bad sweep option" "$GS" "${zoom[@]}" "${base[@]}" --steps 0 -o y
+expect_error "-o -" "$GS" "${zoom[@]}" "${base[@]}" -o -
 expect_error "-o a file" "$GS" "${zoom[@]}" "${base[@]}" -o "$tmp/f0.csv"
 expect_error "non-empty directory, no zoom" "$GS" "${zoom[@]}" "${base[@]}" -o "$tmp/full"
 check "non-empty directory untouched" [ "$(ls "$tmp/full")" = notes.txt ]
