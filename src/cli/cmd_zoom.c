@@ -36,8 +36,9 @@
     "                      frames' windows); made if missing; a rerun of the same zoom\n" \
     "                      keeps complete frames and resumes a .part\n"                  \
     "Every other option is the sweep's (gridsweep --help), one activation, no --tile,\n"  \
-    "--format, -o, --resume or --force. gridsweep stats DIR/frame-*.csv gives each\n"     \
-    "frame's boundary dimension and their median; scripts/zoom-video DIR makes a video.\n"
+    "--format, --resume or --force. A frame narrower than float32 can resolve gets the\n" \
+    "sweep's one-line warning. gridsweep stats DIR/frame-*.csv gives each frame's\n"      \
+    "boundary dimension and their median; scripts/zoom-video DIR makes a video.\n"
 
 #define MAX_WORDS 256
 #define MANIFEST "zoom.csv"
