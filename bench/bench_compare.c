@@ -30,22 +30,33 @@ static bool exp_log_based(gs_act act)
     return false;
 }
 
-/* "AMD EPYC 9R14 96-Core Processor", from /proc/cpuinfo (Linux). */
+/* "AMD EPYC (x86 family 25, model 17)", from /proc/cpuinfo (Linux): the
+ * model name alone can be as vague as "AMD EPYC", and family and model tell
+ * the core generation (25/17: Zen 4). */
 static void cpu_model(char *buf, size_t size)
 {
-    snprintf(buf, size, "unknown CPU");
+    char name[256] = "unknown CPU", family[32] = "", model[32] = "";
     FILE *f = fopen("/proc/cpuinfo", "r");
     char line[512];
-    while (f && fgets(line, sizeof line, f)) {
+    while (f && fgets(line, sizeof line, f) && line[0] != '\n') {   /* the first CPU */
         const char *colon = strchr(line, ':');
-        if (strncmp(line, "model name", 10) || !colon)
+        if (!colon)
             continue;
         line[strcspn(line, "\n")] = '\0';
-        snprintf(buf, size, "%s", colon + 1 + (colon[1] == ' '));
-        break;
+        const char *value = colon + 1 + (colon[1] == ' ');
+        if (!strncmp(line, "model name", 10))
+            snprintf(name, sizeof name, "%s", value);
+        else if (!strncmp(line, "cpu family", 10))
+            snprintf(family, sizeof family, "%s", value);
+        else if (!strncmp(line, "model\t", 6))
+            snprintf(model, sizeof model, "%s", value);
     }
     if (f)
         fclose(f);
+    if (family[0] && model[0])
+        snprintf(buf, size, "%s (x86 family %s, model %s)", name, family, model);
+    else
+        snprintf(buf, size, "%s", name);
 }
 
 /* The kernel sets to compare: the one named, else every one this CPU runs. */
@@ -130,10 +141,11 @@ void section_compare(const bench_opts *o, const gs_act *acts, int n, const char 
                "They have relu, elu, selu and softplus only.\n",
                limit_bin);
     else
-        printf("Limit loops: not available (%s).\n",
-               o->limit ? "no ../shared/limit beside the source tree, or it did not build; "
-                          "--limit-dir DIR"
-                        : "--no-limit");
+        printf("Limit loops: not available (%s%s).\n",
+               !o->limit ? "--no-limit"
+               : o->limit_dir ? o->limit_dir
+                              : SOURCE_ROOT "/../shared/limit",
+               o->limit ? ": missing, or it did not build; --limit-dir DIR names another" : "");
     printf("PyTorch: bench/peers/torch_sweep.py (batched over cells, autograd, "
            "torch.optim.Adam)%s.\n",
            o->peers ? "" : ": not run (--no-peers)");
@@ -164,6 +176,8 @@ void section_compare(const bench_opts *o, const gs_act *acts, int n, const char 
                 torch[i] = o->peers ? bench_peer_rate("torch_sweep.py", name, o->res, o->steps,
                                                       o->batch, o->threads)
                                     : 0;
+            /* One warm-up sweep first, as the limit loops run one. */
+            bench_sweep_seconds(acts[i], k, o->res, o->steps, o->batch, o->threads, NULL);
             const double g = bench_median_rate(acts[i], k, o->res, o->steps, o->batch,
                                                o->threads, o->reps, NULL);
             char cb[64], cp[64], pt[32], rb[16], rp[16], rt[16], goal[160];
@@ -212,6 +226,7 @@ void section_sorted(const bench_opts *o, const char *limit_bin)
                                           MAX_LIMIT_ROWS)
                               : 0;
         const limit_row *lim = limit_best(rows, nrows, NULL);
+        bench_sweep_seconds(GS_ACT_RELU, k, o->res, o->steps, batch, o->threads, "sorted");
         const double sorted = bench_median_rate(GS_ACT_RELU, k, o->res, o->steps, batch,
                                                 o->threads, o->reps, "sorted");
         const double direct = bench_median_rate(GS_ACT_RELU, k, o->res, o->steps, batch,
