@@ -25,6 +25,16 @@ typedef struct pl_fn {
     double m[3], e[3];
 } pl_fn;
 
+/* The level a search compares m x + q against for passing kink k: of z
+ * itself (sign 1), or of -z (sign -1, a falling a x + b): "z > k" is "-z <
+ * -k", the complement of "-z >= -k", i.e. of "-z > the double below -k". */
+static inline double pl_level(const pl_fn *f, int k, int sign)
+{
+    const double k0 = sign > 0 ? f->kink[k] : -f->kink[k];
+    const int incl = sign > 0 ? f->incl[k] : !f->incl[k];
+    return incl ? nextafter(k0, -INFINITY) : k0;
+}
+
 static inline pl_fn pl_fn_of(gs_act act)
 {
     switch (act) {
@@ -61,44 +71,51 @@ static inline sorted_row sorted_row_at(const gs_step_data *step, int t)
     return (sorted_row){step->sx + o, step->s1 + o, step->s2 ? step->s2 + o : NULL, step->batch};
 }
 
-/* Every job's search at once: idx[j] = the first i in [0, n) with
- * x[i] > th[j] (n if none), all of them a halving at a time, so that the
- * jobs' chains of loads and compares overlap (a search alone waits on each
- * load) and no branch depends on the data. A guess that settle() makes
- * exact. */
-static inline void search_all(const float *x, int n, const double *th, int *idx, int nj)
+#define MAX_JOBS (GS_BLOCK_LANES * 10)   /* 5 pieces a start, 2 searches a piece */
+
+/* Searches on one row, each for the first i with m x[i] + q > lev: m x + q
+ * is monotone in x (a product and a sum, each rounded once), so the
+ * predicate is false and then true along the sorted samples. A kink's
+ * "z >= k" is "z > the double below k", and a falling a x + b is searched
+ * as the rising -(a x + b) (negation is exact). The predicates are exact,
+ * on the very doubles the sums use: no threshold is divided out, and a
+ * kink on a sample falls on the side the kink rule puts it. */
+typedef struct search_jobs {
+    double m[MAX_JOBS], q[MAX_JOBS], lev[MAX_JOBS];
+    int idx[MAX_JOBS], n;
+} search_jobs;
+
+static inline int add_job(search_jobs *J, double m, double q, double lev)
 {
+    J->m[J->n] = m;
+    J->q[J->n] = q;
+    J->lev[J->n] = lev;
+    return J->n++;
+}
+
+/* Every job at once, a halving at a time, so that the jobs' chains of
+ * loads and compares overlap (a search alone waits on each load) and no
+ * branch depends on the data: idx = the first i in [0, n) whose predicate
+ * holds, n if none (a NaN never holds). */
+static inline void search_all(const float *x, int n, search_jobs *J)
+{
+    const int nj = J->n;
     for (int j = 0; j < nj; j++)
-        idx[j] = 0;
+        J->idx[j] = 0;
     for (int len = n; len > 1;) {
         const int half = len / 2;
-        for (int j = 0; j < nj; j++)
-            idx[j] += (double)x[idx[j] + half] > th[j] ? 0 : half;
+        for (int j = 0; j < nj; j++) {
+            const double v = J->m[j] * (double)x[J->idx[j] + half] + J->q[j];
+            J->idx[j] += v > J->lev[j] ? 0 : half;
+        }
         len -= half;
     }
     if (n > 0)
         for (int j = 0; j < nj; j++)
-            idx[j] += !((double)x[idx[j]] > th[j]);
+            J->idx[j] += !(J->m[j] * (double)x[J->idx[j]] + J->q[j] > J->lev[j]);
 }
 
-/* The first i in [lo, hi) where "m x[i] + q passes level" (> or, with
- * incl, >=) differs from flip, for a predicate that is false and then true
- * along the sorted x (m x + q is monotone in x: a product and a sum, each
- * rounded once), from a guess k: the threshold's search lands on it or
- * next to it, so the walks are a step or none (the predicate is exact, the
- * threshold (level - q) / m is rounded). */
-static inline int settle(const float *x, int lo, int hi, int k, double m, double q, double level,
-                         int incl, int flip)
-{
-#define PASSES_(i) ((incl ? m * (double)x[i] + q >= level : m * (double)x[i] + q > level) != flip)
-    k = k < lo ? lo : (k > hi ? hi : k);
-    while (k > lo && PASSES_(k - 1))
-        k--;
-    while (k < hi && !PASSES_(k))
-        k++;
-    return k;
-#undef PASSES_
-}
+static inline int clamp_index(int k, int lo, int hi) { return k < lo ? lo : (k > hi ? hi : k); }
 
 /* The sums over one run [u, v) where g is the constant G (out: sum g,
  * sum g x, sum of the loss), with sum r = P X + Q n there: mae's |r| = G r;
@@ -136,26 +153,25 @@ typedef struct lane_piece {
     double m, alpha, beta, P, Q;
 } lane_piece;
 
-/* The searches a piece needs, as thresholds on x: r crosses a level once
- * at most. s = sigma r = |P| x + sigma Q rises with x. */
-static inline int piece_jobs(lane_piece *pc, gs_loss loss, double delta, double *th)
+/* The searches a piece needs: r crosses a level once at most, and
+ * s = sigma r = |P| x + sigma Q rises with x. */
+static inline void piece_jobs(lane_piece *pc, gs_loss loss, double delta, search_jobs *J)
 {
     pc->job = -1;
     if (loss == GS_LOSS_MSE || pc->P == 0)
-        return 0;
+        return;
     const double sigma = pc->P > 0 ? 1.0 : -1.0, sp = sigma * pc->P, sq = sigma * pc->Q;
     if (loss == GS_LOSS_MAE) {
-        th[0] = -sq / sp;
-        return 1;
+        pc->job = add_job(J, sp, sq, 0.0);
+        return;
     }
-    th[0] = (-delta - sq) / sp;
-    th[1] = (delta - sq) / sp;
-    return 2;
+    pc->job = add_job(J, sp, sq, -delta);
+    add_job(J, sp, sq, delta);
 }
 
-/* One piece's sum g, sum g x and loss into out, from its searches' guesses. */
+/* One piece's sum g, sum g x and loss into out, from its searches. */
 static inline void piece_sums(const sorted_row *row, const lane_piece *pc, gs_loss loss,
-                              double delta, const int *guess, double out[3])
+                              double delta, const int *found, double out[3])
 {
     const int u = pc->u, v = pc->v;
     const double P = pc->P, Q = pc->Q;
@@ -181,7 +197,7 @@ static inline void piece_sums(const sorted_row *row, const lane_piece *pc, gs_lo
     }
     const double sigma = P > 0 ? 1.0 : -1.0, sp = sigma * P, sq = sigma * Q;
     if (loss == GS_LOSS_MAE) {
-        const int k2 = settle(row->x, u, v, guess[0], sp, sq, 0.0, 0, 0);   /* first s > 0 */
+        const int k2 = clamp_index(found[0], u, v);   /* first s > 0 */
         int k1 = k2;   /* s == 0 exactly: g = 0; rare, never more than the ties */
         while (k1 > u && sp * (double)row->x[k1 - 1] + sq == 0)
             k1--;
@@ -190,15 +206,13 @@ static inline void piece_sums(const sorted_row *row, const lane_piece *pc, gs_lo
         return;
     }
     /* huber: at |r| = delta both sides give g = r and the same loss */
-    const int klo = settle(row->x, u, v, guess[0], sp, sq, -delta, 0, 0);    /* first s > -delta */
-    const int khi = settle(row->x, klo, v, guess[1], sp, sq, delta, 0, 0);   /* first s > delta */
+    const int klo = clamp_index(found[0], u, v);     /* first s > -delta */
+    const int khi = clamp_index(found[1], klo, v);   /* first s > delta */
     const double off = 0.5 * delta * delta;
     run_const(row, u, klo, P, Q, -sigma * delta, off, out);
     run_linear(row, klo, khi, P, Q, 0.5, out);
     run_const(row, khi, v, P, Q, sigma * delta, off, out);
 }
-
-#define MAX_JOBS (GS_BLOCK_LANES * 10)   /* 5 pieces a start, 2 searches a piece */
 
 /* The sums (gs_sorted_sums_fn's five, in double) of nl starts, p[q][l], on
  * one step's row: every start's kinks searched at once, then its pieces,
@@ -208,25 +222,30 @@ GS_INLINE void sorted_step(const sorted_row *row, const pl_fn *f, const pl_fn *t
                                int nl, double (*sums)[GS_BLOCK_LANES])
 {
     const int n = row->n;
-    double th[MAX_JOBS];
-    int idx[MAX_JOBS], tk[2];
+    search_jobs J;
+    int tk[2] = {n, n};
     /* the target's kinks, once for every start */
+    J.n = 0;
     for (int k = 0; k < tf->nk; k++)
-        th[k] = tf->kink[k];
-    search_all(row->x, n, th, idx, tf->nk);
+        add_job(&J, 1.0, 0.0, pl_level(tf, k, 1));
+    search_all(row->x, n, &J);
     for (int k = 0; k < tf->nk; k++)
-        tk[k] = settle(row->x, 0, n, idx[k], 1.0, 0.0, tf->kink[k], tf->incl[k], 0);
-    /* where each start's a x + b crosses f's kinks (none where a = 0) */
-    int nj = 0;
-    for (int l = 0; l < nl; l++)
+        tk[k] = J.idx[k];
+    /* where each start's a x + b crosses f's kinks (none where a = 0: a job
+     * that never holds) */
+    J.n = 0;
+    for (int l = 0; l < nl; l++) {
+        const double a = p[0][l], b = p[1][l], sign = a < 0 ? -1.0 : 1.0;
         for (int k = 0; k < f->nk; k++)
-            th[nj++] = p[0][l] != 0 ? (f->kink[k] - (double)p[1][l]) / (double)p[0][l] : 0.0;
-    search_all(row->x, n, th, idx, nj);
+            add_job(&J, a != 0 ? sign * a : 0.0, a != 0 ? sign * b : 0.0,
+                    a != 0 ? pl_level(f, k, (int)sign) : 1.0);
+    }
+    search_all(row->x, n, &J);
     /* each start's pieces and the thresholds of their crossings */
     lane_piece pc[GS_BLOCK_LANES][5];
     int np[GS_BLOCK_LANES];
-    double cth[MAX_JOBS];
-    int cidx[MAX_JOBS], nc = 0;
+    search_jobs C;
+    C.n = 0;
     for (int l = 0; l < nl; l++) {
         const float *pl[4] = {&p[0][l], &p[1][l], &p[2][l], &p[3][l]};
         np[l] = -1;
@@ -236,10 +255,10 @@ GS_INLINE void sorted_step(const sorted_row *row, const pl_fn *f, const pl_fn *t
         /* The breakpoints, the missing ones at n: a sorting network of
          * four in registers (an insertion sort through memory stalls). */
         int q0 = tf->nk > 0 ? tk[0] : n, q1 = tf->nk > 1 ? tk[1] : n, q2 = n, q3 = n;
-        if (a != 0 && f->nk > 0)
-            q2 = settle(row->x, 0, n, idx[l * f->nk], a, b, f->kink[0], f->incl[0], a < 0);
-        if (a != 0 && f->nk > 1)
-            q3 = settle(row->x, 0, n, idx[l * f->nk + 1], a, b, f->kink[1], f->incl[1], a < 0);
+        if (f->nk > 0)
+            q2 = J.idx[l * f->nk];
+        if (f->nk > 1)
+            q3 = J.idx[l * f->nk + 1];
 #define CSWAP_(x, y)                                                                      \
     do {                                                                                  \
         const int lo_ = x < y ? x : y, hi_ = x < y ? y : x;                               \
@@ -270,13 +289,10 @@ GS_INLINE void sorted_step(const sorted_row *row, const pl_fn *f, const pl_fn *t
             q->beta = q->m * b + f->e[pf];
             q->P = c * q->alpha - tf->m[pt];
             q->Q = c * q->beta + d - tf->e[pt];
-            const int jobs = piece_jobs(q, loss, delta, &cth[nc]);
-            if (jobs)
-                q->job = nc;
-            nc += jobs;
+            piece_jobs(q, loss, delta, &C);
         }
     }
-    search_all(row->x, n, cth, cidx, nc);
+    search_all(row->x, n, &C);
     for (int l = 0; l < nl; l++) {
         double ga = 0, gb = 0, gc = 0, gd = 0, ls = 0;
         if (np[l] < 0)
@@ -284,7 +300,7 @@ GS_INLINE void sorted_step(const sorted_row *row, const pl_fn *f, const pl_fn *t
         for (int i = 0; i < np[l]; i++) {
             const lane_piece *q = &pc[l][i];
             double s[3] = {0, 0, 0};
-            piece_sums(row, q, loss, delta, q->job >= 0 ? &cidx[q->job] : NULL, s);
+            piece_sums(row, q, loss, delta, q->job >= 0 ? &C.idx[q->job] : NULL, s);
             gd += s[0];
             gb += q->m * s[0];
             ga += q->m * s[1];
