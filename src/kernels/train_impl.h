@@ -98,10 +98,23 @@ GS_INLINE void acc_zero(acc *s)
         s->ga[v] = s->gb[v] = s->gc[v] = s->gd[v] = s->ls[v] = vf_set1(0.0f);
 }
 
-/* The actions that end a segment of the sum order (gridsweep/sum_order.h):
- * the running sum s pushed up the cascade levels, folded back, or stored as
- * a partial sum. */
-GS_INLINE void segment_end(const gs_sum_seg *g, acc *s, acc *level, acc *part, gs_act act)
+/* d = s, field by field, then s = 0: the running sum stored as a partial. */
+GS_INLINE void acc_move(acc *d, acc *s, gs_act act)
+{
+    for (int v = 0; v < NV; v++) {
+        d->ga[v] = s->ga[v];
+        d->gb[v] = s->gb[v];
+        if (!act_df_is_mask(act))
+            d->gc[v] = s->gc[v];
+        d->gd[v] = s->gd[v];
+        d->ls[v] = s->ls[v];
+    }
+    acc_zero(s);
+}
+
+/* The cascade's actions (batches of 512 and more): the running sum s pushed
+ * up the levels, or the levels folded back into it. */
+static inline void segment_cascade(const gs_sum_seg *g, acc *s, acc *level, gs_act act)
 {
     for (int j = 1; j <= g->push; j++) {
         acc *below = j == 1 ? s : &level[j - 2];
@@ -113,10 +126,24 @@ GS_INLINE void segment_end(const gs_sum_seg *g, acc *s, acc *level, acc *part, g
             acc_add(s, &level[j], act);
             acc_zero(&level[j]);
         }
-    if (g->store >= 0) {
-        part[g->store] = *s;
-        acc_zero(s);
+}
+
+/* The partials combined as the order lists them, each sum carried in
+ * registers while its destination stays the same. */
+GS_INLINE void combine_partials(const gs_sum_order *o, acc *part, gs_act act, acc *out)
+{
+    int cur = o->ncombine ? o->combine[0][0] : o->result;
+    acc sum = part[cur];
+    for (int j = 0; j < o->ncombine; j++) {
+        if (o->combine[j][0] != cur) {
+            part[cur] = sum;
+            cur = o->combine[j][0];
+            sum = part[cur];
+        }
+        acc_add(&sum, &part[o->combine[j][1]], act);
     }
+    part[cur] = sum;
+    *out = part[o->result];
 }
 
 /* The forward and backward pass of one step over the whole batch, its sums
@@ -194,14 +221,16 @@ GS_INLINE void batch_pass(const gs_step_data *step, const gs_block *blk, int t, 
                     }
                 }
             }
-            segment_end(&o->seg[g], &s, level, part, act);
+            const gs_sum_seg *end = &o->seg[g];
+            if (__builtin_expect(end->push | end->fold, 0))
+                segment_cascade(end, &s, level, act);
+            if (end->store >= 0)
+                acc_move(&part[end->store], &s, act);
         }
     }
 #undef X_AT
 #undef Y_AT
-    for (int j = 0; j < o->ncombine; j++)
-        acc_add(&part[o->combine[j][0]], &part[o->combine[j][1]], act);
-    *out = part[o->result];
+    combine_partials(o, part, act, out);
 }
 
 /* The constants of one step, cast as torch 1.13's single-tensor optimizers
