@@ -43,6 +43,20 @@ static inline vf vf_sign(vf r)
     return _mm256_and_ps(vf_ne(r, _mm256_setzero_ps()), unit);
 }
 
+static inline vf vf_round(vf a) { return _mm256_round_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+static inline __m256i vi_pow2i_bits(__m256i n)
+{
+    return _mm256_slli_epi32(_mm256_add_epi32(n, _mm256_set1_epi32(127)), 23);
+}
+static inline vf vf_pow2i(vf n) { return _mm256_castsi256_ps(vi_pow2i_bits(_mm256_cvtps_epi32(n))); }
+static inline vf vf_ldexp(vf a, vf n)
+{
+    __m256i ni = _mm256_cvtps_epi32(n), n1 = _mm256_srai_epi32(ni, 1);   /* floor(n/2) */
+    vf s1 = _mm256_castsi256_ps(vi_pow2i_bits(n1));
+    vf s2 = _mm256_castsi256_ps(vi_pow2i_bits(_mm256_sub_epi32(ni, n1)));
+    return _mm256_mul_ps(_mm256_mul_ps(a, s1), s2);
+}
+
 static inline vf vf_exp(vf a) { return Sleef_expf8_u10avx2(a); }
 static inline vf vf_log(vf a) { return Sleef_logf8_u10avx2(a); }
 static inline vf vf_tanh(vf a) { return Sleef_tanhf8_u10avx2(a); }

@@ -48,6 +48,20 @@ static inline vf vf_sign(vf r)
     return vreinterpretq_f32_u32(vandq_u32(vf_ne(r, vdupq_n_f32(0.0f)), unit));
 }
 
+static inline vf vf_round(vf a) { return vrndnq_f32(a); }
+static inline int32x4_t vi_pow2i_bits(int32x4_t n)
+{
+    return vshlq_n_s32(vaddq_s32(n, vdupq_n_s32(127)), 23);
+}
+static inline vf vf_pow2i(vf n) { return vreinterpretq_f32_s32(vi_pow2i_bits(vcvtnq_s32_f32(n))); }
+static inline vf vf_ldexp(vf a, vf n)
+{
+    int32x4_t ni = vcvtnq_s32_f32(n), n1 = vshrq_n_s32(ni, 1);   /* floor(n/2) */
+    vf s1 = vreinterpretq_f32_s32(vi_pow2i_bits(n1));
+    vf s2 = vreinterpretq_f32_s32(vi_pow2i_bits(vsubq_s32(ni, n1)));
+    return vmulq_f32(vmulq_f32(a, s1), s2);
+}
+
 static inline vf vf_exp(vf a) { return Sleef_expf4_u10advsimd(a); }
 static inline vf vf_log(vf a) { return Sleef_logf4_u10advsimd(a); }
 static inline vf vf_tanh(vf a) { return Sleef_tanhf4_u10advsimd(a); }

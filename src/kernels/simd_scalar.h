@@ -4,6 +4,7 @@
 #define GS_SIMD_SCALAR_H
 
 #include <math.h>
+#include <string.h>
 #include <sleef.h>
 
 #define VW 1          /* lanes per vector */
@@ -44,6 +45,25 @@ static inline vf vf_mask_add(vf acc, vm m, vf g) { return m ? acc + g : acc; }
 static inline vf vf_mask_fma(vf a, vf b, vf c, vm m) { return m ? fmaf(a, b, c) : c; }
 /* +1, -1, or +0 for zero and NaN. */
 static inline vf vf_sign(vf r) { return r > 0.0f ? 1.0f : (r < 0.0f ? -1.0f : 0.0f); }
+
+/* The integer-valued float nearest a, ties to even (the default rounding mode). */
+static inline vf vf_round(vf a) { return rintf(a); }
+/* 2^n for an integer-valued n in [-126, 127], built in the exponent bits. */
+static inline vf vf_pow2i(vf n)
+{
+    unsigned bits = (unsigned)((n == n ? (int)n : 0) + 127) << 23;
+    float p;
+    memcpy(&p, &bits, sizeof p);
+    return p;
+}
+/* a 2^n rounded once (IEEE scalbn), for an integer-valued n in [-150, 128] and
+ * a normal a with 1/2 <= |a| <= 2: a 2^floor(n/2) is exact, the second factor
+ * rounds (subnormal or infinite results). AVX-512's vscalefps rounds alike. */
+static inline vf vf_ldexp(vf a, vf n)
+{
+    const float n1 = floorf(0.5f * n);
+    return a * vf_pow2i(n1) * vf_pow2i(n - n1);
+}
 
 /* SLEEF's FMA-based scalar code: bit-identical to its AVX2/AVX-512/AdvSIMD code.
  * sleef.h declares these only under FP_FAST_FMA; they are always exported. On
