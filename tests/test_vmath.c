@@ -26,7 +26,7 @@ float Sleef_log1pf1_u10purecfma(float);
 #define VMATH_STRIDE 1009u
 #endif
 
-static float v_exp(float x) { return vexp(x); }
+static float v_exp(float x) { return vexp_neg(x); }
 static float v_expm1(float x) { return vexpm1(x); }
 static float v_log1p(float x) { return vlog1p01(x); }
 static float v_tanh(float x) { return vtanh(x); }
@@ -118,7 +118,7 @@ static void check(const fn *f)
 
 Test(vmath, exp)
 {
-    check(&(fn){"exp", v_exp, s_exp, expl, -INFINITY, INFINITY, 1});
+    check(&(fn){"exp", v_exp, s_exp, expl, -INFINITY, 0, 1});
 }
 
 Test(vmath, expm1)
@@ -139,11 +139,11 @@ Test(vmath, tanh)
 /* The limits and special values exactly, not within a bound. */
 Test(vmath, special_values)
 {
-    cr_assert(vexp(-INFINITY) == 0 && !signbit(vexp(-INFINITY)));
-    cr_assert(vexp(INFINITY) == INFINITY && vexp(89.0f) == INFINITY);
-    cr_assert(vexp(0.0f) == 1 && vexp(-0.0f) == 1);
-    cr_assert(vexp(-103.0f) > 0 && vexp(-104.0f) == 0);   /* subnormals, then 0 */
-    cr_assert(isnan(vexp(NAN)) && isnan(vexpm1(NAN)) && isnan(vlog1p01(NAN)) &&
+    cr_assert(vexp_neg(-INFINITY) == 0 && !signbit(vexp_neg(-INFINITY)));
+    cr_assert(vexp_neg(INFINITY) == 1 && vexp_neg(89.0f) == 1);   /* x > 0 is taken as 0 */
+    cr_assert(vexp_neg(0.0f) == 1 && vexp_neg(-0.0f) == 1);
+    cr_assert(vexp_neg(-103.0f) > 0 && vexp_neg(-104.0f) == 0);   /* subnormals, then 0 */
+    cr_assert(isnan(vexp_neg(NAN)) && isnan(vexpm1(NAN)) && isnan(vlog1p01(NAN)) &&
               isnan(vtanh(NAN)));
     cr_assert(vexpm1(-INFINITY) == -1 && vexpm1(-20.0f) == -1);
     cr_assert(f2u(vexpm1(-0.0f)) == f2u(-0.0f) && f2u(vexpm1(0.0f)) == 0);

@@ -1,8 +1,10 @@
 """Fits the polynomials of src/kernels/vmath.h and checks them in float32.
 Run with a Python that has numpy:
     scripts/py/fit_vmath.py
-  exp, expm1: expm1(r) = r + r^2 Q(r) on r in [-ln2/2, ln2/2] (after Cody-Waite
-              reduction), Q of degree 5; exp(r) = 1 + (r + r^2 Q(r)).
+  exp:   exp(r) = 1 + r + r^2 E(r) on r in [-ln2/2, ln2/2] (after Cody-Waite
+         reduction), E of degree 4, fitted in exp's relative error;
+  expm1: expm1(r) = r + r^2 Q(r) on the same r, Q of degree 5, fitted in
+         expm1's relative error (much smaller near 0, hence a degree more).
   log1p:      log1p(t) = t + t^2 L(t) on t in [0, 1], L of degree 8.
 Near-minimax in relative error of the whole function (Lawson's iteration of
 weighted least squares on Chebyshev nodes, in double precision); the
@@ -70,14 +72,19 @@ def main():
     r = nodes(-h, h, 6000)
     em = np.array([expm1(v) for v in r])
     q = fit_rounded(r, (em - r) / r ** 2, np.abs(r ** 2 / em), 5)
+    ee = fit_rounded(r, (em - r) / r ** 2, np.abs(r ** 2 / (em + 1)), 4)
     t = nodes(0, 1, 6000)
     lp = np.array([log1p(v) for v in t])
     lc = fit_rounded(t, (lp - t) / t ** 2, np.abs(t ** 2 / lp), 8)
 
     rr = np.linspace(-h, h, 200001).astype(np.float32)
     rr = rr[rr != 0]
-    report("VEXP_Q", q, rr, np.array([expm1(v) for v in rr.astype(np.float64)]),
+    report("VEXPM1_Q", q, rr, np.array([expm1(v) for v in rr.astype(np.float64)]),
            "r + r^2 Q(r)")
+    e64 = rr.astype(np.float64)
+    rel = np.max(np.abs(1 + e64 + e64 ** 2 * np.polyval(ee[::-1], e64) - np.exp(e64)) / np.exp(e64))
+    print(f"VEXP_E: polynomial max relative error {rel:.2e} (1 + r + r^2 E(r))")
+    print("    {" + ", ".join("%.9ef" % c for c in ee) + "}")
     tt = np.linspace(0, 1, 200001)[1:].astype(np.float32)
     report("VLOG1P_L", lc, tt, np.array([log1p(v) for v in tt.astype(np.float64)]),
            "t + t^2 L(t)")

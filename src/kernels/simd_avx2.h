@@ -51,10 +51,9 @@ static inline __m256i vi_pow2i_bits(__m256i n)
 static inline vf vf_pow2i(vf n) { return _mm256_castsi256_ps(vi_pow2i_bits(_mm256_cvtps_epi32(n))); }
 static inline vf vf_ldexp(vf a, vf n)
 {
-    __m256i ni = _mm256_cvtps_epi32(n), n1 = _mm256_srai_epi32(ni, 1);   /* floor(n/2) */
-    vf s1 = _mm256_castsi256_ps(vi_pow2i_bits(n1));
-    vf s2 = _mm256_castsi256_ps(vi_pow2i_bits(_mm256_sub_epi32(ni, n1)));
-    return _mm256_mul_ps(_mm256_mul_ps(a, s1), s2);
+    __m256i n63 = _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(63));
+    vf big = _mm256_mul_ps(a, _mm256_castsi256_ps(vi_pow2i_bits(n63)));   /* a 2^(n+63), exact */
+    return _mm256_mul_ps(big, _mm256_set1_ps(0x1p-63f));
 }
 
 static inline vf vf_exp(vf a) { return Sleef_expf8_u10avx2(a); }

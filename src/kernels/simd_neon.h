@@ -56,10 +56,9 @@ static inline int32x4_t vi_pow2i_bits(int32x4_t n)
 static inline vf vf_pow2i(vf n) { return vreinterpretq_f32_s32(vi_pow2i_bits(vcvtnq_s32_f32(n))); }
 static inline vf vf_ldexp(vf a, vf n)
 {
-    int32x4_t ni = vcvtnq_s32_f32(n), n1 = vshrq_n_s32(ni, 1);   /* floor(n/2) */
-    vf s1 = vreinterpretq_f32_s32(vi_pow2i_bits(n1));
-    vf s2 = vreinterpretq_f32_s32(vi_pow2i_bits(vsubq_s32(ni, n1)));
-    return vmulq_f32(vmulq_f32(a, s1), s2);
+    int32x4_t n63 = vaddq_s32(vcvtnq_s32_f32(n), vdupq_n_s32(63));
+    vf big = vmulq_f32(a, vreinterpretq_f32_s32(vi_pow2i_bits(n63)));   /* a 2^(n+63), exact */
+    return vmulq_f32(big, vdupq_n_f32(0x1p-63f));
 }
 
 static inline vf vf_exp(vf a) { return Sleef_expf4_u10advsimd(a); }

@@ -56,14 +56,10 @@ static inline vf vf_pow2i(vf n)
     memcpy(&p, &bits, sizeof p);
     return p;
 }
-/* a 2^n rounded once (IEEE scalbn), for an integer-valued n in [-150, 128] and
- * a normal a with 1/2 <= |a| <= 2: a 2^floor(n/2) is exact, the second factor
- * rounds (subnormal or infinite results). AVX-512's vscalefps rounds alike. */
-static inline vf vf_ldexp(vf a, vf n)
-{
-    const float n1 = floorf(0.5f * n);
-    return a * vf_pow2i(n1) * vf_pow2i(n - n1);
-}
+/* a 2^n rounded once (IEEE scalbn), for an integer-valued n in [-150, 64] and
+ * 1/2 <= |a| < 2 or a NaN: a 2^(n+63) is exact and normal, the product with
+ * 2^-63 rounds once (subnormal results). AVX-512's vscalefps rounds alike. */
+static inline vf vf_ldexp(vf a, vf n) { return a * vf_pow2i(n + 63.0f) * 0x1p-63f; }
 
 /* SLEEF's FMA-based scalar code: bit-identical to its AVX2/AVX-512/AdvSIMD code.
  * sleef.h declares these only under FP_FAST_FMA; they are always exported. On

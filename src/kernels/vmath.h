@@ -4,7 +4,7 @@
  * than the arithmetic. Coefficients: scripts/py/fit_vmath.py. Accuracy
  * (measured by tests/test_vmath.c against long double and SLEEF u10 over
  * every float of the domain; the test asserts the bound):
- *   vexp      every float            <= 1 ulp (including subnormal results)
+ *   vexp_neg  x <= 0                 <= 1 ulp (including subnormal results)
  *   vexpm1    x <= 0                 <= 1 ulp
  *   vlog1p01  t in [0, 1]            <= 1.5 ulp
  *   vtanh     every float            <= 2.5 ulp
@@ -20,8 +20,11 @@
 #define VM_LN2_HI 0.693145751953125f
 #define VM_LN2_LO 1.4286068202862268e-06f
 
-/* expm1(r) = r + r^2 Q(r) on [-ln2/2, ln2/2]; also exp(r) = 1 + that. */
-static const float VEXP_Q[6] = {5.000000000e-01f, 1.666666567e-01f, 4.166649282e-02f,
+/* exp(r) = 1 + r + r^2 E(r) and expm1(r) = r + r^2 Q(r) on [-ln2/2, ln2/2];
+ * Q has a degree more, for expm1's relative accuracy near 0. */
+static const float VEXP_E[5] = {4.999999404e-01f, 1.666652113e-01f, 4.166825861e-02f,
+                                8.368668146e-03f, 1.382133341e-03f};
+static const float VEXPM1_Q[6] = {5.000000000e-01f, 1.666666567e-01f, 4.166649282e-02f,
                                 8.333545178e-03f, 1.393231913e-03f, 1.976245258e-04f};
 /* log1p(t) = t + t^2 L(t) on [0, 1]. */
 static const float VLOG1P_L[9] = {-4.999993145e-01f, 3.333047330e-01f, -2.495819479e-01f,
@@ -45,15 +48,22 @@ VM_INLINE vf vm_reduce(vf x, vf *n)
     return vf_fma(*n, vf_set1(-VM_LN2_LO), r);
 }
 
-/* exp(x) = 2^n (1 + expm1(r)). Clamped to [-104, 89]: exp(-104) rounds to 0,
- * exp(89) to inf, so +-inf land at their limits; NaN passes both clamps
- * (vf_max and vf_min return their second operand when unordered). */
-VM_INLINE vf vexp(vf x)
+/* exp(x) for x <= 0, the callers' -|z|, -z^2/2 and (elu, selu) z, whose
+ * positive lanes they discard: x > 0 is taken as 0 and gives 1, which keeps
+ * 2^n within vf_ldexp's cheap range. exp(x) = 2^n (1 + r (1 + r E(r))),
+ * rounded once where subnormal; below -104 it rounds to 0, so -inf gives 0.
+ * NaN passes both clamps (vf_max and vf_min return their second operand when
+ * unordered). */
+VM_INLINE vf vexp_neg(vf x)
 {
     vf n;
-    x = vf_min(vf_set1(89.0f), vf_max(vf_set1(-104.0f), x));
+    x = vf_min(vf_set1(0.0f), vf_max(vf_set1(-104.0f), x));
     vf r = vm_reduce(x, &n);
-    return vf_ldexp(vf_add(vf_set1(1.0f), vm_x_x2poly(VEXP_Q, 6, r)), n);
+    vf q = vf_set1(VEXP_E[4]);
+    for (int k = 3; k >= 0; k--)
+        q = vf_fma(q, r, vf_set1(VEXP_E[k]));
+    vf p = vf_fma(vf_fma(q, r, vf_set1(1.0f)), r, vf_set1(1.0f));
+    return vf_ldexp(p, n);
 }
 
 /* For x in [-20, 0] (or NaN): expm1(r) and s = 2^n, x = n ln2 + r; then
@@ -64,7 +74,7 @@ VM_INLINE vf vm_expm1_parts(vf x, vf *s)
 {
     vf n, r = vm_reduce(x, &n);
     *s = vf_pow2i(n);
-    return vm_x_x2poly(VEXP_Q, 6, r);
+    return vm_x_x2poly(VEXPM1_Q, 6, r);
 }
 
 /* expm1(x) for x <= 0 (the callers' -2|z|). Below -2^-26, expm1(x) rounds
