@@ -61,7 +61,9 @@ static inline vf vf_pow2i(vf n)
  * 2^-63 rounds once (subnormal results). AVX-512's vscalefps rounds alike. */
 static inline vf vf_ldexp(vf a, vf n) { return a * vf_pow2i(n + 63.0f) * 0x1p-63f; }
 
-/* SLEEF's FMA-based scalar code: bit-identical to its AVX2/AVX-512/AdvSIMD code.
+/* SLEEF's u10 functions, which no activation calls since vmath.h (inlined
+ * polynomials); tests/test_vmath.c measures vmath.h against them.
+ * SLEEF's FMA-based scalar code: bit-identical to its AVX2/AVX-512/AdvSIMD code.
  * sleef.h declares these only under FP_FAST_FMA; they are always exported. On
  * x86-64 they need a CPU with FMA, which isa.c checks. */
 float Sleef_expf1_u10purecfma(float);
