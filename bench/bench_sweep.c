@@ -3,7 +3,10 @@
  * slowdown when another CPU-bound process shares the cores; its memory as the
  * grid grows; and, on the same smaller workload, its speed-up over the NumPy
  * and PyTorch sweeps in bench/peers/. Rows are formatted as in a real map and
- * then dropped, so everything but the disk is measured. */
+ * then dropped, so everything but the disk is measured. --compare runs, alone,
+ * the comparison with the hand-tuned limit loops and PyTorch on the same work,
+ * per kernel set, and the sorted method against the direct limit loop
+ * (bench_compare.c). */
 #include <omp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,20 +17,24 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "gridsweep/sweep.h"
+#include "bench_sweep.h"
+#include "gridsweep/settings.h"
 
 #define HELP                                                                                \
     "usage: bench_sweep [--act LIST] [--res N] [--steps N] [--batch N] [--threads N]\n"   \
     "                   [--isa NAME] [--reps N] [--no-peers] [--no-contention]\n"         \
     "                   [--no-memory] [--quick]\n"                                        \
+    "       bench_sweep --compare [--act LIST] [--res N] [--steps N] [--batch N]\n"         \
+    "                   [--threads N] [--isa NAME] [--reps N] [--limit-dir DIR]\n"          \
+    "                   [--no-limit] [--no-peers] [--no-sorted]\n"                          \
     "Defaults: every activation, --res 512 --steps 1000 --batch 256, shared sampling,\n"  \
-    "1 thread and all cores, median of 3 runs.\n"
-
-typedef struct bench_opts {
-    const char *acts, *isa;
-    int res, steps, batch, threads, reps;
-    int peers, contention, memory;
-} bench_opts;
+    "1 thread and all cores, median of 3 runs; kernel set: --isa, else GRIDSWEEP_ISA,\n"  \
+    "else the best this CPU runs. --quick: --res 128 --steps 200 --reps 1.\n"           \
+    "--compare: only the comparison with the hand-tuned limit loops (built from\n"        \
+    "--limit-dir, default ../shared/limit beside the source tree) and PyTorch, same\n"   \
+    "work (defaults there: --res 128, 2 threads), on every kernel set this CPU runs\n"   \
+    "unless one is named; then relu with --method sorted against the direct loop at\n"  \
+    "batch 64, 256, 1024 and 4096.\n"
 
 static double now(void)
 {
@@ -48,16 +55,31 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Seconds for one sweep of the whole plane (the default b-d plane). */
-static double sweep_seconds(gs_act act, const gs_kernels *k, int res, int steps, int batch,
-                            int threads)
+bool bench_method_available(const char *value)
+{
+    const gs_setting *s = gs_setting_by_key("method");
+    gs_train_config train = gs_train_defaults();
+    gs_error err;
+    return s && gs_setting_parse(s, "--method", value, &train, &err) == 0;
+}
+
+double bench_sweep_seconds(gs_act act, const gs_kernels *k, int res, int steps, int batch,
+                           int threads, const char *method)
 {
     gs_sweep_config cfg = gs_sweep_defaults();
     gs_error err;
     cfg.train.act = act, cfg.train.steps = steps, cfg.train.batch = batch;
     cfg.x.n = cfg.y.n = res;
     gs_train_plan plan;
-    if (gs_sweep_set_lr(&cfg, false, false, &err) || gs_sweep_validate(&cfg, &err) ||
+    /* By name through the settings table, so that this compiles before and
+     * after the setting exists. */
+    const gs_setting *ms = method ? gs_setting_by_key("method") : NULL;
+    if (method && !ms) {
+        fprintf(stderr, "bench_sweep: this build has no setting 'method'\n");
+        exit(2);
+    }
+    if ((ms && gs_setting_parse(ms, "--method", method, &cfg.train, &err)) ||
+        gs_sweep_set_lr(&cfg, false, false, &err) || gs_sweep_validate(&cfg, &err) ||
         gs_train_plan_init(&plan, &cfg.train, &err)) {
         fprintf(stderr, "bench_sweep: %s\n", err.msg);
         exit(2);
@@ -77,12 +99,12 @@ static double sweep_seconds(gs_act act, const gs_kernels *k, int res, int steps,
     return t;
 }
 
-static double median_rate(gs_act act, const gs_kernels *k, int res, int steps, int batch,
-                          int threads, int reps)
+double bench_median_rate(gs_act act, const gs_kernels *k, int res, int steps, int batch,
+                         int threads, int reps, const char *method)
 {
     double t[32];
     for (int i = 0; i < reps; i++)
-        t[i] = sweep_seconds(act, k, res, steps, batch, threads);
+        t[i] = bench_sweep_seconds(act, k, res, steps, batch, threads, method);
     qsort(t, (size_t)reps, sizeof *t, cmp_double);
     return (double)res * res * steps * batch / t[reps / 2];
 }
@@ -107,8 +129,9 @@ static void section_speed(const bench_opts *o, const gs_kernels *k, const gs_act
            o->threads);
     printf("|---|---|---|---|\n");
     for (int i = 0; i < n; i++) {
-        double r1 = median_rate(acts[i], k, o->res, o->steps, o->batch, 1, o->reps);
-        double rn = median_rate(acts[i], k, o->res, o->steps, o->batch, o->threads, o->reps);
+        double r1 = bench_median_rate(acts[i], k, o->res, o->steps, o->batch, 1, o->reps, NULL);
+        double rn = bench_median_rate(acts[i], k, o->res, o->steps, o->batch, o->threads, o->reps,
+                                      NULL);
         printf("| %s | %.2fe9 | %.2fe9 | %.2f s |\n", gs_act_get(acts[i])->name, r1 / 1e9,
                rn / 1e9, (double)o->res * o->res * o->steps * o->batch / rn);
         fflush(stdout);
@@ -119,9 +142,9 @@ static void section_speed(const bench_opts *o, const gs_kernels *k, const gs_act
 static void section_contention(const bench_opts *o, const gs_kernels *k)
 {
     const int res = o->res / 2 > 16 ? o->res / 2 : 16;
-    double idle = sweep_seconds(GS_ACT_RELU, k, res, o->steps, o->batch, o->threads);
+    double idle = bench_sweep_seconds(GS_ACT_RELU, k, res, o->steps, o->batch, o->threads, NULL);
     pid_t pid = spin();
-    double busy = sweep_seconds(GS_ACT_RELU, k, res, o->steps, o->batch, o->threads);
+    double busy = bench_sweep_seconds(GS_ACT_RELU, k, res, o->steps, o->batch, o->threads, NULL);
     kill(pid, SIGKILL);
     waitpid(pid, NULL, 0);
     printf("## Shared cores (relu, --res %d, %d threads, one busy process beside it)\n\n", res,
@@ -161,9 +184,8 @@ static void section_memory(const gs_kernels *k)
     printf("\n");
 }
 
-/* Runs a peer script and reads its sample_steps_per_s. */
-static double peer_rate(const char *script, const char *act, int res, int steps, int batch,
-                        int threads)
+double bench_peer_rate(const char *script, const char *act, int res, int steps, int batch,
+                       int threads)
 {
     char cmd[1024];
     snprintf(cmd, sizeof cmd,
@@ -193,9 +215,9 @@ static void section_peers(const bench_opts *o, const gs_kernels *k, const gs_act
     printf("|---|---|---|---|---|---|\n");
     for (int i = 0; i < n; i++) {
         const char *name = gs_act_get(acts[i])->name;
-        double g = median_rate(acts[i], k, res, steps, batch, o->threads, o->reps);
-        double np = peer_rate("numpy_sweep.py", name, res, steps, batch, o->threads);
-        double pt = peer_rate("torch_sweep.py", name, res, steps, batch, o->threads);
+        double g = bench_median_rate(acts[i], k, res, steps, batch, o->threads, o->reps, NULL);
+        double np = bench_peer_rate("numpy_sweep.py", name, res, steps, batch, o->threads);
+        double pt = bench_peer_rate("torch_sweep.py", name, res, steps, batch, o->threads);
         printf("| %s | %.2fe9 | %.2fe8 | %.2fe8 | %.0fx | %.0fx |\n", name, g / 1e9, np / 1e8,
                pt / 1e8, np > 0 ? g / np : 0, pt > 0 ? g / pt : 0);
         fflush(stdout);
@@ -213,10 +235,31 @@ static int parse_int(const char *s, int lo, int hi, int *out)
     return 0;
 }
 
+/* The kernel set: --isa, else GRIDSWEEP_ISA, else the best this CPU runs. */
+static int pick_set(bench_opts *o)
+{
+    const char *env = getenv("GRIDSWEEP_ISA");
+    const char *name = o->isa ? o->isa : env && *env ? env : NULL;
+    o->set = gs_isa_best();
+    o->isa_given = name != NULL;
+    if (name && gs_isa_parse(name, &o->set)) {
+        fprintf(stderr, "bench_sweep: unknown kernel set '%s' (valid: %s)\n", name,
+                gs_isa_names());
+        return -1;
+    }
+    if (!gs_kernels_get(o->set)) {
+        fprintf(stderr, "bench_sweep: this CPU cannot run kernel set '%s'\n", name);
+        return -1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     bench_opts o = {.res = 512, .steps = 1000, .batch = 256, .threads = omp_get_num_procs(),
-                    .reps = 3, .peers = 1, .contention = 1, .memory = 1};
+                    .reps = 3, .peers = 1, .contention = 1, .memory = 1, .limit = 1,
+                    .sorted = 1};
+    bool res_given = false, threads_given = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         int bad = 0;
@@ -229,23 +272,31 @@ int main(int argc, char **argv)
             o.contention = 0;
         } else if (!strcmp(a, "--no-memory")) {
             o.memory = 0;
+        } else if (!strcmp(a, "--compare")) {
+            o.compare = 1;
+        } else if (!strcmp(a, "--no-limit")) {
+            o.limit = 0;
+        } else if (!strcmp(a, "--no-sorted")) {
+            o.sorted = 0;
+        } else if (v && !strcmp(a, "--limit-dir")) {
+            o.limit_dir = v, i++;
         } else if (v && !strcmp(a, "--memory-child")) {
             bad = parse_int(v, 1, 8192, &o.res), i++;
             o.memory = -1;
         } else if (!strcmp(a, "--quick")) {
-            o.res = 128, o.steps = 200, o.reps = 1;
+            o.res = 128, o.steps = 200, o.reps = 1, res_given = true;
         } else if (v && !strcmp(a, "--act")) {
             o.acts = v, i++;
         } else if (v && !strcmp(a, "--isa")) {
             o.isa = v, i++;
         } else if (v && !strcmp(a, "--res")) {
-            bad = parse_int(v, 1, 8192, &o.res), i++;
+            bad = parse_int(v, 1, 8192, &o.res), i++, res_given = true;
         } else if (v && !strcmp(a, "--steps")) {
             bad = parse_int(v, 1, 1000000, &o.steps), i++;
         } else if (v && !strcmp(a, "--batch")) {
             bad = parse_int(v, 1, 65536, &o.batch), i++;
         } else if (v && !strcmp(a, "--threads")) {
-            bad = parse_int(v, 1, 1024, &o.threads), i++;
+            bad = parse_int(v, 1, 1024, &o.threads), i++, threads_given = true;
         } else if (v && !strcmp(a, "--reps")) {
             bad = parse_int(v, 1, 31, &o.reps), i++;
         } else {
@@ -257,17 +308,9 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    gs_isa isa = gs_isa_best();
-    if (o.isa && gs_isa_parse(o.isa, &isa)) {
-        fprintf(stderr, "bench_sweep: unknown kernel set '%s' (valid: %s)\n", o.isa,
-                gs_isa_names());
+    if (pick_set(&o))
         return 2;
-    }
-    const gs_kernels *k = gs_kernels_get(isa);
-    if (!k) {
-        fprintf(stderr, "bench_sweep: this CPU cannot run kernel set '%s'\n", o.isa);
-        return 2;
-    }
+    const gs_kernels *k = gs_kernels_get(o.set);
     gs_act acts[GS_ACT_COUNT];
     int n = 0;
     if (!o.acts) {
@@ -285,7 +328,19 @@ int main(int argc, char **argv)
         }
     }
     if (o.memory < 0) {   /* the child of section_memory */
-        sweep_seconds(GS_ACT_RELU, k, o.res, 1, 1, omp_get_num_procs());
+        bench_sweep_seconds(GS_ACT_RELU, k, o.res, 1, 1, omp_get_num_procs(), NULL);
+        return 0;
+    }
+    if (o.compare) {      /* issue 13's workload unless told otherwise */
+        if (!res_given)
+            o.res = 128;
+        if (!threads_given)
+            o.threads = 2;
+        char buf[4096];
+        const char *limit_bin = o.limit ? limit_binary(&o, buf, sizeof buf) : NULL;
+        section_compare(&o, acts, n, limit_bin);
+        if (o.sorted)
+            section_sorted(&o, limit_bin);
         return 0;
     }
     section_speed(&o, k, acts, n);

@@ -35,8 +35,10 @@ static void usage(FILE *out)
             "  --function=PATTERN   only functions whose name (e.g. train_gelu_huber_avx2) matches\n"
             "                       the glob PATTERN, or contains it if it has no * ? [\n"
             "  --seed=N             seed of the random inputs (default: fixed, printed)\n"
-            "  --bench              also time each function: ns per element (eval) or per\n"
-            "                       sample-step (train), and the speed-up over scalar\n",
+            "  --bench              also time each function, a table per family (the training\n"
+            "                       step per loss): ns per element (eval) or per sample-step\n"
+            "                       per lane (train) on each set, and the speed-up over\n"
+            "                       scalar (timings only: nothing passes or fails on them)\n",
             gs_isa_names());
 }
 
@@ -188,36 +190,106 @@ static int check_function(const options *o, const ck_fn *fn, tally *t)
     return nrun;
 }
 
-/* One table per family: each selected function on each runnable set. */
-static void bench(const options *o, const ck_fn *fns, int nfns)
+/* The sets --bench times: every one this CPU runs that --set allows. */
+static int bench_sets(const options *o, gs_isa *sets)
+{
+    int n = 0;
+    for (int i = 0; i < GS_ISA_COUNT; i++)
+        if (gs_kernels_get((gs_isa)i) && (o->only_set < 0 || o->only_set == i))
+            sets[n++] = (gs_isa)i;
+    return n;
+}
+
+/* One row: fn on each set (a cell is '-' where --function leaves it out),
+ * then the speed-up of each set over scalar. */
+static void bench_row(const options *o, const ck_fn *fn, const gs_isa *sets, int nsets)
 {
     const gs_kernels *scalar = gs_kernels_get(GS_ISA_SCALAR);
-    for (int family = CK_EVAL; family <= CK_TRAIN; family++) {
+    double ns[GS_ISA_COUNT], base = -1;
+    bool any = false;
+    for (int s = 0; s < nsets; s++) {
+        ns[s] = -1;
+        if (!matches(o, fn, sets[s]))
+            continue;
+        const gs_kernels *k = gs_kernels_get(sets[s]);
+        ns[s] = fn->family == CK_EVAL ? ck_bench_eval(k, fn->act)
+                                      : ck_bench_train(k, fn->act, fn->loss);
+        any = true;
+    }
+    if (!any)
+        return;
+    for (int s = 0; s < nsets; s++)
+        if (sets[s] == GS_ISA_SCALAR)
+            base = ns[s];
+    if (base < 0 && scalar)   /* scalar left out by --function: still the yardstick */
+        base = fn->family == CK_EVAL ? ck_bench_eval(scalar, fn->act)
+                                     : ck_bench_train(scalar, fn->act, fn->loss);
+    printf("| %s |", gs_act_get(fn->act)->name);
+    for (int s = 0; s < nsets; s++)
+        printf(ns[s] < 0 ? " - |" : " %.3f |", ns[s]);
+    for (int s = 0; s < nsets; s++)
+        if (sets[s] != GS_ISA_SCALAR)
+            printf(ns[s] < 0 || base < 0 ? " - |" : " %.2fx |", base / ns[s]);
+    putchar('\n');
+    fflush(stdout);
+}
+
+/* The training step's columns say how many starting points a block trains
+ * at once (the lanes the time is divided by). */
+static void bench_header(const char *title, bool lanes, const gs_isa *sets, int nsets)
+{
+    printf("\n%s\n\n| activation |", title);
+    for (int s = 0; s < nsets; s++) {
+        const int n = gs_kernels_get(sets[s])->lanes;
+        if (lanes)
+            printf(" %s (%d lane%s) |", gs_isa_name(sets[s]), n, n > 1 ? "s" : "");
+        else
+            printf(" %s |", gs_isa_name(sets[s]));
+    }
+    for (int s = 0; s < nsets; s++)
+        if (sets[s] != GS_ISA_SCALAR)
+            printf(" %s vs scalar |", gs_isa_name(sets[s]));
+    printf("\n|---|");
+    for (int s = 0; s < nsets; s++)
+        printf("---:|%s", sets[s] != GS_ISA_SCALAR ? "---:|" : "");
+    putchar('\n');
+}
+
+/* Timings, not checks: one table per family (the training step one per
+ * loss), an activation per row, a kernel set per column. Nothing here
+ * passes or fails. */
+static void bench(const options *o, const ck_fn *fns, int nfns)
+{
+    gs_isa sets[GS_ISA_COUNT];
+    const int nsets = bench_sets(o, sets);
+    if (nsets == 0)
+        return;
+    for (int loss = -1; loss < GS_LOSS_COUNT; loss++) {
+        const ck_family family = loss < 0 ? CK_EVAL : CK_TRAIN;
         bool header = false;
         for (int f = 0; f < nfns; f++) {
             const ck_fn *fn = &fns[f];
-            if ((int)fn->family != family)
+            if (fn->family != family || (family == CK_TRAIN && (int)fn->loss != loss))
                 continue;
-            double base = -1;
-            for (int i = 0; i < GS_ISA_COUNT; i++) {
-                const gs_kernels *k = gs_kernels_get((gs_isa)i);
-                if (!k || !scalar || !matches(o, fn, (gs_isa)i))
-                    continue;
-                if (base < 0)
-                    base = fn->family == CK_EVAL ? ck_bench_eval(scalar, fn->act)
-                                                 : ck_bench_train(scalar, fn->act, fn->loss);
-                double ns = i == GS_ISA_SCALAR ? base
-                            : fn->family == CK_EVAL ? ck_bench_eval(k, fn->act)
-                                                     : ck_bench_train(k, fn->act, fn->loss);
-                if (!header)
-                    printf("\n| function | ns/%s | speed-up vs scalar |\n|---|---:|---:|\n",
-                           family == CK_EVAL ? "element" : "sample-step");
+            bool selected = false;
+            for (int s = 0; s < nsets; s++)
+                selected = selected || matches(o, fn, sets[s]);
+            if (!selected)
+                continue;
+            if (!header) {
+                char title[256];
+                if (family == CK_EVAL)
+                    snprintf(title, sizeof title,
+                             "Activation value and derivative (eval_*): ns per element");
+                else
+                    snprintf(title, sizeof title,
+                             "Training step (train_*_%s; Adam, shared samples, batch 256): "
+                             "ns per sample-step per lane (one starting point per lane)",
+                             gs_loss_name((gs_loss)loss));
+                bench_header(title, family == CK_TRAIN, sets, nsets);
                 header = true;
-                char name[64];
-                ck_name(fn, (gs_isa)i, name, sizeof name);
-                printf("| %s | %.3f | %.2fx |\n", name, ns, base / ns);
-                fflush(stdout);
             }
+            bench_row(o, fn, sets, nsets);
         }
     }
     putchar('\n');

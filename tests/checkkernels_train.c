@@ -23,6 +23,7 @@ static int batch_size(int i) { return i < 100 ? i + 1 : 127 + (i - 100); }
 
 typedef struct tcase {
     gs_step_data step;
+    gs_sum_order sum;          /* step.sum, for the case's batch */
     int steps;
     float xs[MAX_STEPS * MAX_BATCH], ys[MAX_STEPS * MAX_BATCH];
     float start[REF_LANES][5];
@@ -66,6 +67,7 @@ static void make_case(tcase *c, gs_opt opt, gs_sampling sampling, int batch, int
         .target = (gs_act)(rng_next(r) % GS_ACT_COUNT),
     };
     c->step.prev_start = (int)(rng_next(r) % (unsigned)(c->step.window_start + 1));
+    c->step.sum = &c->sum;
     const gs_dist_kind kind = (gs_dist_kind)(variant % GS_DIST_COUNT);
     gs_dist_make(kind, rng_uniform(r, -1, 1), rng_uniform(r, 0.1f, 2), rng_uniform(r, 0.5f, 6),
                  &c->step.dist, NULL);
@@ -183,6 +185,13 @@ void ck_check_train(ck_run *run)
         for (int bi = 0; bi < N_BATCHES; bi++) {
             const int opt = (bi + bi / 4 + sampling) % GS_OPT_COUNT, batch = batch_size(bi);
             const int variant = (int)(rng_next(&r) % 4);
+            if (gs_sum_order_build(&c->sum, batch)) {
+                for (int s = 0; s < GS_ISA_COUNT; s++)
+                    if (run->sets[s])
+                        ck_fail(run, (gs_isa)s, "out of memory");
+                free(c);
+                return;
+            }
             make_case(c, (gs_opt)opt, (gs_sampling)sampling, batch, variant, &r);
             reference(run, c);
             char what[96];
@@ -192,6 +201,7 @@ void ck_check_train(ck_run *run)
             for (int s = 0; s < GS_ISA_COUNT; s++)
                 if (run->sets[s])
                     compare_set(run, (gs_isa)s, c, what, &r);
+            gs_sum_order_free(&c->sum);
         }
     }
     free(c);
@@ -210,8 +220,11 @@ double ck_bench_train(const gs_kernels *k, gs_act act, gs_loss loss)
         xs[i] = rng_uniform(&r, -0.5, 0.5);
         ys[i] = xs[i] <= 0 ? 0.0f : xs[i];
     }
+    static gs_sum_order sum;
+    if (!sum.order && gs_sum_order_build(&sum, BENCH_BATCH))
+        return -1;
     const gs_step_data step = {
-        .loss = loss, .huber_delta = 1, .opt = GS_OPT_ADAM, .beta1 = 0.9f, .beta2 = 0.999f,
+        .sum = &sum, .loss = loss, .huber_delta = 1, .opt = GS_OPT_ADAM, .beta1 = 0.9f, .beta2 = 0.999f,
         .eps = 1e-8f, .momentum = 0.9f, .alpha = 0.99f, .sampling = GS_SAMPLING_SHARED,
         .data_lo = -0.5f, .data_hi = 0.5f, .batch = BENCH_BATCH,
         .inv_batch = 1.0f / BENCH_BATCH, .xs = xs, .ys = ys, .x_stride = BENCH_BATCH,

@@ -8,7 +8,11 @@
  *    plug-in bias (K-1)/(2 eps^2) of estimating it from eps^2 cells, and D is
  *    close to 2 (below it only because a 2x2 box of a random map often holds
  *    one side only);
- *  - the Sierpinski gasket (ix & iy) == 0: D = log2 3.
+ *  - the Sierpinski gasket (ix & iy) == 0: D = log2 3;
+ *  - stripes over a Cantor set of columns (base-4 digits 0 and 1 only, a set
+ *    of dimension 1/2) times a line: D = 1.5;
+ *  - the median of the dimensions of several maps (gridsweep stats over the
+ *    frames of a zoom), skipping maps without one.
  * Tolerances are stated per test and are several times the error seen. */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -225,6 +229,42 @@ Test(stats, sierpinski_gasket)
     cr_assert(!st.warn, "%s", st.warning);
     cr_assert_float_eq(st.dim, log2(3.0), 0.1, "D = %g", st.dim);
     free(g.outcome);
+}
+
+/* Converged in the columns whose base-4 digits are all 0 or 1. */
+static gs_outcome cantor_stripes(int ix, int iy, int nx, int ny)
+{
+    (void)iy, (void)nx, (void)ny;
+    for (; ix; ix /= 4)
+        if (ix % 4 > 1)
+            return GS_OUT_STUCK;
+    return GS_OUT_CONVERGED;
+}
+
+Test(stats, cantor_stripes)
+{
+    gs_map_grid g = make_grid(4096, 4096, cantor_stripes);
+    gs_map_stats st = stats_of(&g, 5);
+    cr_assert(!st.warn, "%s", st.warning);
+    cr_assert_float_eq(st.dim, 1.5, 0.05, "D = %g", st.dim);   /* 1.509 seen */
+    free(g.outcome);
+}
+
+Test(stats, median_dimension)
+{
+    gs_map_stats st[4] = {0};
+    const double dims[4] = {1.7, 1.2, NAN, 1.5};
+    for (int i = 0; i < 4; i++) {
+        st[i].has_dim = !isnan(dims[i]);
+        st[i].dim = dims[i];
+    }
+    double median;
+    cr_assert_eq(gs_map_stats_median_dimension(st, 4, &median), 3);
+    cr_assert_float_eq(median, 1.5, 1e-15);   /* the middle of three */
+    cr_assert_eq(gs_map_stats_median_dimension(st, 2, &median), 2);
+    cr_assert_float_eq(median, 1.45, 1e-15);   /* the mean of the middle two */
+    cr_assert_eq(gs_map_stats_median_dimension(st + 2, 1, &median), 0);
+    cr_assert(isnan(median));
 }
 
 Test(stats, coarse_map_warns)

@@ -79,6 +79,13 @@ void gs_plane_rows(const gs_plane *p, int *lo, int *hi);
 /* The starting point (a, b, c, d, lr, lr_in, lr_out) of cell (ix, iy), the
  * rates resolved (an unset one is lr). */
 void gs_plane_start(const gs_plane *p, int ix, int iy, float start[GS_P_COUNT]);
+/* float32 below its resolution: the starts are floats, so an axis whose cell
+ * spacing is below float32's spacing near its values gives neighbouring
+ * cells the same start. Counts the distinct float32 values of each axis;
+ * 0 if every cell of both axes has its own, else 1 with msg set to one line
+ * about the first axis that has fewer ("float32 holds only 3 distinct values
+ * of b over these 8 cells"). Not an error: the caller says what follows. */
+int gs_plane_float_resolution(const gs_plane *p, gs_error *msg);
 /* 0 if a and b are the same plane (axes, fixed values, resolution; the band
  * may differ); else -1 and *key names the first difference by its header key
  * ("x", "y", "res" or "at"). */

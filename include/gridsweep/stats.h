@@ -62,4 +62,10 @@ typedef struct gs_map_stats {
 /* Everything above for eps in [1, min(nx, ny)]. */
 int gs_map_stats_compute(const gs_map_grid *grid, int eps, gs_map_stats *st, gs_error *err);
 
+/* Over several maps (the frames of a zoom): the median of the dimensions D
+ * of those that have one (the middle one, or the mean of the two middle
+ * ones); returns how many had one (-1: out of memory), and *median is NAN
+ * when none did. */
+int gs_map_stats_median_dimension(const gs_map_stats *st, int n, double *median);
+
 #endif

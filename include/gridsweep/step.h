@@ -11,6 +11,7 @@
 #include "gridsweep/activation.h"
 #include "gridsweep/dist.h"
 #include "gridsweep/step_vocab.h"
+#include "gridsweep/sum_order.h"
 
 /* Lanes per block: the widest kernel set's lanes times its interleave. */
 #define GS_BLOCK_LANES 32
@@ -67,6 +68,7 @@ typedef struct gs_step_data {
     gs_act target;           /* independent sampling's y: target(x) */
     int batch;
     float inv_batch;         /* 1 / batch */
+    const gs_sum_order *sum; /* the order the batch sums are formed in (batch's) */
     /* The samples of step t are xs[t * x_stride ...] (t * x_stride + batch):
      * shared: [steps][batch]; grid: [batch] with x_stride 0; independent:
      * NULL (drawn per lane). ys is the target at those x. */

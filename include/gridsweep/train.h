@@ -110,6 +110,7 @@ typedef struct gs_train_plan {
     gs_train_config cfg;
     gs_step_data step;       /* built from cfg; its sample tables live in samples */
     float *samples;          /* owns step.xs and step.ys (NULL for independent) */
+    gs_sum_order *sum;       /* owns step.sum */
     float *eval_x, *eval_y;  /* the dense grid and its target, eval_points long:
                               * the quantiles of the midpoints (i + 0.5) / n */
     float range_lo, range_hi;  /* where the shape rules look: [lo, hi] of --data

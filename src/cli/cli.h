@@ -22,6 +22,7 @@ int cmd_sweep(int argc, char **argv);
  * status after its one line; nothing is created. */
 int cmd_sweep_check(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
+int cmd_zoom(int argc, char **argv);
 /* The runner main() opened for this process (gridsweep/runner.h). */
 struct gs_runner *cli_runner(void);
 int cmd_trace(int argc, char **argv);

@@ -9,28 +9,54 @@
 #include "options.h"
 
 #define STATS_HELP                                                                          \
-    "usage: gridsweep stats MAP.csv [--eps N] [--json]\n"                                 \
+    "usage: gridsweep stats MAP.csv [MAP.csv...] [--eps N] [--json]\n"                    \
     "Summarizes a basin map:\n"                                                           \
     "  - the fraction of cells per outcome;\n"                                            \
     "  - basin entropy Sb and boundary basin entropy Sbb (Daza et al., Sci. Rep. 2016)\n" \
     "    over boxes of N x N cells, natural log; Sbb > ln 2 proves a fractal boundary;\n" \
     "  - the box-counting dimension D of the boundary between the converged basin and\n"  \
     "    the rest (least-squares fit over box sizes 1, 2, 4, ... cells, with its error\n" \
-    "    and fit range) and the uncertainty exponent alpha = 2 - D.\n"                    \
+    "    and fit range) and the uncertainty exponent alpha = 2 - D. Trainable cells are\n" \
+    "    the converged ones; every other outcome counts as untrainable.\n"               \
     "A warning says when the map is too coarse for D to mean much.\n"                     \
     "Of an ensemble map (--seeds N) these describe its most frequent outcome per cell;\n" \
     "it adds each outcome's fraction in every seed's map, as mean +- population std\n"   \
     "over the seeds, and the mean over the cells of the entropy of the outcome shares.\n" \
+    "Of several maps (the frames of gridsweep zoom): each map's summary, then each D and\n" \
+    "their median over the maps that have one (JSON: {\"maps\": [...], \"dimensions\":\n" \
+    "[...], \"dimension_median\": D, \"dimension_maps\": N}).\n"                         \
     "\n"                                                                                  \
     "  --eps N     box size for the basin entropy, in cells (default 5, or the map's\n"   \
     "              smaller side when that is under 5)\n"                                  \
     "  --json      one JSON object instead of text\n"
 
-static void print_text(const char *path, const gs_map_grid *g, const gs_map_stats *st)
+#define MAX_MAPS 1000
+
+/* What the reports name of a map; its grid is freed once its statistics are
+ * in, so that many large frames need not be in memory at once. */
+typedef struct map_ident {
+    const char *path;
+    char act[64], x[160], y[160];
+    int nx, ny;
+    bool adapted;   /* eps was cut to the map's smaller side */
+} map_ident;
+
+static void ident_of(const char *path, const gs_map_grid *g, map_ident *id)
 {
-    const gs_map_info *in = &g->info;
-    printf("map: %s\n  act %s, x %s, y %s, %dx%d cells\n", path, gs_map_get(in, "act"),
-           gs_map_get(in, "x"), gs_map_get(in, "y"), g->nx, g->ny);
+    const char *act = gs_map_get(&g->info, "act"), *x = gs_map_get(&g->info, "x"),
+               *y = gs_map_get(&g->info, "y");
+    id->path = path;
+    snprintf(id->act, sizeof id->act, "%s", act ? act : "");
+    snprintf(id->x, sizeof id->x, "%s", x ? x : "");
+    snprintf(id->y, sizeof id->y, "%s", y ? y : "");
+    id->nx = g->nx;
+    id->ny = g->ny;
+}
+
+static void print_text(const map_ident *g, const gs_map_stats *st)
+{
+    printf("map: %s\n  act %s, x %s, y %s, %dx%d cells\n", g->path, g->act, g->x, g->y, g->nx,
+           g->ny);
     printf("outcomes%s:\n", st->seeds > 1 ? " (the most frequent per cell)" : "");
     for (int k = 0; k < GS_OUT_COUNT; k++)
         printf("  %-10s %12lld  %7.3f%%\n", gs_outcome_name((gs_outcome)k),
@@ -67,17 +93,17 @@ static void print_text(const char *path, const gs_map_grid *g, const gs_map_stat
         printf("warning: %s\n", st->warning);
 }
 
-static void print_json(const char *path, const gs_map_grid *g, const gs_map_stats *st)
+/* One map's object, without a newline. */
+static void print_json(const map_ident *g, const gs_map_stats *st)
 {
-    const gs_map_info *in = &g->info;
     printf("{\"file\": ");
-    json_string(stdout, path);
+    json_string(stdout, g->path);
     printf(", \"act\": ");
-    json_string(stdout, gs_map_get(in, "act"));
+    json_string(stdout, g->act);
     printf(", \"x\": ");
-    json_string(stdout, gs_map_get(in, "x"));
+    json_string(stdout, g->x);
     printf(", \"y\": ");
-    json_string(stdout, gs_map_get(in, "y"));
+    json_string(stdout, g->y);
     printf(", \"nx\": %d, \"ny\": %d, \"cells\": %lld, \"counts\": {", g->nx, g->ny,
            (long long)st->cells);
     for (int k = 0; k < GS_OUT_COUNT; k++)
@@ -128,7 +154,70 @@ static void print_json(const char *path, const gs_map_grid *g, const gs_map_stat
         json_string(stdout, st->warning);
     else
         printf("null");
-    printf("}\n");
+    printf("}");
+}
+
+/* The dimensions of several maps and their median. */
+static void print_median_text(const map_ident *id, const gs_map_stats *st, int n)
+{
+    double median;
+    const int with = gs_map_stats_median_dimension(st, n, &median);
+    printf("\nboundary dimension over %d maps (converged against every other outcome):\n", n);
+    for (int i = 0; i < n; i++) {
+        if (st[i].has_dim)
+            printf("  %s  D = %.4f +- %.4f%s\n", id[i].path, st[i].dim, st[i].dim_err,
+                   st[i].warn ? "  (warning)" : "");
+        else
+            printf("  %s  D: not estimated\n", id[i].path);
+    }
+    if (with > 0)
+        printf("  median D = %.4f  (over the %d map%s with a dimension)\n", median, with,
+               with == 1 ? "" : "s");
+    else
+        printf("  median D: no map has a dimension\n");
+}
+
+static void print_median_json(const map_ident *id, const gs_map_stats *st, int n)
+{
+    double median;
+    const int with = gs_map_stats_median_dimension(st, n, &median);
+    printf("{\"maps\": [");
+    for (int i = 0; i < n; i++) {
+        printf("%s", i ? ",\n  " : "\n  ");
+        print_json(&id[i], &st[i]);
+    }
+    printf("],\n \"dimensions\": [");
+    for (int i = 0; i < n; i++) {
+        printf("%s", i ? ", " : "");
+        json_number(stdout, st[i].has_dim ? st[i].dim : NAN);
+    }
+    printf("], \"dimension_median\": ");
+    json_number(stdout, with > 0 ? median : NAN);
+    printf(", \"dimension_maps\": %d}\n", with > 0 ? with : 0);
+}
+
+/* Map i's statistics, eps cut to a small map's side unless given. */
+static int one_map(const char *path, int eps, bool eps_given, bool name_it, map_ident *id,
+                   gs_map_stats *st)
+{
+    gs_map_grid g;
+    gs_error err;
+    if (gs_map_load(path, &g, &err))
+        return cli_input_error("stats", err.msg);
+    ident_of(path, &g, id);
+    id->adapted = false;
+    if (!eps_given && (eps > g.nx || eps > g.ny)) {   /* the default fits any map */
+        eps = g.nx < g.ny ? g.nx : g.ny;
+        id->adapted = true;
+    }
+    int rc = 0;
+    if (eps > g.nx || eps > g.ny)
+        rc = cli_usage_error("stats: --eps %d is larger than the %dx%d map%s%s%s", eps, g.nx,
+                             g.ny, name_it ? " '" : "", name_it ? path : "", name_it ? "'" : "");
+    else if (gs_map_stats_compute(&g, eps, st, &err))
+        rc = cli_runtime_error("stats: %s", err.msg);
+    gs_map_grid_free(&g);
+    return rc;
 }
 
 int cmd_stats(int argc, char **argv)
@@ -138,41 +227,39 @@ int cmd_stats(int argc, char **argv)
     cli_optset set = {0};
     cli_add(&set, "--eps", cli_int, &eps);
     cli_add(&set, "--json", NULL, &json);
-    char *pos[1];
-    int npos, rc = cli_parse(&set, argc, argv, pos, 1, &npos, STATS_HELP);
+    static char *pos[MAX_MAPS];
+    int npos, rc = cli_parse(&set, argc, argv, pos, MAX_MAPS, &npos, STATS_HELP);
     if (rc)
         return rc < 0 ? 0 : rc;
-    if (npos != 1)
-        return cli_usage_error("stats: expected one map file (see gridsweep stats --help)");
+    if (npos < 1)
+        return cli_usage_error("stats: expected one map file or more (see gridsweep stats "
+                               "--help)");
     if (eps < 1)
         return cli_usage_error("stats: --eps must be at least 1, got %d", eps);
-
-    gs_map_grid g;
-    gs_error err;
-    if (gs_map_load(pos[0], &g, &err))
-        return cli_input_error("stats", err.msg);
-    bool adapted = false;
-    if (!cli_seen(&set, "--eps") && (eps > g.nx || eps > g.ny)) {   /* the default fits any map */
-        eps = g.nx < g.ny ? g.nx : g.ny;
-        adapted = true;
+    /* Every map is read before anything is printed: a bad one prints one line only. */
+    map_ident *id = calloc((size_t)npos, sizeof *id);
+    gs_map_stats *st = calloc((size_t)npos, sizeof *st);
+    if (!id || !st)
+        rc = cli_runtime_error("out of memory");
+    for (int i = 0; i < npos && !rc; i++)
+        rc = one_map(pos[i], eps, cli_seen(&set, "--eps"), npos > 1, &id[i], &st[i]);
+    for (int i = 0; i < npos && !rc; i++) {
+        if (json && npos == 1) {
+            print_json(&id[i], &st[i]);
+            printf("\n");
+        } else if (!json) {
+            printf("%s", i ? "\n" : "");
+            print_text(&id[i], &st[i]);
+            if (id[i].adapted)
+                printf("note: the map is %dx%d cells, so the boxes are %dx%d (the default is "
+                       "5x5)\n", id[i].nx, id[i].ny, st[i].eps, st[i].eps);
+        }
     }
-    if (eps > g.nx || eps > g.ny) {
-        const int nx = g.nx, ny = g.ny;
-        gs_map_grid_free(&g);
-        return cli_usage_error("stats: --eps %d is larger than the %dx%d map", eps, nx, ny);
-    }
-    gs_map_stats st;
-    if (gs_map_stats_compute(&g, eps, &st, &err)) {
-        gs_map_grid_free(&g);
-        return cli_runtime_error("stats: %s", err.msg);
-    }
-    if (json)
-        print_json(pos[0], &g, &st);
-    else
-        print_text(pos[0], &g, &st);
-    if (adapted && !json)
-        printf("note: the map is %dx%d cells, so the boxes are %dx%d (the default is 5x5)\n",
-               g.nx, g.ny, eps, eps);
-    gs_map_grid_free(&g);
+    if (!rc && npos > 1)
+        (json ? print_median_json : print_median_text)(id, st, npos);
+    free(id);
+    free(st);
+    if (rc)
+        return rc;
     return fflush(stdout) == 0 ? 0 : cli_runtime_error("stats: cannot write the output");
 }

@@ -9,7 +9,7 @@
  * X(name) rows with S between them, so that one list gives both a table
  * (S empty, X ending in a comma) and a help or message text (S a string). */
 #define CLI_OTHER_COMMANDS(X, S) \
-    X(trace) S X(scan) S X(merge) S X(ensemble) S X(stats) S X(diff) S X(samples) S X(serve)
+    X(trace) S X(scan) S X(zoom) S X(merge) S X(ensemble) S X(stats) S X(diff) S X(samples) S X(serve)
 #define CLI_COMMANDS(X, S) X(sweep) S CLI_OTHER_COMMANDS(X, S)
 #define CLI_LISTS(X, S) \
     X(activations) S X(outcomes) S X(columns) S X(settings) S X(ensemble_columns)

@@ -10,7 +10,7 @@
 #include "rng.h"
 
 #define LANES (VW * NV)
-#define SUB_BATCH 64   /* samples per pass; SLEEF runs over whole sub-batches */
+#define SUB_BATCH GS_SUM_SUB_BATCH   /* positions per pass; SLEEF runs over whole sub-batches */
 
 typedef struct acc {
     vf ga[NV], gb[NV], gc[NV], gd[NV], ls[NV];
@@ -38,8 +38,11 @@ GS_INLINE void accumulate(acc *s, int v, gs_act act, gs_loss loss, vf delta, vf 
     }
     s->gd[v] = vf_add(s->gd[v], g);
     if (act_df_is_mask(act)) {   /* relu: the sum for c follows from these two */
-        s->gb[v] = vf_mask_add(s->gb[v], pos, g);
-        s->ga[v] = vf_mask_fma(g, x, s->ga[v], pos);
+        /* g f'(z): g where z > 0, else +0. Adding +0 leaves a running sum
+         * as it was: a sum that starts at +0 is never -0. */
+        vf gz = vf_selz(pos, g);
+        s->gb[v] = vf_add(s->gb[v], gz);
+        s->ga[v] = vf_fma(gz, x, s->ga[v]);
     } else {
         vf gz = vf_mul(g, df);
         s->gc[v] = vf_fma(g, f, s->gc[v]);
@@ -54,38 +57,148 @@ GS_INLINE void accumulate(acc *s, int v, gs_act act, gs_loss loss, vf delta, vf 
 static const gs_eval_fn own_eval[GS_ACT_COUNT] = {GS_ACTIVATIONS(GS_OWN_EVAL_)};
 #undef GS_OWN_EVAL_
 
-/* Independent sampling: each lane's own stream, laid out [sample][lane]; x by
- * the distribution's quantile transform, y = target(x) by its eval kernel
- * (scratch takes the derivative, unused). */
+/* Independent sampling: each lane's own stream, laid out [position][lane]
+ * for the positions p0 .. p0+ns-1 of the sum order; x by the distribution's
+ * quantile transform, y = target(x) by its eval kernel (scratch takes the
+ * derivative, unused). The positions are visited by sample (gen), so each
+ * draw of 4 uniforms is made once. */
 static inline void fill_independent(const gs_step_data *step, const gs_block *blk, int t,
-                                    int s0, int ns, float *xl, float *yl, float *scratch)
+                                    int p0, int ns, float *xl, float *yl, float *scratch)
 {
+    const gs_sum_order *o = step->sum;
     const float lo = step->data_lo, width = step->data_hi - step->data_lo;
     for (int l = 0; l < LANES; l++) {
-        for (int s = s0 & ~3; s < s0 + ns; s += 4) {
-            float u[4];
-            gs_uniform4(step->seed, blk->point[l], (uint32_t)t, (uint32_t)(s / 4), u);
-            for (int i = 0; i < 4; i++) {
-                int k = s + i - s0;
-                if (k < 0 || k >= ns)
-                    continue;
-                xl[k * LANES + l] = gs_dist_sample(&step->dist, lo, width, u[i]);
+        int drawn = -1;
+        float u[4];
+        for (int j = 0; j < ns; j++) {
+            const int p = o->gen[p0 + j], s = o->order[p];
+            if (s / 4 != drawn) {
+                drawn = s / 4;
+                gs_uniform4(step->seed, blk->point[l], (uint32_t)t, (uint32_t)drawn, u);
             }
+            xl[(p - p0) * LANES + l] = gs_dist_sample(&step->dist, lo, width, u[s % 4]);
         }
     }
     own_eval[step->target](xl, yl, scratch, (size_t)ns * LANES);
 }
 
-/* The forward and backward pass of one step over the whole batch. */
+/* d += s, field by field (relu's mask path keeps no sum for c). */
+GS_INLINE void acc_add(acc *d, const acc *s, gs_act act)
+{
+    for (int v = 0; v < NV; v++) {
+        d->ga[v] = vf_add(d->ga[v], s->ga[v]);
+        d->gb[v] = vf_add(d->gb[v], s->gb[v]);
+        if (!act_df_is_mask(act))
+            d->gc[v] = vf_add(d->gc[v], s->gc[v]);
+        d->gd[v] = vf_add(d->gd[v], s->gd[v]);
+        d->ls[v] = vf_add(d->ls[v], s->ls[v]);
+    }
+}
+
+GS_INLINE void acc_zero(acc *s)
+{
+    for (int v = 0; v < NV; v++)
+        s->ga[v] = s->gb[v] = s->gc[v] = s->gd[v] = s->ls[v] = vf_set1(0.0f);
+}
+
+/* d = s, field by field, then s = 0: the running sum stored as a partial. */
+GS_INLINE void acc_move(acc *d, acc *s, gs_act act)
+{
+    for (int v = 0; v < NV; v++) {
+        d->ga[v] = s->ga[v];
+        d->gb[v] = s->gb[v];
+        if (!act_df_is_mask(act))
+            d->gc[v] = s->gc[v];
+        d->gd[v] = s->gd[v];
+        d->ls[v] = s->ls[v];
+    }
+    acc_zero(s);
+}
+
+/* The cascade's actions (batches of 512 and more): the running sum s pushed
+ * up the levels, or the levels folded back into it. */
+static __attribute__((noinline)) void segment_cascade(const gs_sum_seg *g, acc *s, acc *level, gs_act act)
+{
+    for (int j = 1; j <= g->push; j++) {
+        acc *below = j == 1 ? s : &level[j - 2];
+        acc_add(&level[j - 1], below, act);
+        acc_zero(below);
+    }
+    if (g->fold)
+        for (int j = 0; j < GS_SUM_LEVELS; j++) {
+            acc_add(s, &level[j], act);
+            acc_zero(&level[j]);
+        }
+}
+
+/* The partials combined as the order lists them, each sum carried in
+ * registers while its destination stays the same. */
+GS_INLINE void combine_partials(const gs_sum_order *o, acc *part, gs_act act, acc *out)
+{
+    int cur = o->ncombine ? o->combine[0][0] : o->result;
+    acc sum = part[cur];
+    for (int j = 0; j < o->ncombine; j++) {
+        if (o->combine[j][0] != cur) {
+            part[cur] = sum;
+            cur = o->combine[j][0];
+            sum = part[cur];
+        }
+        acc_add(&sum, &part[o->combine[j][1]], act);
+    }
+    part[cur] = sum;
+    *out = part[o->result];
+}
+
+/* Positions k0 .. k0+n-1 of the sub-batch starting at position p0 into the
+ * running sum s: the sample's x and y (one broadcast for shared and grid
+ * sampling, a lane's own for independent), then the activation (inline for
+ * the cheap ones, from the sub-batch's eval for the rest) and accumulate. */
+GS_INLINE void accumulate_run(acc *s, gs_act act, gs_loss loss, int independent, int cheap,
+                              int k0, int n, int p0, const int32_t *order, const float *xs,
+                              const float *ys, const float *xl, const float *yl,
+                              const float *zb, const float *fb, const float *dfb, const vf *a,
+                              const vf *b, const vf *c, const vf *d, vf delta)
+{
+    for (int k = k0; k < k0 + n; k++) {
+        vf xv = vf_set1(0.0f), yv = xv;
+        if (!independent) {
+            xv = vf_set1(xs[order[p0 + k]]);
+            yv = vf_set1(ys[order[p0 + k]]);
+        }
+        for (int v = 0; v < NV; v++) {
+            const vf x = independent ? vf_load(&xl[k * LANES + v * VW]) : xv;
+            const vf y = independent ? vf_load(&yl[k * LANES + v * VW]) : yv;
+            if (cheap) {
+                vf z = vf_fma(a[v], x, b[v]), df = vf_set1(0.0f), f;
+                vm pos = vf_gt(z, vf_set1(0.0f));
+                if (act_df_is_mask(act))
+                    f = vf_max(vf_set1(0.0f), z);   /* relu, as act_apply has it */
+                else
+                    f = act_apply(act, z, &df);
+                accumulate(s, v, act, loss, delta, x, y, f, df, pos, c[v], d[v]);
+            } else {
+                const int i = k * LANES + v * VW;
+                accumulate(s, v, act, loss, delta, x, y, vf_load(&fb[i]), vf_load(&dfb[i]),
+                           vf_gt(vf_load(&zb[i]), vf_set1(0.0f)), c[v], d[v]);
+            }
+        }
+    }
+}
+
+/* The forward and backward pass of one step over the whole batch, its sums
+ * formed in torch's order: the batch is walked by position of the sum order
+ * (sample order[p]), a sub-batch of GS_SUM_SUB_BATCH positions at a time. */
 GS_INLINE void batch_pass(const gs_step_data *step, const gs_block *blk, int t, gs_act act,
-                          gs_eval_fn eval, gs_loss loss, int independent, acc *s)
+                          gs_eval_fn eval, gs_loss loss, int independent, acc *out)
 {
     _Alignas(GS_ALIGN) float zb[SUB_BATCH * LANES], fb[SUB_BATCH * LANES],
         dfb[SUB_BATCH * LANES];
-    /* Independent sampling's own samples, [sample][lane]; the other modes
+    /* Independent sampling's own samples, [position][lane]; the other modes
      * never touch them, and untouched stack costs nothing. */
     _Alignas(GS_ALIGN) float xl[SUB_BATCH * LANES], yl[SUB_BATCH * LANES];
+    const gs_sum_order *o = step->sum;
     const int batch = step->batch;
+    const int32_t *order = o->order;
     const float *xs = independent ? NULL : step->xs + (size_t)t * step->x_stride;
     const float *ys = independent ? NULL : step->ys + (size_t)t * step->x_stride;
     const vf delta = vf_set1(step->huber_delta);
@@ -95,45 +208,57 @@ GS_INLINE void batch_pass(const gs_step_data *step, const gs_block *blk, int t, 
         b[v] = vf_load(&blk->p[1][v * VW]);
         c[v] = vf_load(&blk->p[2][v * VW]);
         d[v] = vf_load(&blk->p[3][v * VW]);
-        s->ga[v] = s->gb[v] = s->gc[v] = s->gd[v] = s->ls[v] = vf_set1(0.0f);
     }
-#define X_AT(k, v) (independent ? vf_load(&xl[(k) * LANES + (v) * VW]) : vf_set1(xs[s0 + (k)]))
-#define Y_AT(k, v) (independent ? vf_load(&yl[(k) * LANES + (v) * VW]) : vf_set1(ys[s0 + (k)]))
-    for (int s0 = 0; s0 < batch; s0 += SUB_BATCH) {
-        const int ns = batch - s0 < SUB_BATCH ? batch - s0 : SUB_BATCH;
+    acc s, level[GS_SUM_LEVELS], part[GS_SUM_MAX_PARTIALS];
+    acc_zero(&s);
+    for (int j = 0; j < GS_SUM_LEVELS; j++)
+        acc_zero(&level[j]);
+    int g = 0;
+    for (int p0 = 0; p0 < batch; p0 += SUB_BATCH) {
+        const int ns = batch - p0 < SUB_BATCH ? batch - p0 : SUB_BATCH;
         if (independent)
-            fill_independent(step, blk, t, s0, ns, xl, yl, dfb);
-        if (act_is_cheap(act)) {
-#pragma GCC unroll 4
-            for (int k = 0; k < ns; k++) {
+            fill_independent(step, blk, t, p0, ns, xl, yl, dfb);
+        const int cheap = act_is_cheap(act);
+        if (!cheap) {
+            for (int k = 0; k < ns; k++)
                 for (int v = 0; v < NV; v++) {
-                    vf x = X_AT(k, v), z = vf_fma(a[v], x, b[v]), df = vf_set1(0.0f), f;
-                    vm pos = vf_gt(z, vf_set1(0.0f));
-                    if (act_df_is_mask(act))
-                        f = vf_max(vf_set1(0.0f), z);   /* relu, as act_apply has it */
-                    else
-                        f = act_apply(act, z, &df);
-                    accumulate(s, v, act, loss, delta, x, Y_AT(k, v), f, df, pos, c[v], d[v]);
+                    const vf x = independent ? vf_load(&xl[k * LANES + v * VW])
+                                             : vf_set1(xs[order[p0 + k]]);
+                    vf_store(&zb[k * LANES + v * VW], vf_fma(a[v], x, b[v]));
                 }
-            }
-            continue;
+            /* An out-of-line call: the accumulators are saved once around
+             * it, not around every SLEEF call inside it. */
+            eval(zb, fb, dfb, (size_t)ns * LANES);
         }
-        for (int k = 0; k < ns; k++)
-            for (int v = 0; v < NV; v++)
-                vf_store(&zb[k * LANES + v * VW], vf_fma(a[v], X_AT(k, v), b[v]));
-        /* An out-of-line call: the accumulators are saved once around it,
-         * not around every SLEEF call inside it. */
-        eval(zb, fb, dfb, (size_t)ns * LANES);
-        for (int k = 0; k < ns; k++) {
-            for (int v = 0; v < NV; v++) {
-                int i = k * LANES + v * VW;
-                accumulate(s, v, act, loss, delta, X_AT(k, v), Y_AT(k, v), vf_load(&fb[i]),
-                           vf_load(&dfb[i]), vf_gt(vf_load(&zb[i]), vf_set1(0.0f)), c[v], d[v]);
+        /* the segments that start in this sub-batch; the last one takes
+         * the actions left at the end of the batch too */
+        const int last = p0 + ns == batch;
+        for (; g < o->nseg && (o->seg[g].first < p0 + ns || last); g++) {
+            const int k0 = o->seg[g].first - p0, n = o->seg[g].count;
+            /* Runs of 8 and 16 positions (batches of 256, and every
+             * cascade block) get loops of a fixed length, unrolled whole. */
+            if (n == 8)
+                accumulate_run(&s, act, loss, independent, cheap, k0, 8, p0, order, xs, ys, xl,
+                               yl, zb, fb, dfb, a, b, c, d, delta);
+            else if (n == 16)
+                accumulate_run(&s, act, loss, independent, cheap, k0, 16, p0, order, xs, ys, xl,
+                               yl, zb, fb, dfb, a, b, c, d, delta);
+            else
+                accumulate_run(&s, act, loss, independent, cheap, k0, n, p0, order, xs, ys, xl,
+                               yl, zb, fb, dfb, a, b, c, d, delta);
+            const gs_sum_seg *end = &o->seg[g];
+            if (__builtin_expect(end->push | end->fold, 0)) {
+                /* through a copy: s itself never escapes, so it stays in
+                 * registers from one segment to the next */
+                acc moved = s;
+                segment_cascade(end, &moved, level, act);
+                s = moved;
             }
+            if (end->store >= 0)
+                acc_move(&part[end->store], &s, act);
         }
     }
-#undef X_AT
-#undef Y_AT
+    combine_partials(o, part, act, out);
 }
 
 /* The constants of one step, cast as torch 1.13's single-tensor optimizers

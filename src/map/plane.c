@@ -228,6 +228,38 @@ void gs_plane_start(const gs_plane *c, int ix, int iy, float start[GS_P_COUNT])
         start[q] = gs_train_rate(start[q], start[GS_P_LR]);
 }
 
+/* The values of cells 0..n-1 rise with i (or stay put where float32 runs
+ * out of digits), so counting the steps counts the distinct values. */
+static int distinct_values(const gs_axis *ax)
+{
+    int distinct = 1;
+    float prev = gs_axis_value(ax, 0);
+    for (int i = 1; i < ax->n; i++) {
+        const float v = gs_axis_value(ax, i);
+        distinct += v != prev;
+        prev = v;
+    }
+    return distinct;
+}
+
+int gs_plane_float_resolution(const gs_plane *c, gs_error *msg)
+{
+    const gs_axis *axis[2] = {&c->x, &c->y};
+    for (int a = 0; a < 2; a++) {
+        const int distinct = distinct_values(axis[a]);
+        if (distinct < axis[a]->n) {
+            char text[128];
+            gs_axis_format(axis[a], text, sizeof text);
+            gs_fail(msg, "float32 holds only %d distinct value%s of %s over these %d "
+                         "cells (%s %s): neighbouring cells start at the same point",
+                    distinct, distinct == 1 ? "" : "s", gs_param_name(axis[a]->param),
+                    axis[a]->n, a ? "y" : "x", text);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static bool same_axis(const gs_axis *a, const gs_axis *b)
 {
     return a->param == b->param && a->lo == b->lo && a->hi == b->hi && a->log == b->log;

@@ -255,3 +255,26 @@ int gs_map_stats_compute(const gs_map_grid *grid, int eps, gs_map_stats *st, gs_
     dimension(st, per_axis);
     return 0;
 }
+
+static int by_value(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+int gs_map_stats_median_dimension(const gs_map_stats *st, int n, double *median)
+{
+    double *d = malloc((size_t)(n > 0 ? n : 1) * sizeof *d);
+    int k = 0;
+    *median = NAN;
+    if (!d)
+        return -1;
+    for (int i = 0; i < n; i++)
+        if (st[i].has_dim && isfinite(st[i].dim))
+            d[k++] = st[i].dim;
+    qsort(d, (size_t)k, sizeof *d, by_value);
+    if (k > 0)
+        *median = k % 2 ? d[k / 2] : 0.5 * (d[k / 2 - 1] + d[k / 2]);
+    free(d);
+    return k;
+}

@@ -97,6 +97,14 @@ int gs_train_plan_init(gs_train_plan *plan, const gs_train_config *cfg, gs_error
     }
     if (n)
         plan->samples = malloc(2 * n * sizeof(float));
+    plan->sum = malloc(sizeof *plan->sum);
+    if (!plan->sum || gs_sum_order_build(plan->sum, batch)) {
+        free(plan->sum);
+        plan->sum = NULL;
+        gs_train_plan_free(plan);
+        return gs_fail(err, "out of memory for the sum order");
+    }
+    plan->step.sum = plan->sum;
     plan->eval_x = malloc((size_t)cfg->eval_points * sizeof(float));
     plan->eval_y = malloc((size_t)cfg->eval_points * sizeof(float));
     if ((n && !plan->samples) || !plan->eval_x || !plan->eval_y) {
@@ -129,6 +137,9 @@ int gs_train_plan_init(gs_train_plan *plan, const gs_train_config *cfg, gs_error
 void gs_train_plan_free(gs_train_plan *plan)
 {
     free(plan->samples);
+    if (plan->sum)
+        gs_sum_order_free(plan->sum);
+    free(plan->sum);
     free(plan->eval_x);
     free(plan->eval_y);
     memset(plan, 0, sizeof *plan);

@@ -161,7 +161,23 @@ expect_error "diff missing" "nope.csv" "$GS" diff "$tmp/half.csv" "$tmp/nope.csv
 
 expect_error "stats missing" "$tmp/nope.csv: No such file" "$GS" stats "$tmp/nope.csv"
 expect_error "stats no args" "expected one map file" "$GS" stats
-expect_error "stats two args" "unexpected argument" "$GS" stats "$tmp/half.csv" "$tmp/one.csv"
+expect_error "stats of two, one missing" "$tmp/nope.csv: No such file" "$GS" stats "$tmp/half.csv" "$tmp/nope.csv"
+# Several maps (the frames of a zoom): each map's report, then every D and the
+# median of those that exist (one.csv has no boundary, so no D).
+if "$GS" stats "$tmp/half.csv" "$tmp/check.csv" "$tmp/one.csv" --json > "$tmp/multi.json" &&
+    python3 - "$tmp/multi.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+dims = d["dimensions"]
+assert [m["file"].rsplit("/", 1)[1] for m in d["maps"]] == ["half.csv", "check.csv", "one.csv"]
+assert dims[2] is None and d["dimension_maps"] == 2, d
+assert abs(d["dimension_median"] - (dims[0] + dims[1]) / 2) < 1e-8, d   # 9 digits each
+assert [m["dimension"] for m in d["maps"]] == dims
+PY
+then :; else fail "stats of three maps: the dimensions and their median (JSON)"; fi
+"$GS" stats "$tmp/half.csv" "$tmp/one.csv" > "$tmp/multi.txt" &&
+    grep -q "^  median D = " "$tmp/multi.txt" && grep -q "one.csv  D: not estimated" "$tmp/multi.txt" ||
+    fail "stats of two maps: the median in text"
 expect_error "stats bad option" "unknown option '--bogus'" "$GS" stats --bogus "$tmp/half.csv"
 expect_error "stats eps 0" "--eps must be at least 1" "$GS" stats --eps 0 "$tmp/half.csv"
 expect_error "stats eps word" "--eps: 'five' is not an integer" "$GS" stats --eps five "$tmp/half.csv"
