@@ -224,7 +224,8 @@ static inline int act_df_is_mask(gs_act act) { return act == GS_ACT_RELU; }
 /* Activations of a few operations run fused in one pass; the others (exp,
  * log1p, erf, divisions, inlined from vmath.h) are evaluated over a
  * sub-batch first: fused, their temporaries spill the accumulators (measured
- * 25-45% slower for elu, selu, softplus and sigmoid on AVX2 and AVX-512). */
+ * 27-41% slower for elu, selu, softplus and sigmoid on AVX2, 8-19% on
+ * AVX-512). */
 static inline int act_is_cheap(gs_act act)
 {
     return act == GS_ACT_IDENTITY || act == GS_ACT_RELU || act == GS_ACT_LEAKY_RELU ||
