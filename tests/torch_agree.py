@@ -28,7 +28,10 @@ usage: torch_agree.py GRIDSWEEP [--starts N] [--long-steps N] [--verbose]
        leaving the 0.0625 plateau, whose timing rides on rounding), and
      - its spread and lin_err are not within a factor 3 of dead_tol and
        linear_tol (1e-3), unless the piece test decides (all pre-activations in
-       one flat or affine piece, with a margin of 0.01 in z).
+       one flat or affine piece, with a margin of 0.01 in z), and
+     - its window loss is not below tol while its final parameters are no
+       better than the plateau (a swinging run: converged or linear rides on
+       the phase of the last step).
    The same rule is applied to the gridsweep run (its window loss, its t_enter
    standing in for the EMA, its spread, lin_err and final parameters): the
    two trajectories part ways over hundreds of steps, so a run that ends on a
@@ -226,6 +229,13 @@ def unclear_shape(act, p, spread, lin_err, gain=math.inf):
                                    or abs(gain - LINEAR_TOL) < 2e-3)
 
 
+def swinging(wl, fl):
+    """Window loss below tol but the final parameters no better than the
+    plateau: the run swings (Adam on MAE keeps stepping), and which outcome
+    it gets, converged or linear, rides on the phase of the last step."""
+    return wl < TOL and PLATEAU - fl < LINEAR_TOL
+
+
 def gridsweep_clear(act, meta, p, steps):
     """The same rule on gridsweep's side, from the trace's trailing lines:
     t_enter (the smoothed loss first below tol) must lie before the window
@@ -237,8 +247,8 @@ def gridsweep_clear(act, meta, p, steps):
     ok = ((wl < TOL / 1.5 and 0 <= t_enter <= window_start)
           or (wl > TOL * 1.5 and not t_enter >= window_start))
     fl = float(meta["final_loss"])
-    return ok and not unclear_shape(act, p, float(meta["spread"]), float(meta["lin_err"]),
-                                    PLATEAU - fl)
+    return ok and not swinging(wl, fl) and not unclear_shape(
+        act, p, float(meta["spread"]), float(meta["lin_err"]), PLATEAU - fl)
 
 
 def judge(act, p, losses, steps):
@@ -282,7 +292,8 @@ def judge(act, p, losses, steps):
             emas.append(ema)
     clear = out == "diverged" or (
         (wl < TOL / 1.5 and max(emas) < TOL) or (wl > TOL * 1.5 and min(emas) > TOL))
-    if out != "diverged" and unclear_shape(act, p, spread, lin_err, PLATEAU - fl):
+    if out != "diverged" and (unclear_shape(act, p, spread, lin_err, PLATEAU - fl)
+                              or swinging(wl, fl)):
         clear = False
     before = float(np.mean(losses[max(steps - 2 * window, 0):steps - window]))
     if out in ("slow", "stuck") and abs(wl / before - SLOW_FRACTION) < 0.03:

@@ -43,7 +43,7 @@ static const gs_act_info table[GS_ACT_COUNT] = {
         2.5e-8f),
     ROW(mish, "z * tanh(softplus(z))", "smooth", 1, {CURVED(-INF, INF)}, 4.5f, 3e-43f,
         2, 1.8e-7f),
-    ROW(tanh, "tanh(z)", "smooth", 1, {CURVED(-INF, INF)}, 1.5f, 0, 1,
+    ROW(tanh, "tanh(z)", "smooth", 1, {CURVED(-INF, INF)}, 2.5f, 0, 1,
         1.4e-7f),
     ROW(sigmoid, "1 / (1 + exp(-z))", "smooth", 1, {CURVED(-INF, INF)}, 3.5f, 0,
         5.5f, 0),

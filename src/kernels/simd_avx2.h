@@ -43,6 +43,19 @@ static inline vf vf_sign(vf r)
     return _mm256_and_ps(vf_ne(r, _mm256_setzero_ps()), unit);
 }
 
+static inline vf vf_round(vf a) { return _mm256_round_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+static inline __m256i vi_pow2i_bits(__m256i n)
+{
+    return _mm256_slli_epi32(_mm256_add_epi32(n, _mm256_set1_epi32(127)), 23);
+}
+static inline vf vf_pow2i(vf n) { return _mm256_castsi256_ps(vi_pow2i_bits(_mm256_cvtps_epi32(n))); }
+static inline vf vf_ldexp(vf a, vf n)
+{
+    __m256i n63 = _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(63));
+    vf big = _mm256_mul_ps(a, _mm256_castsi256_ps(vi_pow2i_bits(n63)));   /* a 2^(n+63), exact */
+    return _mm256_mul_ps(big, _mm256_set1_ps(0x1p-63f));
+}
+
 static inline vf vf_exp(vf a) { return Sleef_expf8_u10avx2(a); }
 static inline vf vf_log(vf a) { return Sleef_logf8_u10avx2(a); }
 static inline vf vf_tanh(vf a) { return Sleef_tanhf8_u10avx2(a); }

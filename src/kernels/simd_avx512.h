@@ -45,6 +45,15 @@ static inline vf vf_sign(vf r)
     return _mm512_castsi512_ps(unit);
 }
 
+static inline vf vf_round(vf a) { return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+static inline vf vf_pow2i(vf n)
+{
+    __m512i bits = _mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127));
+    return _mm512_castsi512_ps(_mm512_slli_epi32(bits, 23));
+}
+/* One rounding, as the scalar reference's two exact-then-rounding steps. */
+static inline vf vf_ldexp(vf a, vf n) { return _mm512_scalef_ps(a, n); }
+
 static inline vf vf_exp(vf a) { return Sleef_expf16_u10avx512f(a); }
 static inline vf vf_log(vf a) { return Sleef_logf16_u10avx512f(a); }
 static inline vf vf_tanh(vf a) { return Sleef_tanhf16_u10avx512f(a); }

@@ -46,6 +46,19 @@ static inline vf vf_sign(vf r)
     return vreinterpretq_f32_u32(vandq_u32(vf_ne(r, vdupq_n_f32(0.0f)), unit));
 }
 
+static inline vf vf_round(vf a) { return vrndnq_f32(a); }
+static inline int32x4_t vi_pow2i_bits(int32x4_t n)
+{
+    return vshlq_n_s32(vaddq_s32(n, vdupq_n_s32(127)), 23);
+}
+static inline vf vf_pow2i(vf n) { return vreinterpretq_f32_s32(vi_pow2i_bits(vcvtnq_s32_f32(n))); }
+static inline vf vf_ldexp(vf a, vf n)
+{
+    int32x4_t n63 = vaddq_s32(vcvtnq_s32_f32(n), vdupq_n_s32(63));
+    vf big = vmulq_f32(a, vreinterpretq_f32_s32(vi_pow2i_bits(n63)));   /* a 2^(n+63), exact */
+    return vmulq_f32(big, vdupq_n_f32(0x1p-63f));
+}
+
 static inline vf vf_exp(vf a) { return Sleef_expf4_u10advsimd(a); }
 static inline vf vf_log(vf a) { return Sleef_logf4_u10advsimd(a); }
 static inline vf vf_tanh(vf a) { return Sleef_tanhf4_u10advsimd(a); }

@@ -4,6 +4,7 @@
 #define GS_SIMD_SCALAR_H
 
 #include <math.h>
+#include <string.h>
 #include <sleef.h>
 
 #define VW 1          /* lanes per vector */
@@ -42,7 +43,24 @@ static inline int vm_all(vm m) { return m; }
 /* +1, -1, or +0 for zero and NaN. */
 static inline vf vf_sign(vf r) { return r > 0.0f ? 1.0f : (r < 0.0f ? -1.0f : 0.0f); }
 
-/* SLEEF's FMA-based scalar code: bit-identical to its AVX2/AVX-512/AdvSIMD code.
+/* The integer-valued float nearest a, ties to even (the default rounding mode). */
+static inline vf vf_round(vf a) { return rintf(a); }
+/* 2^n for an integer-valued n in [-126, 127], built in the exponent bits. */
+static inline vf vf_pow2i(vf n)
+{
+    unsigned bits = (unsigned)((n == n ? (int)n : 0) + 127) << 23;
+    float p;
+    memcpy(&p, &bits, sizeof p);
+    return p;
+}
+/* a 2^n rounded once (IEEE scalbn), for an integer-valued n in [-150, 64] and
+ * 1/2 <= |a| < 2 or a NaN: a 2^(n+63) is exact and normal, the product with
+ * 2^-63 rounds once (subnormal results). AVX-512's vscalefps rounds alike. */
+static inline vf vf_ldexp(vf a, vf n) { return a * vf_pow2i(n + 63.0f) * 0x1p-63f; }
+
+/* SLEEF's u10 functions, which no activation calls since vmath.h (inlined
+ * polynomials); tests/test_vmath.c measures vmath.h against them.
+ * SLEEF's FMA-based scalar code: bit-identical to its AVX2/AVX-512/AdvSIMD code.
  * sleef.h declares these only under FP_FAST_FMA; they are always exported. On
  * x86-64 they need a CPU with FMA, which isa.c checks. */
 float Sleef_expf1_u10purecfma(float);
