@@ -35,11 +35,11 @@ static inline vm vf_ne(vf a, vf b) { return _mm256_cmp_ps(a, b, _CMP_NEQ_OQ); }
 static inline vf vf_sel(vm m, vf a, vf b) { return _mm256_blendv_ps(b, a, m); }
 static inline vf vf_selz(vm m, vf a) { return _mm256_and_ps(m, a); }
 static inline int vm_all(vm m) { return _mm256_movemask_ps(m) == 0xff; }
-static inline vf vf_mask_add(vf acc, vm m, vf g) { return _mm256_blendv_ps(acc, _mm256_add_ps(acc, g), m); }
-static inline vf vf_mask_fma(vf a, vf b, vf c, vm m) { return _mm256_blendv_ps(c, _mm256_fmadd_ps(a, b, c), m); }
+/* -1 where r's sign bit is set, else +1 (one blend on r itself), then 0
+ * where r is +-0 or NaN. */
 static inline vf vf_sign(vf r)
 {
-    vf unit = _mm256_or_ps(_mm256_and_ps(r, _mm256_set1_ps(-0.0f)), _mm256_set1_ps(1.0f));
+    vf unit = _mm256_blendv_ps(_mm256_set1_ps(1.0f), _mm256_set1_ps(-1.0f), r);
     return _mm256_and_ps(vf_ne(r, _mm256_setzero_ps()), unit);
 }
 

@@ -36,11 +36,11 @@ static inline vm vf_ne(vf a, vf b) { return _mm256_cmp_pd(a, b, _CMP_NEQ_OQ); }
 static inline vf vf_sel(vm m, vf a, vf b) { return _mm256_blendv_pd(b, a, m); }
 static inline vf vf_selz(vm m, vf a) { return _mm256_and_pd(m, a); }
 static inline int vm_all(vm m) { return _mm256_movemask_pd(m) == 0xf; }
-static inline vf vf_mask_add(vf acc, vm m, vf g) { return _mm256_blendv_pd(acc, _mm256_add_pd(acc, g), m); }
-static inline vf vf_mask_fma(vf a, vf b, vf c, vm m) { return _mm256_blendv_pd(c, _mm256_fmadd_pd(a, b, c), m); }
+/* -1 where r's sign bit is set, else +1 (one blend on r itself), then 0
+ * where r is +-0 or NaN. */
 static inline vf vf_sign(vf r)
 {
-    vf unit = _mm256_or_pd(_mm256_and_pd(r, _mm256_set1_pd(-0.0)), _mm256_set1_pd(1.0));
+    vf unit = _mm256_blendv_pd(_mm256_set1_pd(1.0), _mm256_set1_pd(-1.0), r);
     return _mm256_and_pd(vf_ne(r, _mm256_setzero_pd()), unit);
 }
 

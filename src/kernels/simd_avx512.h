@@ -35,8 +35,6 @@ static inline vm vf_ne(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_NEQ_OQ
 static inline vf vf_sel(vm m, vf a, vf b) { return _mm512_mask_blend_ps(m, b, a); }
 static inline vf vf_selz(vm m, vf a) { return _mm512_maskz_mov_ps(m, a); }
 static inline int vm_all(vm m) { return m == 0xffff; }
-static inline vf vf_mask_add(vf acc, vm m, vf g) { return _mm512_mask_add_ps(acc, m, acc, g); }
-static inline vf vf_mask_fma(vf a, vf b, vf c, vm m) { return _mm512_mask3_fmadd_ps(a, b, c, m); }
 static inline vf vf_sign(vf r)
 {
     /* (r & sign bit) | 1.0f in one ternary-logic op (0xEA = A&B | C), zeroed where

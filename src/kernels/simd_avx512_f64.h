@@ -36,8 +36,6 @@ static inline vm vf_ne(vf a, vf b) { return _mm512_cmp_pd_mask(a, b, _CMP_NEQ_OQ
 static inline vf vf_sel(vm m, vf a, vf b) { return _mm512_mask_blend_pd(m, b, a); }
 static inline vf vf_selz(vm m, vf a) { return _mm512_maskz_mov_pd(m, a); }
 static inline int vm_all(vm m) { return m == 0xff; }
-static inline vf vf_mask_add(vf acc, vm m, vf g) { return _mm512_mask_add_pd(acc, m, acc, g); }
-static inline vf vf_mask_fma(vf a, vf b, vf c, vm m) { return _mm512_mask3_fmadd_pd(a, b, c, m); }
 static inline vf vf_sign(vf r)
 {
     /* (r & sign bit) | 1.0, zeroed where r == 0 or r is NaN */

@@ -39,8 +39,6 @@ static inline vf vf_selz(vm m, vf a)
 static inline vf vf_max(vf a, vf b) { return vbslq_f32(vcgtq_f32(a, b), a, b); }
 static inline vf vf_min(vf a, vf b) { return vbslq_f32(vcltq_f32(a, b), a, b); }
 static inline int vm_all(vm m) { return vminvq_u32(m) != 0; }
-static inline vf vf_mask_add(vf acc, vm m, vf g) { return vbslq_f32(m, vaddq_f32(acc, g), acc); }
-static inline vf vf_mask_fma(vf a, vf b, vf c, vm m) { return vbslq_f32(m, vfmaq_f32(c, a, b), c); }
 static inline vf vf_sign(vf r)
 {
     uint32x4_t bits = vandq_u32(vreinterpretq_u32_f32(r), vdupq_n_u32(0x80000000u));

@@ -40,8 +40,6 @@ static inline vf vf_selz(vm m, vf a)
     return vreinterpretq_f64_u64(vandq_u64(m, vreinterpretq_u64_f64(a)));
 }
 static inline int vm_all(vm m) { return (vgetq_lane_u64(m, 0) & vgetq_lane_u64(m, 1)) != 0; }
-static inline vf vf_mask_add(vf acc, vm m, vf g) { return vbslq_f64(m, vaddq_f64(acc, g), acc); }
-static inline vf vf_mask_fma(vf a, vf b, vf c, vm m) { return vbslq_f64(m, vfmaq_f64(c, a, b), c); }
 static inline vf vf_sign(vf r)
 {
     uint64x2_t bits = vandq_u64(vreinterpretq_u64_f64(r), vdupq_n_u64(0x8000000000000000ull));

@@ -39,9 +39,6 @@ static inline vf vf_sel(vm m, vf a, vf b) { return m ? a : b; }
 static inline vf vf_selz(vm m, vf a) { return m ? a : 0.0f; }
 /* Every lane of the mask set. */
 static inline int vm_all(vm m) { return m; }
-/* m ? acc + g : acc, and m ? a*b+c : c (one rounding). */
-static inline vf vf_mask_add(vf acc, vm m, vf g) { return m ? acc + g : acc; }
-static inline vf vf_mask_fma(vf a, vf b, vf c, vm m) { return m ? fmaf(a, b, c) : c; }
 /* +1, -1, or +0 for zero and NaN. */
 static inline vf vf_sign(vf r) { return r > 0.0f ? 1.0f : (r < 0.0f ? -1.0f : 0.0f); }
 

@@ -38,8 +38,6 @@ static inline vm vf_ne(vf a, vf b) { return a < b || a > b; }
 static inline vf vf_sel(vm m, vf a, vf b) { return m ? a : b; }
 static inline vf vf_selz(vm m, vf a) { return m ? a : 0.0; }
 static inline int vm_all(vm m) { return m; }
-static inline vf vf_mask_add(vf acc, vm m, vf g) { return m ? acc + g : acc; }
-static inline vf vf_mask_fma(vf a, vf b, vf c, vm m) { return m ? fma(a, b, c) : c; }
 static inline vf vf_sign(vf r) { return r > 0.0 ? 1.0 : (r < 0.0 ? -1.0 : 0.0); }
 
 /* SLEEF's FMA-based scalar double code, bit-identical to its AVX2, AVX-512

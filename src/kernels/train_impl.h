@@ -48,8 +48,11 @@ GS_INLINE void accumulate(acc *s, int v, gs_act act, gs_loss loss, vf delta, vf 
     }
     s->gd[v] = vf_add(s->gd[v], g);
     if (act_df_is_mask(act)) {   /* relu: the sum for c follows from these two */
-        s->gb[v] = vf_mask_add(s->gb[v], pos, g);
-        s->ga[v] = vf_mask_fma(g, x, s->ga[v], pos);
+        /* g f'(z): g where z > 0, else +0. Adding +0 leaves a running sum
+         * as it was: a sum that starts at +0 is never -0. */
+        vf gz = vf_selz(pos, g);
+        s->gb[v] = vf_add(s->gb[v], gz);
+        s->ga[v] = vf_fma(gz, x, s->ga[v]);
     } else {
         vf gz = vf_mul(g, df);
         s->gc[v] = vf_fma(g, f, s->gc[v]);
@@ -108,10 +111,23 @@ GS_INLINE void acc_zero(acc *s)
         s->ga[v] = s->gb[v] = s->gc[v] = s->gd[v] = s->ls[v] = vf_set1((REAL)0);
 }
 
-/* The actions that end a segment of the sum order (gridsweep/sum_order.h):
- * the running sum s pushed up the cascade levels, folded back, or stored as
- * a partial sum. */
-GS_INLINE void segment_end(const gs_sum_seg *g, acc *s, acc *level, acc *part, gs_act act)
+/* d = s, field by field, then s = 0: the running sum stored as a partial. */
+GS_INLINE void acc_move(acc *d, acc *s, gs_act act)
+{
+    for (int v = 0; v < NV; v++) {
+        d->ga[v] = s->ga[v];
+        d->gb[v] = s->gb[v];
+        if (!act_df_is_mask(act))
+            d->gc[v] = s->gc[v];
+        d->gd[v] = s->gd[v];
+        d->ls[v] = s->ls[v];
+    }
+    acc_zero(s);
+}
+
+/* The cascade's actions (batches of 512 and more): the running sum s pushed
+ * up the levels, or the levels folded back into it. */
+static __attribute__((noinline)) void segment_cascade(const gs_sum_seg *g, acc *s, acc *level, gs_act act)
 {
     for (int j = 1; j <= g->push; j++) {
         acc *below = j == 1 ? s : &level[j - 2];
@@ -123,9 +139,59 @@ GS_INLINE void segment_end(const gs_sum_seg *g, acc *s, acc *level, acc *part, g
             acc_add(s, &level[j], act);
             acc_zero(&level[j]);
         }
-    if (g->store >= 0) {
-        part[g->store] = *s;
-        acc_zero(s);
+}
+
+/* The partials combined as the order lists them, each sum carried in
+ * registers while its destination stays the same. */
+GS_INLINE void combine_partials(const gs_sum_order *o, acc *part, gs_act act, acc *out)
+{
+    int cur = o->ncombine ? o->combine[0][0] : o->result;
+    acc sum = part[cur];
+    for (int j = 0; j < o->ncombine; j++) {
+        if (o->combine[j][0] != cur) {
+            part[cur] = sum;
+            cur = o->combine[j][0];
+            sum = part[cur];
+        }
+        acc_add(&sum, &part[o->combine[j][1]], act);
+    }
+    part[cur] = sum;
+    *out = part[o->result];
+}
+
+/* Positions k0 .. k0+n-1 of the sub-batch starting at position p0 into the
+ * running sum s: the sample's x and y (one broadcast for shared and grid
+ * sampling, a lane's own for independent), then the activation (inline for
+ * the cheap ones, from the sub-batch's eval for the rest) and accumulate. */
+GS_INLINE void accumulate_run(acc *s, gs_act act, gs_loss loss, int independent, int cheap,
+                              int k0, int n, int p0, const int32_t *order, const REAL *xs,
+                              const REAL *ys, const REAL *xl, const REAL *yl,
+                              const REAL *zb, const REAL *fb, const REAL *dfb, const vf *a,
+                              const vf *b, const vf *c, const vf *d, vf delta)
+{
+    for (int k = k0; k < k0 + n; k++) {
+        vf xv = vf_set1((REAL)0), yv = xv;
+        if (!independent) {
+            xv = vf_set1(xs[order[p0 + k]]);
+            yv = vf_set1(ys[order[p0 + k]]);
+        }
+        for (int v = 0; v < NV; v++) {
+            const vf x = independent ? vf_load(&xl[k * LANES + v * VW]) : xv;
+            const vf y = independent ? vf_load(&yl[k * LANES + v * VW]) : yv;
+            if (cheap) {
+                vf z = vf_fma(a[v], x, b[v]), df = vf_set1((REAL)0), f;
+                vm pos = vf_gt(z, vf_set1((REAL)0));
+                if (act_df_is_mask(act))
+                    f = vf_max(vf_set1((REAL)0), z);   /* relu, as act_apply has it */
+                else
+                    f = act_apply(act, z, &df);
+                accumulate(s, v, act, loss, delta, x, y, f, df, pos, c[v], d[v]);
+            } else {
+                const int i = k * LANES + v * VW;
+                accumulate(s, v, act, loss, delta, x, y, vf_load(&fb[i]), vf_load(&dfb[i]),
+                           vf_gt(vf_load(&zb[i]), vf_set1((REAL)0)), c[v], d[v]);
+            }
+        }
     }
 }
 
@@ -158,11 +224,6 @@ GS_INLINE void batch_pass(const gs_step_data *step, const GS_BLOCK_T *blk, int t
     for (int j = 0; j < GS_SUM_LEVELS; j++)
         acc_zero(&level[j]);
     int g = 0;
-    /* k: the position within the sub-batch starting at p0 */
-#define X_AT(k, v) \
-    (independent ? vf_load(&xl[(k) * LANES + (v) * VW]) : vf_set1(xs[order[p0 + (k)]]))
-#define Y_AT(k, v) \
-    (independent ? vf_load(&yl[(k) * LANES + (v) * VW]) : vf_set1(ys[order[p0 + (k)]]))
     for (int p0 = 0; p0 < batch; p0 += SUB_BATCH) {
         const int ns = batch - p0 < SUB_BATCH ? batch - p0 : SUB_BATCH;
         if (independent)
@@ -170,8 +231,11 @@ GS_INLINE void batch_pass(const gs_step_data *step, const GS_BLOCK_T *blk, int t
         const int cheap = act_is_cheap(act);
         if (!cheap) {
             for (int k = 0; k < ns; k++)
-                for (int v = 0; v < NV; v++)
-                    vf_store(&zb[k * LANES + v * VW], vf_fma(a[v], X_AT(k, v), b[v]));
+                for (int v = 0; v < NV; v++) {
+                    const vf x = independent ? vf_load(&xl[k * LANES + v * VW])
+                                             : vf_set1(xs[order[p0 + k]]);
+                    vf_store(&zb[k * LANES + v * VW], vf_fma(a[v], x, b[v]));
+                }
             /* An out-of-line call: the accumulators are saved once around
              * it, not around every SLEEF call inside it. */
             eval(zb, fb, dfb, (size_t)ns * LANES);
@@ -180,38 +244,31 @@ GS_INLINE void batch_pass(const gs_step_data *step, const GS_BLOCK_T *blk, int t
          * the actions left at the end of the batch too */
         const int last = p0 + ns == batch;
         for (; g < o->nseg && (o->seg[g].first < p0 + ns || last); g++) {
-            const int k0 = o->seg[g].first - p0, k1 = k0 + o->seg[g].count;
-            if (cheap) {
-#pragma GCC unroll 4
-                for (int k = k0; k < k1; k++) {
-                    for (int v = 0; v < NV; v++) {
-                        vf x = X_AT(k, v), z = vf_fma(a[v], x, b[v]), df = vf_set1((REAL)0), f;
-                        vm pos = vf_gt(z, vf_set1((REAL)0));
-                        if (act_df_is_mask(act))
-                            f = vf_max(vf_set1((REAL)0), z);   /* relu, as act_apply has it */
-                        else
-                            f = act_apply(act, z, &df);
-                        accumulate(&s, v, act, loss, delta, x, Y_AT(k, v), f, df, pos, c[v], d[v]);
-                    }
-                }
-            } else {
-                for (int k = k0; k < k1; k++) {
-                    for (int v = 0; v < NV; v++) {
-                        int i = k * LANES + v * VW;
-                        accumulate(&s, v, act, loss, delta, X_AT(k, v), Y_AT(k, v),
-                                   vf_load(&fb[i]), vf_load(&dfb[i]),
-                                   vf_gt(vf_load(&zb[i]), vf_set1((REAL)0)), c[v], d[v]);
-                    }
-                }
+            const int k0 = o->seg[g].first - p0, n = o->seg[g].count;
+            /* Runs of 8 and 16 positions (batches of 256, and every
+             * cascade block) get loops of a fixed length, unrolled whole. */
+            if (n == 8)
+                accumulate_run(&s, act, loss, independent, cheap, k0, 8, p0, order, xs, ys, xl,
+                               yl, zb, fb, dfb, a, b, c, d, delta);
+            else if (n == 16)
+                accumulate_run(&s, act, loss, independent, cheap, k0, 16, p0, order, xs, ys, xl,
+                               yl, zb, fb, dfb, a, b, c, d, delta);
+            else
+                accumulate_run(&s, act, loss, independent, cheap, k0, n, p0, order, xs, ys, xl,
+                               yl, zb, fb, dfb, a, b, c, d, delta);
+            const gs_sum_seg *end = &o->seg[g];
+            if (__builtin_expect(end->push | end->fold, 0)) {
+                /* through a copy: s itself never escapes, so it stays in
+                 * registers from one segment to the next */
+                acc moved = s;
+                segment_cascade(end, &moved, level, act);
+                s = moved;
             }
-            segment_end(&o->seg[g], &s, level, part, act);
+            if (end->store >= 0)
+                acc_move(&part[end->store], &s, act);
         }
     }
-#undef X_AT
-#undef Y_AT
-    for (int j = 0; j < o->ncombine; j++)
-        acc_add(&part[o->combine[j][0]], &part[o->combine[j][1]], act);
-    *out = part[o->result];
+    combine_partials(o, part, act, out);
 }
 
 /* The constants of one step, cast as torch 1.13's single-tensor optimizers
