@@ -21,6 +21,7 @@
 
 #include "gridsweep/kernels.h"
 #include "gridsweep/train.h"
+#include "../src/kernels/rng.h"
 #include "kernel_inputs.h"
 #include "kernel_inputs64.h"
 
@@ -211,6 +212,43 @@ Test(optim64, loss_of_the_start)
         l += res * res;
     }
     const double want = (double)(l / BATCH);
+    cr_expect_leq(fabs(blk.loss[0] - want), 4 * ulp64(want), "loss %.17g, want %.17g",
+                  blk.loss[0], want);
+    gs_sum_order_free(&sum);
+}
+
+/* Independent sampling in f64: sample s of step t is element s % 2 of
+ * gs_uniform2d's block s / 2 on the lane's stream, x = lo + width u, and y
+ * the target's eval64 at x; the recorded loss is theirs. */
+Test(optim64, independent_samples)
+{
+    enum { B = 7 };
+    gs_sum_order sum;
+    cr_assert_eq(gs_sum_order_build(&sum, B), 0);
+    const gs_step_data st = {
+        .loss = GS_LOSS_MSE, .huber_delta = 1, .opt = GS_OPT_SGD,
+        .sampling = GS_SAMPLING_INDEPENDENT, .seed = 0x1234abcdull, .data_lo = -0.5,
+        .data_hi = 1.5, .dist = {.kind = GS_DIST_UNIFORM}, .target = GS_ACT_TANH, .batch = B,
+        .inv_batch = 1.0 / B, .sum = &sum, .window_start = 1, .prev_start = 1, .tol = 1e-3,
+        .escape = 1e-2,
+    };
+    const double start[1][5] = {{0.7, -0.2, 1.3, 0.1, 0.01}};
+    const uint64_t point = 987654321;
+    gs_block64 blk;
+    gs_block64_init(&blk, 1, start, &point);
+    const gs_kernels *k = gs_kernels_reference();
+    k->train64[GS_ACT_SILU][GS_LOSS_MSE](&st, &blk, 1);
+    long double l = 0;
+    for (int s = 0; s < B; s++) {
+        double u[2], y, dy;
+        gs_uniform2d(st.seed, point, 0, (uint32_t)(s / 2), u);
+        const double x = -0.5 + 2.0 * u[s % 2];
+        k->eval64[GS_ACT_TANH](&x, &y, &dy, 1);
+        const long double z = 0.7L * x - 0.2L;
+        const long double res = 1.3L * z / (1 + expl(-z)) + 0.1L - y;
+        l += res * res;
+    }
+    const double want = (double)(l / B);
     cr_expect_leq(fabs(blk.loss[0] - want), 4 * ulp64(want), "loss %.17g, want %.17g",
                   blk.loss[0], want);
     gs_sum_order_free(&sum);
