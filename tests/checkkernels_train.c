@@ -2,10 +2,13 @@
  * every optimizer and sampling mode a sub-case. The reference is the scalar
  * set training one lane per block, one step per call; each set trains the
  * same starting points in blocks of 1..lanes lanes, all steps in one call.
- * Every field of the block state must match bit for bit. */
+ * Every field of the block state must match bit for bit. The piecewise-
+ * linear activations also train with --method sorted (train_sorted), on
+ * tables sorted from the same samples. */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "checkkernels.h"
 #include "gridsweep/train.h"   /* optimizer and sampling names for the messages */
@@ -26,6 +29,10 @@ typedef struct tcase {
     gs_sum_order sum;          /* step.sum, for the case's batch */
     int steps;
     float xs[MAX_STEPS * MAX_BATCH], ys[MAX_STEPS * MAX_BATCH];
+    /* --method sorted: each row of xs sorted, with its prefix sums (step.h) */
+    int sorted;
+    float sx[MAX_STEPS * (MAX_BATCH + 1)];
+    double s1[MAX_STEPS * (MAX_BATCH + 1)], s2[MAX_STEPS * (MAX_BATCH + 1)];
     float start[REF_LANES][5];
     float lr_out[REF_LANES];   /* c and d's rate (a and b take start[l][4]) */
     uint64_t point[REF_LANES];
@@ -102,10 +109,50 @@ static void make_case(tcase *c, gs_opt opt, gs_sampling sampling, int batch, int
     }
 }
 
+static int float_order(const void *p, const void *q)
+{
+    const float a = *(const float *)p, b = *(const float *)q;
+    return (a > b) - (a < b);
+}
+
+/* The sorted method's tables of the case's x (finite: variants 0 to 2) and a
+ * piecewise-linear target; y is the target's, not the table's. */
+static void make_sorted(tcase *c, rng *r)
+{
+    static const gs_act pl[] = {GS_ACT_IDENTITY, GS_ACT_RELU, GS_ACT_LEAKY_RELU,
+                                GS_ACT_HARDTANH};
+    const int batch = c->step.batch, shared = c->step.sampling == GS_SAMPLING_SHARED;
+    const size_t stride = (size_t)batch + 1;
+    for (int t = 0; t < (shared ? c->steps : 1); t++) {
+        float *x = c->sx + t * stride;
+        double *s1 = c->s1 + t * stride, *s2 = c->s2 + t * stride;
+        memcpy(x, c->xs + (size_t)t * batch, (size_t)batch * sizeof *x);
+        qsort(x, (size_t)batch, sizeof *x, float_order);
+        x[batch] = 0;
+        s1[0] = s2[0] = 0;
+        for (int i = 0; i < batch; i++) {
+            s1[i + 1] = s1[i] + (double)x[i];
+            s2[i + 1] = s2[i] + (double)x[i] * (double)x[i];
+        }
+    }
+    c->sorted = 1;
+    c->step.target = pl[rng_next(r) % 4];
+    c->step.sx = c->sx;
+    c->step.s1 = c->s1;
+    c->step.s2 = c->s2;
+    c->step.s_stride = shared ? stride : 0;
+}
+
+static gs_train_fn train_of(const ck_run *run, const gs_kernels *k, const tcase *c)
+{
+    return c->sorted ? k->train_sorted[run->fn.act][run->fn.loss]
+                     : k->train[run->fn.act][run->fn.loss];
+}
+
 /* The scalar result of each lane: alone in its block, one step per call. */
 static void reference(const ck_run *run, tcase *c)
 {
-    const gs_train_fn train = run->ref->train[run->fn.act][run->fn.loss];
+    const gs_train_fn train = train_of(run, run->ref, c);
     for (int l = 0; l < REF_LANES; l++) {
         gs_block_init(&c->ref[l], 1, &c->start[l], &c->point[l]);
         gs_block_set_rates(&c->ref[l], 0, c->start[l][4], c->lr_out[l]);
@@ -138,7 +185,7 @@ static float lane_field(const gs_block *b, size_t field, int lane)
 static void compare_set(ck_run *run, gs_isa isa, const tcase *c, const char *what, rng *r)
 {
     const gs_kernels *k = run->sets[isa];
-    const gs_train_fn train = k->train[run->fn.act][run->fn.loss];
+    const gs_train_fn train = train_of(run, k, c);
     for (int l0 = 0; l0 < REF_LANES;) {
         const int room = REF_LANES - l0 < k->lanes ? REF_LANES - l0 : k->lanes;
         const int n = 1 + (int)(rng_next(r) % (unsigned)room);   /* partial blocks too */
@@ -180,11 +227,16 @@ void ck_check_train(ck_run *run)
              7 * (uint64_t)run->fn.loss + 3};
     /* Each sampling mode at every batch size; the optimizer takes turns (and
      * shifts every 4 sizes), so each one meets each mode at 26 sizes, of
-     * every residue mod 4. */
-    for (int sampling = 0; sampling < GS_SAMPLING_COUNT; sampling++) {
+     * every residue mod 4. Then --method sorted, where it applies: shared
+     * and grid sampling, finite samples, special starts in variant 2. */
+    const int sorted_too = run->ref->train_sorted[run->fn.act][run->fn.loss] != NULL;
+    for (int mode = 0; mode < GS_SAMPLING_COUNT + (sorted_too ? 2 : 0); mode++) {
+        const int sorted = mode >= GS_SAMPLING_COUNT;
+        const int sampling = !sorted ? mode
+                             : mode == GS_SAMPLING_COUNT ? GS_SAMPLING_SHARED : GS_SAMPLING_GRID;
         for (int bi = 0; bi < N_BATCHES; bi++) {
             const int opt = (bi + bi / 4 + sampling) % GS_OPT_COUNT, batch = batch_size(bi);
-            const int variant = (int)(rng_next(&r) % 4);
+            const int variant = (int)(rng_next(&r) % (sorted ? 3 : 4));
             if (gs_sum_order_build(&c->sum, batch)) {
                 for (int s = 0; s < GS_ISA_COUNT; s++)
                     if (run->sets[s])
@@ -193,11 +245,14 @@ void ck_check_train(ck_run *run)
                 return;
             }
             make_case(c, (gs_opt)opt, (gs_sampling)sampling, batch, variant, &r);
+            c->sorted = 0;
+            if (sorted)
+                make_sorted(c, &r);
             reference(run, c);
-            char what[96];
-            snprintf(what, sizeof what, "%s/%s, batch %d, %d steps%s", gs_opt_name(opt),
-                     gs_sampling_name(sampling), batch, c->steps,
-                     variant >= 2 ? ", special inputs" : "");
+            char what[120];
+            snprintf(what, sizeof what, "%s%s/%s, batch %d, %d steps%s",
+                     sorted ? "sorted, " : "", gs_opt_name(opt), gs_sampling_name(sampling),
+                     batch, c->steps, variant >= 2 ? ", special inputs" : "");
             for (int s = 0; s < GS_ISA_COUNT; s++)
                 if (run->sets[s])
                     compare_set(run, (gs_isa)s, c, what, &r);

@@ -46,6 +46,13 @@ usage: torch_agree.py GRIDSWEEP [--starts N] [--long-steps N] [--verbose]
    the parameters after 20 steps must agree with `gridsweep trace` to
    PARAM_TOL.
 
+6. The sorted method (--method sorted, issue 13): the piecewise-linear
+   activations (identity, relu, leaky_relu, hardtanh), grid and shared
+   sampling as in 1., the parameters after 20 steps of `gridsweep trace
+   --method sorted` against torch to PARAM_TOL, away from a sign flip: a
+   start whose residual came within 1e-5 of 0 in the torch run is left out
+   (its sign(r) rides on rounding, and the sorted method sums in double).
+
 Exit status: 0 agreement, 1 disagreement (with a message), 77 no torch.
 
 Over 400 lines: many small independent cases against one reference, sharing
@@ -520,6 +527,37 @@ def torch_train_f64(act, starts, xs, steps):
     return torch.cat([a, b, c, d], dim=1).detach().numpy().astype(np.float64)
 
 
+SORTED_ACTS = ("identity", "relu", "leaky_relu", "hardtanh")
+
+
+def check_sorted(gs, starts, x_grid, x_shared, pool, problems):
+    """Section 6: --method sorted after 20 steps, away from a sign flip."""
+    print(f"\n{SHORT_STEPS} steps with --method sorted: max |param difference| over "
+          f"{len(starts)} starts (starts with a residual within 1e-5 of 0 left out)")
+    print(f"{'activation':<11} {'grid':>10} {'shared':>10}")
+    for act in SORTED_ACTS:
+        row = []
+        for sampling, xs, data in (("grid", x_grid, (GRID_LO, GRID_HI)),
+                                   ("shared", x_shared[:SHORT_STEPS], (LO, HI))):
+            margin = np.full(len(starts), np.inf)
+            tp, _ = torch_train(act, starts, xs, SHORT_STEPS, margins=margin)
+            futs = [pool.submit(trace, gs, act, s, SHORT_STEPS, sampling, SHARED_SEED, data,
+                                ("--method", "sorted")) for s in starts]
+            gp = np.array([f.result()[0] for f in futs])
+            keep = margin > 1e-5
+            diff = np.abs(gp - tp) * keep[:, None]
+            worst = float(np.max(diff))
+            row.append(f"{worst:10.3g}" + (f" ({int(np.sum(~keep))} out)" if not keep.all() else ""))
+            if np.sum(keep) < len(starts) // 2:
+                problems.append(f"sorted {act} {sampling}: only {int(np.sum(keep))} starts kept")
+            if not worst <= PARAM_TOL:
+                i, k = np.unravel_index(np.argmax(diff), diff.shape)
+                problems.append(
+                    f"sorted {act} {sampling}: after {SHORT_STEPS} steps from {starts[i]} param "
+                    f"{'abcd'[k]} is {gp[i, k]:.9g} (gridsweep) vs {tp[i, k]:.9g} (torch)")
+        print(f"{act:<11} {row[0]} {row[1]}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("gridsweep")
@@ -562,6 +600,8 @@ def main():
                     f"{'abcd'[k]} is {gp[i, k]:.9g} (gridsweep) vs {tp[i, k]:.9g} (torch)")
         print(f"{act:<11} {row[0]:10.3g} {row[1]:10.3g}")
 
+    # 6. the sorted method, the same short runs
+    check_sorted(gs, starts_l, x_grid, x_shared, pool, problems)
     # 3. targets, distributions, per-layer rates (first: quick)
     check_targets(gs, starts_l, pool, problems)
     # 4. the optimizer constants, full batch

@@ -59,6 +59,10 @@ int gs_act_parse(const char *name, gs_act *out);
 /* Comma-separated list of every name, for error messages. */
 const char *gs_act_names(void);
 
+/* Every piece flat or affine (identity, relu, leaky_relu, hardtanh): what
+ * the sorted method (--method sorted) trains and fits. */
+bool gs_act_piecewise_linear(gs_act act);
+
 /* Kind of the piece that contains the whole interval [zlo, zhi], or -1 if no
  * single piece does. */
 int gs_act_piece_of(gs_act act, float zlo, float zhi);

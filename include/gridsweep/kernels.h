@@ -20,6 +20,14 @@ typedef void (*gs_eval_fn)(const float *z, float *f, float *df, size_t n);
  * give the same bits. */
 typedef void (*gs_train_fn)(const gs_step_data *step, gs_block *blk, int t_end);
 
+/* The sorted method's batch sums of one step t for one start p = (a, b, c,
+ * d), in double, before the cast to float: sums[0..4] = the sums over the
+ * batch of g f'(z) x, g f'(z), g f(z), g and the loss, g being dL/dyhat up to
+ * the loss's scale (as the direct method's). NaN throughout for a start that
+ * is not finite. The step data must hold the sorted tables. */
+typedef void (*gs_sorted_sums_fn)(const gs_step_data *step, int t, gs_act act, const float p[4],
+                                  double sums[5]);
+
 /* The same in double (--precision f64): the f64 sets round alike too. */
 typedef void (*gs_eval64_fn)(const double *z, double *f, double *df, size_t n);
 typedef void (*gs_train64_fn)(const gs_step_data *step, gs_block64 *blk, int t_end);
@@ -29,6 +37,10 @@ typedef struct gs_kernels {
     int lanes;                 /* starting points per block (<= GS_BLOCK_LANES) */
     gs_eval_fn eval[GS_ACT_COUNT];
     gs_train_fn train[GS_ACT_COUNT][GS_LOSS_COUNT];
+    /* --method sorted: the same, from the step data's sorted tables; NULL
+     * for an activation that is not piecewise linear. */
+    gs_train_fn train_sorted[GS_ACT_COUNT][GS_LOSS_COUNT];
+    gs_sorted_sums_fn sorted_sums;
     int lanes64;               /* starting points per gs_block64 (<= GS_BLOCK_LANES) */
     gs_eval64_fn eval64[GS_ACT_COUNT];
     gs_train64_fn train64[GS_ACT_COUNT][GS_LOSS_COUNT];

@@ -107,6 +107,15 @@ typedef struct gs_step_data {
      * laid out like xs and ys, with the same x_stride. */
     const double *xs64, *ys64;
     size_t x_stride;
+    /* The sorted method's tables (NULL for direct; then xs and ys are NULL):
+     * row t starts at t * s_stride (s_stride = batch + 1 for shared
+     * sampling, 0 for grid) and holds step t's samples in ascending order,
+     * sx[0 .. batch), and their prefix sums in double, s1[i] = the sum of
+     * sx[0 .. i), s2 likewise of sx^2 (NULL for mae, which needs no x^2),
+     * i = 0 .. batch. The target is the activation `target`, exactly. */
+    const float *sx;
+    const double *s1, *s2;
+    size_t s_stride;
     int window_start;        /* first step whose loss is summed into wsum */
     int prev_start;          /* first step summed into wprev (up to window_start) */
     double tol;              /* t_enter: the smoothed loss below this */

@@ -13,15 +13,22 @@
  * independent: each point draws its own stream;
  * grid: fixed midpoint grid, the same every step. */
 #define GS_SAMPLINGS(X) X(SHARED, shared) X(INDEPENDENT, independent) X(GRID, grid)
+/* How a step's batch sums are computed: direct, sample by sample; sorted,
+ * from the step's samples sorted once per run and their prefix sums
+ * (piecewise-linear activations and targets, shared or grid sampling). */
+#define GS_METHODS(X) X(DIRECT, direct) X(SORTED, sorted)
 
 #define GS_LOSS_ENUM_(ID, name) GS_LOSS_##ID,
 #define GS_OPT_ENUM_(ID, name) GS_OPT_##ID,
 #define GS_SAMPLING_ENUM_(ID, name) GS_SAMPLING_##ID,
+#define GS_METHOD_ENUM_(ID, name) GS_METHOD_##ID,
 typedef enum gs_loss { GS_LOSSES(GS_LOSS_ENUM_) GS_LOSS_COUNT } gs_loss;
 typedef enum gs_opt { GS_OPTIMIZERS(GS_OPT_ENUM_) GS_OPT_COUNT } gs_opt;
 typedef enum gs_sampling { GS_SAMPLINGS(GS_SAMPLING_ENUM_) GS_SAMPLING_COUNT } gs_sampling;
+typedef enum gs_method { GS_METHODS(GS_METHOD_ENUM_) GS_METHOD_COUNT } gs_method;
 #undef GS_LOSS_ENUM_
 #undef GS_OPT_ENUM_
 #undef GS_SAMPLING_ENUM_
+#undef GS_METHOD_ENUM_
 
 #endif

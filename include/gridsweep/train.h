@@ -26,16 +26,19 @@ typedef enum gs_outcome { GS_OUTCOMES(GS_OUT_ENUM_) GS_OUT_COUNT } gs_outcome;
 const char *gs_loss_name(gs_loss);
 const char *gs_opt_name(gs_opt);
 const char *gs_sampling_name(gs_sampling);
+const char *gs_method_name(gs_method);
 const char *gs_outcome_name(gs_outcome);
 /* 0 and *out set, or -1 for an unknown name. */
 int gs_loss_parse(const char *s, gs_loss *out);
 int gs_opt_parse(const char *s, gs_opt *out);
 int gs_sampling_parse(const char *s, gs_sampling *out);
+int gs_method_parse(const char *s, gs_method *out);
 int gs_outcome_parse(const char *s, gs_outcome *out);
 /* Every name, comma-separated ("mae, mse, huber"), for error messages. */
 const char *gs_loss_names(void);
 const char *gs_opt_names(void);
 const char *gs_sampling_names(void);
+const char *gs_method_names(void);
 const char *gs_outcome_names(void);
 
 /* Everything that decides a trajectory and its outcome, besides the start. */
@@ -55,6 +58,7 @@ typedef struct gs_train_config {
     gs_dist data_dist;     /* the distribution of x (uniform: on [data_lo, data_hi)) */
     gs_act target;         /* the function to fit */
     gs_sampling sampling;
+    gs_method method;      /* how a step's batch sums are computed */
     uint64_t seed;
     double window;       /* fraction of the steps averaged into window_loss */
     double tol;          /* converged: window loss below this */
@@ -110,6 +114,7 @@ typedef struct gs_train_plan {
     gs_train_config cfg;
     gs_step_data step;       /* built from cfg; its sample tables live in samples */
     float *samples;          /* owns step.xs and step.ys (NULL for independent) */
+    void *sorted;            /* owns the sorted method's tables (step.sx ...) */
     gs_sum_order *sum;       /* owns step.sum */
     float *eval_x, *eval_y;  /* the dense grid and its target, eval_points long:
                               * the quantiles of the midpoints (i + 0.5) / n */
@@ -122,6 +127,14 @@ typedef struct gs_train_plan {
 
 int gs_train_plan_init(gs_train_plan *plan, const gs_train_config *cfg, gs_error *err);
 void gs_train_plan_free(gs_train_plan *plan);
+
+/* The sorted method's tables hold at most this many rows (steps x (batch +
+ * 1) for shared sampling, batch + 1 for grid): 12 bytes a row for mae, 20
+ * for mse and huber, so at most 768 MiB or 1.25 GiB. */
+#define GS_SORTED_MAX_ROWS (1 << 26)
+
+/* The training kernel of the plan's settings (act, loss, method) in set k. */
+gs_train_fn gs_train_kernel(const gs_train_plan *plan, const gs_kernels *k);
 
 /* The lowest mean loss of an affine function alpha x + beta against y over
  * the n points (src/train/plateau.c): MSE by least squares, MAE by a search

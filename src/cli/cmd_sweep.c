@@ -294,8 +294,11 @@ static int sweep_command(int argc, char **argv, bool check_only)
         return cli_usage_error("--threads must be between 1 and 1024, got %d", sa.threads);
     if (!cli_seen(&set, "--threads"))
         sa.threads = omp_get_num_procs();
-    if (gs_sweep_validate(&base, &err))
-        return cli_usage_error("%s", err.msg);
+    for (int i = 0; i < nacts; i++) {   /* with each activation: --method sorted asks */
+        base.train.act = acts[i];
+        if (gs_sweep_validate(&base, &err))
+            return cli_usage_error("%s", err.msg);
+    }
     if (sa.resume && nacts > 1)
         return cli_usage_error("--resume continues one map: give one --act");
     if (sa.resume && sa.output)

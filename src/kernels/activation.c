@@ -84,3 +84,12 @@ int gs_act_piece_of(gs_act act, float zlo, float zhi)
             return (int)info->pieces[i].kind;
     return -1;
 }
+
+bool gs_act_piecewise_linear(gs_act act)
+{
+    const gs_act_info *info = gs_act_get(act);
+    for (int i = 0; info && i < info->npieces; i++)
+        if (info->pieces[i].kind == GS_PIECE_CURVED)
+            return false;
+    return info != NULL;
+}

@@ -1,7 +1,8 @@
 /* Instantiates one kernel set: include once, after one simd_*.h. It emits the
- * eval and train functions for every activation and loss and the table
- * gs_kernels_<set> that points at them and at the set's f64 kernels
- * (kernels64_tmpl.h, another translation unit). */
+ * eval and train functions for every activation and loss (and the sorted
+ * method's, sorted_impl.h) and the table gs_kernels_<set> that points at
+ * them and at the set's f64 kernels (kernels64_tmpl.h, another translation
+ * unit). */
 #include <math.h>
 #include <string.h>
 
@@ -73,6 +74,7 @@ GS_ACTIVATIONS(GS_EVAL_FN)
 #define GS_UNIFORM gs_uniform4
 #define GS_DIST_SAMPLE gs_dist_sample
 #include "train_impl.h"
+#include "sorted_impl.h"
 
 #define GS_TRAIN_FN_LOSS(ID, name, LOSS, lname)                                           \
     static void GS_CAT(train_##name##_##lname, GS_KSUFFIX)(const gs_step_data *step,      \
@@ -110,4 +112,5 @@ const gs_kernels GS_CAT(gs_kernels, GS_KSUFFIX) = {
     .lanes64 = LANES64,
     .eval64 = {GS_ACTIVATIONS(GS_EVAL64_REF)},
     .train64 = {GS_ACTIVATIONS(GS_TRAIN64_REF)},
+    GS_SORTED_TABLE
 };

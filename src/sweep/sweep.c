@@ -56,7 +56,7 @@ static long compute_chunk(const gs_sweep_task *task, int64_t begin, int64_t end,
     const gs_sweep_config *cfg = task->cfg;
     const gs_kernels *k = task->kernels;
     const int nx = cfg->x.n, lanes = k->lanes, seeds = cfg->train.seeds > 1 ? cfg->train.seeds : 1;
-    const gs_train_fn train = k->train[cfg->train.act][cfg->train.loss];
+    const gs_train_fn train = gs_train_kernel(&task->plan[0], k);
     const gs_eval_fn eval = k->eval[cfg->train.act];
     gs_block blk;
     size_t len = 0;

@@ -13,6 +13,7 @@
 static const char *const loss_names[] = {GS_LOSSES(NAME_)};
 static const char *const opt_names[] = {GS_OPTIMIZERS(NAME_)};
 static const char *const sampling_names[] = {GS_SAMPLINGS(NAME_)};
+static const char *const method_names[] = {GS_METHODS(NAME_)};
 static const char *const outcome_names[] = {GS_OUTCOMES(NAME_)};
 
 static int parse_name(const char *s, const char *const *names, int n)
@@ -38,6 +39,7 @@ static int parse_name(const char *s, const char *const *names, int n)
 NAME_FNS(gs_loss, loss, loss_names, GS_LOSS_COUNT, GS_LOSSES)
 NAME_FNS(gs_opt, opt, opt_names, GS_OPT_COUNT, GS_OPTIMIZERS)
 NAME_FNS(gs_sampling, sampling, sampling_names, GS_SAMPLING_COUNT, GS_SAMPLINGS)
+NAME_FNS(gs_method, method, method_names, GS_METHOD_COUNT, GS_METHODS)
 NAME_FNS(gs_outcome, outcome, outcome_names, GS_OUT_COUNT, GS_OUTCOMES)
 
 gs_train_config gs_train_defaults(void)
@@ -55,6 +57,28 @@ gs_train_config gs_train_defaults(void)
     };
 }
 
+/* What the sorted method can do: piecewise-linear functions on a batch that
+ * every cell shares, with its tables (GS_SORTED_MAX_ROWS) in memory. */
+static int validate_sorted(const gs_train_config *c, gs_error *err)
+{
+    if (c->sampling == GS_SAMPLING_INDEPENDENT)
+        return gs_fail(err, "--method sorted needs --sampling shared or grid (independent "
+                            "sampling always uses --method direct)");
+    const gs_act f[2] = {c->act, c->target};
+    for (int i = 0; i < 2; i++)
+        if (!gs_act_piecewise_linear(f[i]))
+            return gs_fail(err, "--method sorted needs a piecewise-linear %s (identity, relu, "
+                                "leaky_relu or hardtanh), got %s",
+                           i ? "--target" : "--act", gs_act_get(f[i])->name);
+    const double rows = c->sampling == GS_SAMPLING_GRID ? 1.0 : (double)c->steps;
+    if (rows * (c->batch + 1) > GS_SORTED_MAX_ROWS)
+        return gs_fail(err, "--method sorted keeps --steps x (--batch + 1) sorted samples with "
+                            "their prefix sums (%.0f here) and allows at most %.0f; use "
+                            "--method direct",
+                       rows * (c->batch + 1), (double)GS_SORTED_MAX_ROWS);
+    return 0;
+}
+
 int gs_train_validate(const gs_train_config *c, gs_error *err)
 {
     for (int i = 0; i < gs_setting_count(); i++)
@@ -64,7 +88,7 @@ int gs_train_validate(const gs_train_config *c, gs_error *err)
         return gs_fail(err, "--steps x --batch is %.0f samples; shared sampling keeps them "
                             "all and allows at most %d",
                        (double)c->steps * c->batch, 1 << 28);
-    return 0;
+    return c->method == GS_METHOD_SORTED ? validate_sorted(c, err) : 0;
 }
 
 int gs_fmt_float(char *buf, size_t n, float v)

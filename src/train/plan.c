@@ -21,31 +21,124 @@ static void apply_target(gs_act target, const float *x, float *y, size_t n)
 /* x at the midpoints of n equal cells of probability: [lo, hi]'s midpoints
  * for uniform (computed in double, as maps have always had them), the
  * quantiles of (i + 0.5) / n for the others. */
-static void midpoints(const gs_train_config *cfg, float *x, float *y, int n)
+static void midpoint_x(const gs_train_config *cfg, float *x, int n)
 {
     const double lo = cfg->data_lo, hi = cfg->data_hi;
     for (int i = 0; i < n; i++)
         x[i] = cfg->data_dist.kind == GS_DIST_UNIFORM
                    ? (float)(lo + ((double)i + 0.5) * (hi - lo) / n)
                    : (float)gs_dist_quantile(&cfg->data_dist, ((double)i + 0.5) / n);
+}
+
+static void midpoints(const gs_train_config *cfg, float *x, float *y, int n)
+{
+    midpoint_x(cfg, x, n);
     apply_target(cfg->target, x, y, (size_t)n);
+}
+
+/* Step t's batch from the shared stream. */
+static void shared_batch(const gs_train_config *cfg, int t, float *x)
+{
+    const int batch = cfg->batch;
+    const float lo = cfg->data_lo, width = cfg->data_hi - cfg->data_lo;
+    for (int s = 0; s < batch; s += 4) {
+        float u[4];
+        gs_uniform4(cfg->seed, GS_SHARED_STREAM, (uint32_t)t, (uint32_t)(s / 4), u);
+        for (int i = 0; i < 4 && s + i < batch; i++)
+            x[s + i] = gs_dist_sample(&cfg->data_dist, lo, width, u[i]);
+    }
 }
 
 /* One fresh batch per step from the shared stream: [steps][batch]. */
 static void shared_samples(const gs_train_config *cfg, float *xs, float *ys)
 {
-    const int batch = cfg->batch;
-    const float lo = cfg->data_lo, width = cfg->data_hi - cfg->data_lo;
-    for (int t = 0; t < cfg->steps; t++) {
-        float *x = xs + (size_t)t * batch;
-        for (int s = 0; s < batch; s += 4) {
-            float u[4];
-            gs_uniform4(cfg->seed, GS_SHARED_STREAM, (uint32_t)t, (uint32_t)(s / 4), u);
-            for (int i = 0; i < 4 && s + i < batch; i++)
-                x[s + i] = gs_dist_sample(&cfg->data_dist, lo, width, u[i]);
+    for (int t = 0; t < cfg->steps; t++)
+        shared_batch(cfg, t, xs + (size_t)t * cfg->batch);
+    apply_target(cfg->target, xs, ys, (size_t)cfg->steps * cfg->batch);
+}
+
+/* A float's bits as an unsigned key in the float's order (no NaN here). */
+static uint32_t order_key(float x)
+{
+    uint32_t u;
+    memcpy(&u, &x, sizeof u);
+    return u & 0x80000000u ? ~u : u | 0x80000000u;
+}
+
+static float key_float(uint32_t k)
+{
+    const uint32_t u = k & 0x80000000u ? k & 0x7fffffffu : ~k;
+    float x;
+    memcpy(&x, &u, sizeof x);
+    return x;
+}
+
+/* Sorts x[0 .. n) ascending: three stable passes of 11 bits over the keys
+ * (tmp: n keys), linear where a comparison sort of a long run's batches
+ * would dominate the plan. -0 sorts before +0; equal values either way sum
+ * the same. */
+static void sort_floats(float *x, uint32_t *key, uint32_t *tmp, int n)
+{
+    for (int i = 0; i < n; i++)
+        key[i] = order_key(x[i]);
+    for (int shift = 0; shift < 33; shift += 11) {
+        size_t count[2049] = {0};
+        for (int i = 0; i < n; i++)
+            count[((key[i] >> shift) & 2047) + 1]++;
+        for (int d = 0; d < 2048; d++)
+            count[d + 1] += count[d];
+        for (int i = 0; i < n; i++)
+            tmp[count[(key[i] >> shift) & 2047]++] = key[i];
+        uint32_t *swap = key;
+        key = tmp;
+        tmp = swap;
+    }
+    for (int i = 0; i < n; i++)   /* key: the last pass's output */
+        x[i] = key_float(key[i]);
+}
+
+/* The sorted method's tables (step.h): each step's batch, the very floats
+ * the direct method draws, sorted, with the prefix sums of x (and of x^2
+ * but for mae) in double, in one block the plan owns. */
+static int sorted_tables(gs_train_plan *plan, const gs_train_config *cfg)
+{
+    const int batch = cfg->batch, rows = cfg->sampling == GS_SAMPLING_GRID ? 1 : cfg->steps;
+    const size_t stride = (size_t)batch + 1, n = (size_t)rows * stride;
+    const int sums = cfg->loss == GS_LOSS_MAE ? 1 : 2;
+    double *s = malloc(n * (sums * sizeof(double) + sizeof(float)));
+    if (!s)
+        return -1;
+    float *sx = (float *)(s + sums * n);
+    uint32_t *keys = malloc(2 * (size_t)batch * sizeof *keys);
+    if (!keys) {
+        free(s);
+        return -1;
+    }
+    for (int t = 0; t < rows; t++) {
+        float *x = sx + (size_t)t * stride;
+        double *s1 = s + (size_t)t * stride, *s2 = sums > 1 ? s1 + n : NULL;
+        if (cfg->sampling == GS_SAMPLING_GRID)
+            midpoint_x(cfg, x, batch);
+        else
+            shared_batch(cfg, t, x);
+        sort_floats(x, keys, keys + batch, batch);
+        x[batch] = 0;   /* the row's unused last slot */
+        s1[0] = 0;
+        for (int i = 0; i < batch; i++)
+            s1[i + 1] = s1[i] + (double)x[i];
+        if (s2) {
+            s2[0] = 0;
+            for (int i = 0; i < batch; i++)
+                s2[i + 1] = s2[i] + (double)x[i] * (double)x[i];
         }
     }
-    apply_target(cfg->target, xs, ys, (size_t)cfg->steps * batch);
+    free(keys);
+    plan->sorted = s;
+    plan->step.sx = sx;
+    plan->step.s1 = s;
+    plan->step.s2 = sums > 1 ? s + n : NULL;
+    plan->step.s_stride = rows > 1 ? stride : 0;
+    return 0;
 }
 
 /* The kernels' view of the settings (the sample tables are added later). */
@@ -88,7 +181,12 @@ int gs_train_plan_init(gs_train_plan *plan, const gs_train_config *cfg, gs_error
     plan->step = step_data(cfg);
     const int batch = cfg->batch;
     size_t n = 0;
-    if (cfg->sampling == GS_SAMPLING_SHARED) {
+    if (cfg->method == GS_METHOD_SORTED) {
+        if (sorted_tables(plan, cfg)) {
+            gs_train_plan_free(plan);
+            return gs_fail(err, "out of memory for the sorted method's tables");
+        }
+    } else if (cfg->sampling == GS_SAMPLING_SHARED) {
         n = (size_t)cfg->steps * batch;
         plan->step.x_stride = (size_t)batch;
     } else if (cfg->sampling == GS_SAMPLING_GRID) {
@@ -137,10 +235,18 @@ int gs_train_plan_init(gs_train_plan *plan, const gs_train_config *cfg, gs_error
 void gs_train_plan_free(gs_train_plan *plan)
 {
     free(plan->samples);
+    free(plan->sorted);
     if (plan->sum)
         gs_sum_order_free(plan->sum);
     free(plan->sum);
     free(plan->eval_x);
     free(plan->eval_y);
     memset(plan, 0, sizeof *plan);
+}
+
+gs_train_fn gs_train_kernel(const gs_train_plan *plan, const gs_kernels *k)
+{
+    const gs_train_config *cfg = &plan->cfg;
+    return cfg->method == GS_METHOD_SORTED ? k->train_sorted[cfg->act][cfg->loss]
+                                           : k->train[cfg->act][cfg->loss];
 }

@@ -20,6 +20,7 @@
 #define CTYPE_RATE float
 #define CTYPE_ACT gs_act
 #define CTYPE_DIST gs_dist
+#define CTYPE_METHOD gs_method
 #define FIELD_HAS_TYPE(field, type) \
     _Generic(((gs_train_config *)0)->field, CTYPE_##type: 1, default: 0)
 #define GS_SETTING(key, option, type, def, check, metavar, section, help) \
@@ -88,6 +89,7 @@ const char *gs_setting_type_name(gs_setting_type type)
     case GS_TYPE_RATE: return "rate";
     case GS_TYPE_ACT: return "enum";
     case GS_TYPE_DIST: return "dist";
+    case GS_TYPE_METHOD: return "enum";
     }
     return "?";
 }
@@ -214,6 +216,11 @@ int gs_setting_parse(const gs_setting *s, const char *name, const char *text,
             return gs_fail(err, "%s: unknown sampling '%s' (valid: %s)", name, text,
                            gs_sampling_names());
         return 0;
+    case GS_TYPE_METHOD:
+        if (gs_method_parse(text, FIELD(cfg, s->offset, gs_method)))
+            return gs_fail(err, "%s: unknown method '%s' (valid: %s)", name, text,
+                           gs_method_names());
+        return 0;
     case GS_TYPE_ACT:
         if (gs_act_parse(text, FIELD(cfg, s->offset, gs_act)))
             return gs_fail(err, "%s: unknown activation '%s' (valid: %s)", name, text,
@@ -264,6 +271,8 @@ int gs_setting_format(const gs_setting *s, const gs_train_config *cfg, char *buf
     case GS_TYPE_OPT: return snprintf(buf, size, "%s", gs_opt_name(CFIELD(cfg, s->offset, gs_opt)));
     case GS_TYPE_SAMPLING:
         return snprintf(buf, size, "%s", gs_sampling_name(CFIELD(cfg, s->offset, gs_sampling)));
+    case GS_TYPE_METHOD:
+        return snprintf(buf, size, "%s", gs_method_name(CFIELD(cfg, s->offset, gs_method)));
     case GS_TYPE_ACT: return snprintf(buf, size, "%s", gs_act_get(CFIELD(cfg, s->offset, gs_act))->name);
     case GS_TYPE_DIST: return gs_dist_format(&CFIELD(cfg, s->offset, gs_dist), buf, size);
     case GS_TYPE_RATE:
@@ -307,6 +316,7 @@ int gs_setting_describe(const gs_setting *s, char *buf, size_t size)
     case GS_TYPE_LOSS: return bar_list(gs_loss_names(), buf, size);
     case GS_TYPE_OPT: return bar_list(gs_opt_names(), buf, size);
     case GS_TYPE_SAMPLING: return bar_list(gs_sampling_names(), buf, size);
+    case GS_TYPE_METHOD: return bar_list(gs_method_names(), buf, size);
     default: return snprintf(buf, size, "%s", s->help);
     }
 }

@@ -5,7 +5,7 @@ int gs_train_trace(const gs_train_plan *plan, const gs_kernels *k, const float s
                    uint64_t point, gs_trace_step_fn on_step, void *ctx, gs_result *out)
 {
     const gs_train_config *cfg = &plan->cfg;
-    const gs_train_fn train = k->train[cfg->act][cfg->loss];
+    const gs_train_fn train = gs_train_kernel(plan, k);
     gs_block blk;
     gs_block_init(&blk, 1, (const float(*)[5])start, &point);
     gs_block_set_rates(&blk, 0, gs_train_rate(cfg->lr_in, start[4]),
