@@ -334,7 +334,7 @@ GS_INLINE void sorted_block_impl(const gs_step_data *step, gs_block *blk, int t_
                                  gs_loss loss)
 {
     const pl_fn f = pl_fn_of(act), tf = pl_fn_of(step->target);
-    const double delta = step->huber_delta;
+    const double delta = (float)step->huber_delta;   /* the float the f32 kernels use */
     const int n = blk->n < 1 ? 1 : (blk->n < LANES ? blk->n : LANES);
     for (int t = blk->t; t < t_end; t++) {
         const sorted_row row = sorted_row_at(step, t);
@@ -369,7 +369,7 @@ static void GS_CAT(sorted_sums, GS_KSUFFIX)(const gs_step_data *step, int t, gs_
     const sorted_row row = sorted_row_at(step, t);
     float pp[4][GS_BLOCK_LANES] = {{p[0]}, {p[1]}, {p[2]}, {p[3]}};
     double o[5][GS_BLOCK_LANES];
-    sorted_step(&row, &f, &tf, step->loss, step->huber_delta, (const float(*)[GS_BLOCK_LANES])pp,
+    sorted_step(&row, &f, &tf, step->loss, (float)step->huber_delta, (const float(*)[GS_BLOCK_LANES])pp,
                 1, o);
     for (int k = 0; k < 5; k++)
         sums[k] = o[k][0];
