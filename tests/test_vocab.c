@@ -74,7 +74,7 @@ Test(numparse, floats_round_like_strtof)
 Test(settings, the_table_reads_back_what_it_writes)
 {
     const gs_train_config def = gs_train_defaults();
-    cr_assert_eq(gs_setting_count(), 24);
+    cr_assert_eq(gs_setting_count(), 25);
     for (int i = 0; i < gs_setting_count(); i++) {
         const gs_setting *s = gs_setting_at(i);
         char text[96], again[96];
@@ -91,7 +91,7 @@ Test(settings, the_table_reads_back_what_it_writes)
         cr_expect_gt(gs_setting_describe(s, text, sizeof text), 0, "%s has help", s->key);
     }
     cr_expect_null(gs_setting_by_option("--act"), "act is not a training setting");
-    cr_expect_null(gs_setting_at(24));
+    cr_expect_null(gs_setting_at(25));
 }
 
 Test(settings, data_sets_both_of_its_fields)

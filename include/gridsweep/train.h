@@ -22,8 +22,17 @@
 typedef enum gs_outcome { GS_OUTCOMES(GS_OUT_ENUM_) GS_OUT_COUNT } gs_outcome;
 #undef GS_OUT_ENUM_
 
+/* The arithmetic of a run, X(ID, name): f32 trains in float32 (every map
+ * made before the setting existed), f64 in double from the starts to the
+ * judge (issue 12). */
+#define GS_PRECISIONS(X) X(F32, f32) X(F64, f64)
+#define GS_PRECISION_ENUM_(ID, name) GS_PRECISION_##ID,
+typedef enum gs_precision { GS_PRECISIONS(GS_PRECISION_ENUM_) GS_PRECISION_COUNT } gs_precision;
+#undef GS_PRECISION_ENUM_
+
 /* "?" for a value out of range. */
 const char *gs_loss_name(gs_loss);
+const char *gs_precision_name(gs_precision);
 const char *gs_opt_name(gs_opt);
 const char *gs_sampling_name(gs_sampling);
 const char *gs_outcome_name(gs_outcome);
@@ -32,11 +41,13 @@ int gs_loss_parse(const char *s, gs_loss *out);
 int gs_opt_parse(const char *s, gs_opt *out);
 int gs_sampling_parse(const char *s, gs_sampling *out);
 int gs_outcome_parse(const char *s, gs_outcome *out);
+int gs_precision_parse(const char *s, gs_precision *out);
 /* Every name, comma-separated ("mae, mse, huber"), for error messages. */
 const char *gs_loss_names(void);
 const char *gs_opt_names(void);
 const char *gs_sampling_names(void);
 const char *gs_outcome_names(void);
+const char *gs_precision_names(void);
 
 /* Everything that decides a trajectory and its outcome, besides the start. */
 typedef struct gs_train_config {
@@ -61,6 +72,7 @@ typedef struct gs_train_config {
     double dead_tol;     /* dead: std of the fitted function below this */
     double linear_tol;   /* linear: RMS distance from its best affine fit below this */
     int eval_points;     /* dense midpoint grid for final_loss and the shape tests */
+    gs_precision precision; /* float32 or double arithmetic, end to end */
     int seeds;           /* the sweep's ensemble: seeds seed .. seed+seeds-1 per cell (the
                           * trainer itself uses seed alone) */
 } gs_train_config;

@@ -66,6 +66,7 @@ static const char *enum_names(gs_setting_type t)
     case GS_TYPE_LOSS: return gs_loss_names();
     case GS_TYPE_OPT: return gs_opt_names();
     case GS_TYPE_SAMPLING: return gs_sampling_names();
+    case GS_TYPE_PRECISION: return gs_precision_names();
     case GS_TYPE_ACT: return gs_act_names();   /* --target: a menu like --act's */
     default: return NULL;
     }

@@ -14,6 +14,7 @@ static const char *const loss_names[] = {GS_LOSSES(NAME_)};
 static const char *const opt_names[] = {GS_OPTIMIZERS(NAME_)};
 static const char *const sampling_names[] = {GS_SAMPLINGS(NAME_)};
 static const char *const outcome_names[] = {GS_OUTCOMES(NAME_)};
+static const char *const precision_names[] = {GS_PRECISIONS(NAME_)};
 
 static int parse_name(const char *s, const char *const *names, int n)
 {
@@ -39,6 +40,7 @@ NAME_FNS(gs_loss, loss, loss_names, GS_LOSS_COUNT, GS_LOSSES)
 NAME_FNS(gs_opt, opt, opt_names, GS_OPT_COUNT, GS_OPTIMIZERS)
 NAME_FNS(gs_sampling, sampling, sampling_names, GS_SAMPLING_COUNT, GS_SAMPLINGS)
 NAME_FNS(gs_outcome, outcome, outcome_names, GS_OUT_COUNT, GS_OUTCOMES)
+NAME_FNS(gs_precision, precision, precision_names, GS_PRECISION_COUNT, GS_PRECISIONS)
 
 gs_train_config gs_train_defaults(void)
 {

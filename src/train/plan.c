@@ -84,6 +84,8 @@ int gs_train_plan_init(gs_train_plan *plan, const gs_train_config *cfg, gs_error
     memset(plan, 0, sizeof *plan);
     if (gs_train_validate(cfg, err))
         return -1;
+    if (cfg->precision == GS_PRECISION_F64)   /* until the f64 kernel sets are in */
+        return gs_fail(err, "--precision f64: this build has no float64 kernels yet");
     plan->cfg = *cfg;
     plan->step = step_data(cfg);
     const int batch = cfg->batch;

@@ -15,7 +15,7 @@ done
 check "15 activations" [ "$(wc -l < "$tmp/activations.txt")" -eq 15 ]
 check "6 outcomes" [ "$(wc -l < "$tmp/outcomes.txt")" -eq 6 ]
 check "20 columns" [ "$(wc -l < "$tmp/columns.txt")" -eq 20 ]
-check "24 settings" [ "$(wc -l < "$tmp/settings.txt")" -eq 24 ]
+check "25 settings" [ "$(wc -l < "$tmp/settings.txt")" -eq 25 ]
 check "--list=WHAT and --json first" \
     cmp -s <("$GS" --json --list=outcomes) "$tmp/outcomes.json"
 
@@ -69,7 +69,7 @@ python3 - "$tmp/settings.json" "$tmp/map/m.csv" <<'PY' && ok || fail "defaults =
 import json, sys
 header = [l for l in open(sys.argv[2]) if l.startswith("#")]
 for s in json.load(open(sys.argv[1])):
-    if s["key"] not in ("lr", "lr_in", "lr_out", "target", "data_dist", "seeds"):
+    if s["key"] not in ("lr", "lr_in", "lr_out", "target", "data_dist", "precision", "seeds"):
         assert f'# {s["key"]}: {s["default"]}\n' in header, s
     if s["section"] == "ensemble":
         assert not any(l.startswith(f'# {s["key"]}:') for l in header), s
