@@ -142,17 +142,19 @@ void gs_train_plan_free(gs_train_plan *plan);
 double gs_affine_plateau(gs_loss loss, double huber_delta, const float *x, const float *y,
                          int n);
 
+/* The values are doubles: an f64 run's own, an f32 run's floats widened
+ * exactly (and written back as the same floats: gs_map_format_row). */
 typedef struct gs_result {
-    float a, b, c, d;
-    float window_loss, final_loss;
-    float lin_err, spread;   /* shape of the fitted function over the data range */
+    double a, b, c, d;
+    double window_loss, final_loss;
+    double lin_err, spread;  /* shape of the fitted function over the data range */
     gs_outcome outcome;
     /* The step of a loss is the number of updates before the parameters it
      * is the loss of; -1: never (README, "the time fields"). */
     int32_t t_escape;        /* smoothed loss first below GS_ESCAPE_FRACTION * plateau */
     int32_t t_enter;         /* smoothed loss first below tol */
     int32_t t_diverge;       /* a parameter or the loss first not finite */
-    float score;             /* < 0 bounded, > 0 diverged (gs_train_score) */
+    double score;            /* < 0 bounded, > 0 diverged (gs_train_score) */
 } gs_result;
 
 
@@ -165,14 +167,16 @@ int gs_train_judge(const gs_train_plan *plan, gs_eval_fn eval, const gs_block *b
 /* Called for each t = 0..steps of a traced run with the parameters a, b, c, d
  * after t updates and the batch loss of the step they take next (NULL after
  * the last step). Returns 0 to go on, or a positive value to stop the run. */
-typedef int (*gs_trace_step_fn)(void *ctx, int t, const float p[4], const float *loss);
+/* The values are doubles: an f32 run's floats widened (exactly). */
+typedef int (*gs_trace_step_fn)(void *ctx, int t, const double p[4], const double *loss);
 
-/* Trains one starting point (a, b, c, d, lr) with stream id point, one step
+/* Trains one starting point (a, b, c, d, lr; an f32 run takes them as floats)
+ * with stream id point, one step
  * at a time with k's kernels, calling on_step at every step, then judges it
  * into *out. The bits are those of the same point in a sweep. Returns 0;
  * on_step's positive value if it stopped the run; -1 when out of memory
  * (*out is then unset either way). */
-int gs_train_trace(const gs_train_plan *plan, const gs_kernels *k, const float start[5],
+int gs_train_trace(const gs_train_plan *plan, const gs_kernels *k, const double start[5],
                    uint64_t point, gs_trace_step_fn on_step, void *ctx, gs_result *out);
 
 #endif

@@ -28,14 +28,14 @@ typedef struct recorder {
     int interrupted;
 } recorder;
 
-static int record(void *ctx, int t, const float p[4], const float *loss)
+static int record(void *ctx, int t, const double p[4], const double *loss)
 {
     recorder *r = ctx;
     if (!loss || t % r->every == 0) {
         r->step[r->n] = t;
         for (int k = 0; k < 4; k++)
-            r->p[k][r->n] = p[k];
-        r->loss[r->n] = loss ? *loss : NAN;   /* the last row takes no step */
+            r->p[k][r->n] = (float)p[k];
+        r->loss[r->n] = loss ? (float)*loss : NAN;   /* the last row takes no step */
         r->n++;
     }
     if (t % SIGNAL_CHECK_STEPS == SIGNAL_CHECK_STEPS - 1) {
@@ -159,7 +159,7 @@ PyObject *gsp_trace(PyObject *self, PyObject *args, PyObject *kw)
     }
     if (!(header = header_text(&w)))
         goto done_writer;
-    const float start[5] = {spec.init[0], spec.init[1], spec.init[2], spec.init[3], cfg.lr};
+    const double start[5] = {spec.init[0], spec.init[1], spec.init[2], spec.init[3], cfg.lr};
     r.saved = PyEval_SaveThread();
     const int traced = gs_train_trace(&plan, k, start, spec.point, record, &r, &res);
     PyEval_RestoreThread(r.saved);

@@ -62,7 +62,7 @@ static long compute_chunk(const gs_sweep_task *task, int64_t begin, int64_t end,
     size_t len = 0;
     for (int64_t b0 = begin; b0 < end; b0 += lanes) {
         const int n = (int)(end - b0 < lanes ? end - b0 : lanes);
-        float start[GS_BLOCK_LANES][GS_P_COUNT];
+        double start[GS_BLOCK_LANES][GS_P_COUNT];
         uint64_t point[GS_BLOCK_LANES];
         for (int l = 0; l < n; l++) {
             const int64_t cell = b0 + l;
@@ -71,11 +71,13 @@ static long compute_chunk(const gs_sweep_task *task, int64_t begin, int64_t end,
         }
         float start5[GS_BLOCK_LANES][5];   /* a, b, c, d, lr: gs_block_init's rows */
         for (int l = 0; l < n; l++)
-            memcpy(start5[l], start[l], sizeof start5[l]);
+            for (int q = 0; q < 5; q++)
+                start5[l][q] = (float)start[l][q];   /* floats, widened: exact */
         for (int s = 0; s < seeds; s++) {
             gs_block_init(&blk, n, (const float(*)[5])start5, point);
             for (int l = 0; l < n; l++)
-                gs_block_set_rates(&blk, l, start[l][GS_P_LR_IN], start[l][GS_P_LR_OUT]);
+                gs_block_set_rates(&blk, l, (float)start[l][GS_P_LR_IN],
+                                   (float)start[l][GS_P_LR_OUT]);
             if (!train_block(&task->plan[s], train, &blk, halt, stop))
                 return -1;
             for (int l = 0; l < n; l++) {
