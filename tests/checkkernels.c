@@ -1,5 +1,6 @@
 /* checkkernels: runs every kernel family (activation eval, training step per
- * activation x loss, each optimizer and sampling mode a sub-case) on every
+ * activation x loss, each optimizer and sampling mode a sub-case), in float
+ * and in double (eval64, train64: --precision f64), on every
  * kernel set this CPU runs and compares it bit for bit with the scalar set,
  * on random, extreme and special inputs. A failure names the function and
  * the set: train_gelu_huber_avx2. Sets the CPU cannot run are skipped, never
@@ -82,10 +83,12 @@ static options parse(int argc, char **argv)
 void ck_name(const ck_fn *fn, gs_isa isa, char *buf, size_t size)
 {
     const char *act = gs_act_get(fn->act)->name;
-    if (fn->family == CK_EVAL)
-        snprintf(buf, size, "eval_%s_%s", act, gs_isa_name(isa));
+    const char *bits = fn->family == CK_EVAL64 || fn->family == CK_TRAIN64 ? "64" : "";
+    if (fn->family == CK_EVAL || fn->family == CK_EVAL64)
+        snprintf(buf, size, "eval%s_%s_%s", bits, act, gs_isa_name(isa));
     else
-        snprintf(buf, size, "train_%s_%s_%s", act, gs_loss_name(fn->loss), gs_isa_name(isa));
+        snprintf(buf, size, "train%s_%s_%s_%s", bits, act, gs_loss_name(fn->loss),
+                 gs_isa_name(isa));
 }
 
 void ck_fail(ck_run *run, gs_isa isa, const char *fmt, ...)
@@ -134,16 +137,40 @@ static bool matches(const options *o, const ck_fn *fn, gs_isa isa)
     return strstr(name, o->pattern) != NULL;
 }
 
-/* Every function: the evals, then the training steps, in table order. */
+/* Every function: the evals, then the training steps, in table order; then
+ * the same in double. */
 static int all_functions(ck_fn *out)
 {
     int n = 0;
-    for (int a = 0; a < GS_ACT_COUNT; a++)
-        out[n++] = (ck_fn){CK_EVAL, (gs_act)a, GS_LOSS_MAE};
-    for (int a = 0; a < GS_ACT_COUNT; a++)
-        for (int l = 0; l < GS_LOSS_COUNT; l++)
-            out[n++] = (ck_fn){CK_TRAIN, (gs_act)a, (gs_loss)l};
+    for (int f64 = 0; f64 < 2; f64++) {
+        for (int a = 0; a < GS_ACT_COUNT; a++)
+            out[n++] = (ck_fn){f64 ? CK_EVAL64 : CK_EVAL, (gs_act)a, GS_LOSS_MAE};
+        for (int a = 0; a < GS_ACT_COUNT; a++)
+            for (int l = 0; l < GS_LOSS_COUNT; l++)
+                out[n++] = (ck_fn){f64 ? CK_TRAIN64 : CK_TRAIN, (gs_act)a, (gs_loss)l};
+    }
     return n;
+}
+
+static void check_family(ck_run *run)
+{
+    switch (run->fn.family) {
+    case CK_EVAL: ck_check_eval(run); break;
+    case CK_TRAIN: ck_check_train(run); break;
+    case CK_EVAL64: ck_check_eval64(run); break;
+    case CK_TRAIN64: ck_check_train64(run); break;
+    }
+}
+
+static double bench_family(const gs_kernels *k, const ck_fn *fn)
+{
+    switch (fn->family) {
+    case CK_EVAL: return ck_bench_eval(k, fn->act);
+    case CK_TRAIN: return ck_bench_train(k, fn->act, fn->loss);
+    case CK_EVAL64: return ck_bench_eval64(k, fn->act);
+    case CK_TRAIN64: return ck_bench_train64(k, fn->act, fn->loss);
+    }
+    return -1;
 }
 
 typedef struct tally {
@@ -169,10 +196,7 @@ static int check_function(const options *o, const ck_fn *fn, tally *t)
     }
     if (nrun == 0)
         return 0;
-    if (fn->family == CK_EVAL)
-        ck_check_eval(&run);
-    else
-        ck_check_train(&run);
+    check_family(&run);
     for (int i = 0; i < GS_ISA_COUNT; i++) {
         if (!run.sets[i])
             continue;
@@ -212,8 +236,7 @@ static void bench_row(const options *o, const ck_fn *fn, const gs_isa *sets, int
         if (!matches(o, fn, sets[s]))
             continue;
         const gs_kernels *k = gs_kernels_get(sets[s]);
-        ns[s] = fn->family == CK_EVAL ? ck_bench_eval(k, fn->act)
-                                      : ck_bench_train(k, fn->act, fn->loss);
+        ns[s] = bench_family(k, fn);
         any = true;
     }
     if (!any)
@@ -222,8 +245,7 @@ static void bench_row(const options *o, const ck_fn *fn, const gs_isa *sets, int
         if (sets[s] == GS_ISA_SCALAR)
             base = ns[s];
     if (base < 0 && scalar)   /* scalar left out by --function: still the yardstick */
-        base = fn->family == CK_EVAL ? ck_bench_eval(scalar, fn->act)
-                                     : ck_bench_train(scalar, fn->act, fn->loss);
+        base = bench_family(scalar, fn);
     printf("| %s |", gs_act_get(fn->act)->name);
     for (int s = 0; s < nsets; s++)
         printf(ns[s] < 0 ? " - |" : " %.3f |", ns[s]);
@@ -236,11 +258,12 @@ static void bench_row(const options *o, const ck_fn *fn, const gs_isa *sets, int
 
 /* The training step's columns say how many starting points a block trains
  * at once (the lanes the time is divided by). */
-static void bench_header(const char *title, bool lanes, const gs_isa *sets, int nsets)
+static void bench_header(const char *title, int lanes, const gs_isa *sets, int nsets)
 {
     printf("\n%s\n\n| activation |", title);
     for (int s = 0; s < nsets; s++) {
-        const int n = gs_kernels_get(sets[s])->lanes;
+        const gs_kernels *k = gs_kernels_get(sets[s]);
+        const int n = lanes == 64 ? k->lanes64 : k->lanes;
         if (lanes)
             printf(" %s (%d lane%s) |", gs_isa_name(sets[s]), n, n > 1 ? "s" : "");
         else
@@ -264,12 +287,14 @@ static void bench(const options *o, const ck_fn *fns, int nfns)
     const int nsets = bench_sets(o, sets);
     if (nsets == 0)
         return;
-    for (int loss = -1; loss < GS_LOSS_COUNT; loss++) {
-        const ck_family family = loss < 0 ? CK_EVAL : CK_TRAIN;
+    for (int table = 0; table < 2 * (1 + GS_LOSS_COUNT); table++) {
+        const int f64 = table > GS_LOSS_COUNT, loss = table % (1 + GS_LOSS_COUNT) - 1;
+        const ck_family family = loss < 0 ? (f64 ? CK_EVAL64 : CK_EVAL)
+                                          : (f64 ? CK_TRAIN64 : CK_TRAIN);
         bool header = false;
         for (int f = 0; f < nfns; f++) {
             const ck_fn *fn = &fns[f];
-            if (fn->family != family || (family == CK_TRAIN && (int)fn->loss != loss))
+            if (fn->family != family || (loss >= 0 && (int)fn->loss != loss))
                 continue;
             bool selected = false;
             for (int s = 0; s < nsets; s++)
@@ -278,15 +303,16 @@ static void bench(const options *o, const ck_fn *fns, int nfns)
                 continue;
             if (!header) {
                 char title[256];
-                if (family == CK_EVAL)
+                const char *bits = f64 ? "64" : "";
+                if (loss < 0)
                     snprintf(title, sizeof title,
-                             "Activation value and derivative (eval_*): ns per element");
+                             "Activation value and derivative (eval%s_*): ns per element", bits);
                 else
                     snprintf(title, sizeof title,
-                             "Training step (train_*_%s; Adam, shared samples, batch 256): "
+                             "Training step (train%s_*_%s; Adam, shared samples, batch 256): "
                              "ns per sample-step per lane (one starting point per lane)",
-                             gs_loss_name((gs_loss)loss));
-                bench_header(title, family == CK_TRAIN, sets, nsets);
+                             bits, gs_loss_name((gs_loss)loss));
+                bench_header(title, loss < 0 ? 0 : f64 ? 64 : 32, sets, nsets);
                 header = true;
             }
             bench_row(o, fn, sets, nsets);
@@ -298,7 +324,7 @@ static void bench(const options *o, const ck_fn *fns, int nfns)
 int main(int argc, char **argv)
 {
     const options o = parse(argc, argv);
-    ck_fn fns[GS_ACT_COUNT * (1 + GS_LOSS_COUNT)];
+    ck_fn fns[2 * GS_ACT_COUNT * (1 + GS_LOSS_COUNT)];
     const int nfns = all_functions(fns);
     if (o.list) {
         for (int f = 0; f < nfns; f++) {

@@ -20,11 +20,18 @@ typedef void (*gs_eval_fn)(const float *z, float *f, float *df, size_t n);
  * give the same bits. */
 typedef void (*gs_train_fn)(const gs_step_data *step, gs_block *blk, int t_end);
 
+/* The same in double (--precision f64): the f64 sets round alike too. */
+typedef void (*gs_eval64_fn)(const double *z, double *f, double *df, size_t n);
+typedef void (*gs_train64_fn)(const gs_step_data *step, gs_block64 *blk, int t_end);
+
 typedef struct gs_kernels {
     gs_isa isa;
     int lanes;                 /* starting points per block (<= GS_BLOCK_LANES) */
     gs_eval_fn eval[GS_ACT_COUNT];
     gs_train_fn train[GS_ACT_COUNT][GS_LOSS_COUNT];
+    int lanes64;               /* starting points per gs_block64 (<= GS_BLOCK_LANES) */
+    gs_eval64_fn eval64[GS_ACT_COUNT];
+    gs_train64_fn train64[GS_ACT_COUNT][GS_LOSS_COUNT];
 } gs_kernels;
 
 /* The table for a set, or NULL if it is not built into this binary, the CPU

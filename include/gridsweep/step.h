@@ -52,32 +52,65 @@ void gs_block_init(gs_block *blk, int n, const float (*start)[5], const uint64_t
  * the outer one (c, d); the idle lanes after the last follow it. */
 void gs_block_set_rates(gs_block *blk, int lane, float lr_in, float lr_out);
 
+/* The same state in double, for --precision f64: every float of gs_block a
+ * double (the time fields too, exact far beyond GS_MAX_STEPS). */
+typedef struct gs_block64 {
+    _Alignas(GS_ALIGN) double p[4][GS_BLOCK_LANES];
+    _Alignas(GS_ALIGN) double lr_in[GS_BLOCK_LANES];
+    _Alignas(GS_ALIGN) double lr_out[GS_BLOCK_LANES];
+    _Alignas(GS_ALIGN) double m[4][GS_BLOCK_LANES];
+    _Alignas(GS_ALIGN) double v[4][GS_BLOCK_LANES];
+    _Alignas(GS_ALIGN) double loss[GS_BLOCK_LANES];
+    _Alignas(GS_ALIGN) double ema[GS_BLOCK_LANES];
+    _Alignas(GS_ALIGN) double wsum[GS_BLOCK_LANES];
+    _Alignas(GS_ALIGN) double wprev[GS_BLOCK_LANES];
+    _Alignas(GS_ALIGN) double t_escape[GS_BLOCK_LANES];
+    _Alignas(GS_ALIGN) double t_enter[GS_BLOCK_LANES];
+    _Alignas(GS_ALIGN) double t_diverge[GS_BLOCK_LANES];
+    _Alignas(GS_ALIGN) double inv_loss0[GS_BLOCK_LANES];
+    _Alignas(GS_ALIGN) double rsum[GS_BLOCK_LANES];
+    uint64_t point[GS_BLOCK_LANES];
+    int t;
+    int n;
+} gs_block64;
+
+/* gs_block_init and gs_block_set_rates for a gs_block64 (the time fields
+ * start at GS_T_NEVER, the same value in double). */
+void gs_block64_init(gs_block64 *blk, int n, const double (*start)[5], const uint64_t *point);
+void gs_block64_set_rates(gs_block64 *blk, int lane, double lr_in, double lr_out);
+
 /* Everything a training step reads besides the block, shared by every block
  * of a run. */
 typedef struct gs_step_data {
     gs_loss loss;
-    float huber_delta;       /* cast at use, as torch's huber_loss casts delta */
+    /* The float fields' values as doubles: the f32 kernels cast them at use
+     * ((float)step->tol), the f64 kernels use them as they are. */
+    double huber_delta;      /* cast at use, as torch's huber_loss casts delta */
     gs_opt opt;
     /* Held in double as torch.optim holds them (Python floats); the kernels
      * cast where torch's ops cast (train_impl.h). */
     double beta1, beta2, eps, momentum, alpha;
     gs_sampling sampling;
     uint64_t seed;           /* independent sampling draws from (seed, point, step) */
-    float data_lo, data_hi;  /* independent sampling's range of x (uniform) */
+    double data_lo, data_hi; /* independent sampling's range of x (uniform) */
     gs_dist dist;            /* independent sampling's distribution of x */
     gs_act target;           /* independent sampling's y: target(x) */
     int batch;
-    float inv_batch;         /* 1 / batch */
+    double inv_batch;        /* 1 / batch: (float)(1.0 / batch) == 1.0f / batch
+                              * for every batch up to 2^20 (checkkernels) */
     const gs_sum_order *sum; /* the order the batch sums are formed in (batch's) */
     /* The samples of step t are xs[t * x_stride ...] (t * x_stride + batch):
      * shared: [steps][batch]; grid: [batch] with x_stride 0; independent:
      * NULL (drawn per lane). ys is the target at those x. */
     const float *xs, *ys;
+    /* The same tables in double for the f64 kernels (NULL in f32 runs),
+     * laid out like xs and ys, with the same x_stride. */
+    const double *xs64, *ys64;
     size_t x_stride;
     int window_start;        /* first step whose loss is summed into wsum */
     int prev_start;          /* first step summed into wprev (up to window_start) */
-    float tol;               /* t_enter: the smoothed loss below this */
-    float escape;            /* t_escape: the smoothed loss below this */
+    double tol;              /* t_enter: the smoothed loss below this */
+    double escape;           /* t_escape: the smoothed loss below this */
 } gs_step_data;
 
 #endif

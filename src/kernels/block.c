@@ -24,3 +24,25 @@ void gs_block_set_rates(gs_block *blk, int lane, float lr_in, float lr_out)
         blk->lr_out[l] = lr_out;
     }
 }
+
+void gs_block64_init(gs_block64 *blk, int n, const double (*start)[5], const uint64_t *point)
+{
+    memset(blk, 0, sizeof *blk);
+    blk->n = n;
+    for (int l = 0; l < GS_BLOCK_LANES; l++) {
+        const int src = l < n ? l : n - 1;
+        for (int k = 0; k < 4; k++)
+            blk->p[k][l] = start[src][k];
+        blk->lr_in[l] = blk->lr_out[l] = start[src][4];
+        blk->point[l] = point[src];
+        blk->t_escape[l] = blk->t_enter[l] = blk->t_diverge[l] = GS_T_NEVER;
+    }
+}
+
+void gs_block64_set_rates(gs_block64 *blk, int lane, double lr_in, double lr_out)
+{
+    for (int l = lane; l < GS_BLOCK_LANES && (l == lane || l >= blk->n); l++) {
+        blk->lr_in[l] = lr_in;
+        blk->lr_out[l] = lr_out;
+    }
+}

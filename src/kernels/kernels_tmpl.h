@@ -1,6 +1,7 @@
 /* Instantiates one kernel set: include once, after one simd_*.h. It emits the
  * eval and train functions for every activation and loss and the table
- * gs_kernels_<set> that points at them. */
+ * gs_kernels_<set> that points at them and at the set's f64 kernels
+ * (kernels64_tmpl.h, another translation unit). */
 #include <math.h>
 #include <string.h>
 
@@ -61,6 +62,16 @@ GS_INLINE void eval_impl(gs_act act, const float *z, float *f, float *df, size_t
     }
 GS_ACTIVATIONS(GS_EVAL_FN)
 
+/* train_impl.h in float (see its head). */
+#define REAL float
+#define GS_BLOCK_T gs_block
+#define GS_EVAL_T gs_eval_fn
+#define EVAL_NAME(name) GS_CAT(eval_##name, GS_KSUFFIX)
+#define STEP_XS(step) ((step)->xs)
+#define STEP_YS(step) ((step)->ys)
+#define GS_UNIFORMS 4
+#define GS_UNIFORM gs_uniform4
+#define GS_DIST_SAMPLE gs_dist_sample
 #include "train_impl.h"
 
 #define GS_TRAIN_FN_LOSS(ID, name, LOSS, lname)                                           \
@@ -82,9 +93,21 @@ GS_ACTIVATIONS(GS_TRAIN_FN)
                      GS_CAT(train_##name##_mse, GS_KSUFFIX),                              \
                      GS_CAT(train_##name##_huber, GS_KSUFFIX)},
 
+/* The f64 kernels of this set, from kernels_<set>_f64.c (kernels64_tmpl.h
+ * compiles the same templates over simd_<set>_f64.h); the set's file
+ * defines LANES64, their lanes per block. */
+#include "kernels64_decl.h"
+#define GS_EVAL64_REF(ID, name) [GS_ACT_##ID] = GS_EVAL64_NAME(name),
+#define GS_TRAIN64_REF(ID, name)                                                          \
+    [GS_ACT_##ID] = {GS_TRAIN64_NAME(name, mae), GS_TRAIN64_NAME(name, mse),              \
+                     GS_TRAIN64_NAME(name, huber)},
+
 const gs_kernels GS_CAT(gs_kernels, GS_KSUFFIX) = {
     .isa = GS_KISA,
     .lanes = LANES,
     .eval = {GS_ACTIVATIONS(GS_EVAL_REF)},
     .train = {GS_ACTIVATIONS(GS_TRAIN_REF)},
+    .lanes64 = LANES64,
+    .eval64 = {GS_ACTIVATIONS(GS_EVAL64_REF)},
+    .train64 = {GS_ACTIVATIONS(GS_TRAIN64_REF)},
 };

@@ -34,7 +34,21 @@ static inline void gs_uniform4(uint64_t seed, uint64_t stream, uint32_t step, ui
         u[i] = (float)(c[i] >> 8) * 0x1p-24f;
 }
 
-/* A sample of x from a uniform: gs_dist_sample (dist.h). The target y is
+/* Two uniform doubles in [0, 1) (53-bit) for samples 2q and 2q+1 of a step
+ * (--precision f64): the very Philox block that gs_uniform4 turns into four
+ * floats, u[0] from words 0 and 1, u[1] from words 2 and 3 (the high word's
+ * 32 bits, then the low word's top 21). Sample s of a step is element s % 2
+ * of block q = s / 2. */
+static inline void gs_uniform2d(uint64_t seed, uint64_t stream, uint32_t step, uint32_t q,
+                                double u[2])
+{
+    uint32_t c[4] = {q, step, (uint32_t)stream, (uint32_t)(stream >> 32)};
+    gs_philox4x32(c, (uint32_t)seed, (uint32_t)(seed >> 32));
+    for (int i = 0; i < 2; i++)
+        u[i] = (double)((((uint64_t)c[2 * i] << 32) | c[2 * i + 1]) >> 11) * 0x1p-53;
+}
+
+/* A sample of x from a uniform: gs_dist_sample (dist.h), gs_dist_sample64 in f64. The target y is
  * the target activation's eval kernel at x (gs_step_data.target). */
 
 #endif

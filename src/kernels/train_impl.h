@@ -1,7 +1,17 @@
 /* The training loop of one block of starting points, one per lane, written
  * once in vf_* operations (include after simd_*.h and act_impl.h). Each lane
  * performs exactly the scalar reference's operations, in the same order, so
- * every kernel set gives bit-identical trajectories. */
+ * every kernel set gives bit-identical trajectories.
+ *
+ * Written once for both precisions: the includer defines the element type
+ * REAL (float or double, the type of vf's lanes), GS_BLOCK_T (gs_block or
+ * gs_block64), GS_EVAL_T and EVAL_NAME(name) (this set's eval kernels),
+ * STEP_XS/STEP_YS (the step's sample tables), and GS_UNIFORMS, GS_UNIFORM and
+ * GS_DIST_SAMPLE (independent sampling: gs_uniform4 and gs_dist_sample, or
+ * gs_uniform2d and gs_dist_sample64). Constants are written (REAL)0.1, the
+ * very 0.1f of f32; every (REAL) cast of a double is the cast torch's float32
+ * ops make and a no-op in f64, where torch's float64 ops take the doubles as
+ * they are. kernels_tmpl.h includes it for f32, kernels64_tmpl.h for f64. */
 #ifndef GS_TRAIN_IMPL_H
 #define GS_TRAIN_IMPL_H
 
@@ -31,10 +41,10 @@ GS_INLINE void accumulate(acc *s, int v, gs_act act, gs_loss loss, vf delta, vf 
         s->ls[v] = vf_fma(r, r, s->ls[v]);
     } else {                                         /* huber, as torch.nn.HuberLoss */
         vf a = vf_abs(r);
-        vf quad = vf_mul(vf_mul(vf_set1(0.5f), r), r);
-        vf lin = vf_mul(delta, vf_sub(a, vf_mul(vf_set1(0.5f), delta)));
+        vf quad = vf_mul(vf_mul(vf_set1((REAL)0.5), r), r);
+        vf lin = vf_mul(delta, vf_sub(a, vf_mul(vf_set1((REAL)0.5), delta)));
         s->ls[v] = vf_add(s->ls[v], vf_sel(vf_lt(a, delta), quad, lin));
-        g = vf_min(delta, vf_max(vf_sub(vf_set1(0.0f), delta), r));
+        g = vf_min(delta, vf_max(vf_sub(vf_set1((REAL)0), delta), r));
     }
     s->gd[v] = vf_add(s->gd[v], g);
     if (act_df_is_mask(act)) {   /* relu: the sum for c follows from these two */
@@ -50,8 +60,8 @@ GS_INLINE void accumulate(acc *s, int v, gs_act act, gs_loss loss, vf delta, vf 
 
 /* This set's own eval kernels (defined before this file in kernels_tmpl.h),
  * for independent sampling's target: every set evaluates it bit for bit alike. */
-#define GS_OWN_EVAL_(ID, name) [GS_ACT_##ID] = GS_CAT(eval_##name, GS_KSUFFIX),
-static const gs_eval_fn own_eval[GS_ACT_COUNT] = {GS_ACTIVATIONS(GS_OWN_EVAL_)};
+#define GS_OWN_EVAL_(ID, name) [GS_ACT_##ID] = EVAL_NAME(name),
+static const GS_EVAL_T own_eval[GS_ACT_COUNT] = {GS_ACTIVATIONS(GS_OWN_EVAL_)};
 #undef GS_OWN_EVAL_
 
 /* Independent sampling: each lane's own stream, laid out [position][lane]
@@ -59,21 +69,21 @@ static const gs_eval_fn own_eval[GS_ACT_COUNT] = {GS_ACTIVATIONS(GS_OWN_EVAL_)};
  * quantile transform, y = target(x) by its eval kernel (scratch takes the
  * derivative, unused). The positions are visited by sample (gen), so each
  * draw of 4 uniforms is made once. */
-static inline void fill_independent(const gs_step_data *step, const gs_block *blk, int t,
-                                    int p0, int ns, float *xl, float *yl, float *scratch)
+static inline void fill_independent(const gs_step_data *step, const GS_BLOCK_T *blk, int t,
+                                    int p0, int ns, REAL *xl, REAL *yl, REAL *scratch)
 {
     const gs_sum_order *o = step->sum;
-    const float lo = step->data_lo, width = step->data_hi - step->data_lo;
+    const REAL lo = (REAL)step->data_lo, width = (REAL)step->data_hi - lo;
     for (int l = 0; l < LANES; l++) {
         int drawn = -1;
-        float u[4];
+        REAL u[GS_UNIFORMS];
         for (int j = 0; j < ns; j++) {
             const int p = o->gen[p0 + j], s = o->order[p];
-            if (s / 4 != drawn) {
-                drawn = s / 4;
-                gs_uniform4(step->seed, blk->point[l], (uint32_t)t, (uint32_t)drawn, u);
+            if (s / GS_UNIFORMS != drawn) {
+                drawn = s / GS_UNIFORMS;
+                GS_UNIFORM(step->seed, blk->point[l], (uint32_t)t, (uint32_t)drawn, u);
             }
-            xl[(p - p0) * LANES + l] = gs_dist_sample(&step->dist, lo, width, u[s % 4]);
+            xl[(p - p0) * LANES + l] = GS_DIST_SAMPLE(&step->dist, lo, width, u[s % GS_UNIFORMS]);
         }
     }
     own_eval[step->target](xl, yl, scratch, (size_t)ns * LANES);
@@ -95,7 +105,7 @@ GS_INLINE void acc_add(acc *d, const acc *s, gs_act act)
 GS_INLINE void acc_zero(acc *s)
 {
     for (int v = 0; v < NV; v++)
-        s->ga[v] = s->gb[v] = s->gc[v] = s->gd[v] = s->ls[v] = vf_set1(0.0f);
+        s->ga[v] = s->gb[v] = s->gc[v] = s->gd[v] = s->ls[v] = vf_set1((REAL)0);
 }
 
 /* The actions that end a segment of the sum order (gridsweep/sum_order.h):
@@ -122,20 +132,20 @@ GS_INLINE void segment_end(const gs_sum_seg *g, acc *s, acc *level, acc *part, g
 /* The forward and backward pass of one step over the whole batch, its sums
  * formed in torch's order: the batch is walked by position of the sum order
  * (sample order[p]), a sub-batch of GS_SUM_SUB_BATCH positions at a time. */
-GS_INLINE void batch_pass(const gs_step_data *step, const gs_block *blk, int t, gs_act act,
-                          gs_eval_fn eval, gs_loss loss, int independent, acc *out)
+GS_INLINE void batch_pass(const gs_step_data *step, const GS_BLOCK_T *blk, int t, gs_act act,
+                          GS_EVAL_T eval, gs_loss loss, int independent, acc *out)
 {
-    _Alignas(GS_ALIGN) float zb[SUB_BATCH * LANES], fb[SUB_BATCH * LANES],
+    _Alignas(GS_ALIGN) REAL zb[SUB_BATCH * LANES], fb[SUB_BATCH * LANES],
         dfb[SUB_BATCH * LANES];
     /* Independent sampling's own samples, [position][lane]; the other modes
      * never touch them, and untouched stack costs nothing. */
-    _Alignas(GS_ALIGN) float xl[SUB_BATCH * LANES], yl[SUB_BATCH * LANES];
+    _Alignas(GS_ALIGN) REAL xl[SUB_BATCH * LANES], yl[SUB_BATCH * LANES];
     const gs_sum_order *o = step->sum;
     const int batch = step->batch;
     const int32_t *order = o->order;
-    const float *xs = independent ? NULL : step->xs + (size_t)t * step->x_stride;
-    const float *ys = independent ? NULL : step->ys + (size_t)t * step->x_stride;
-    const vf delta = vf_set1(step->huber_delta);
+    const REAL *xs = independent ? NULL : STEP_XS(step) + (size_t)t * step->x_stride;
+    const REAL *ys = independent ? NULL : STEP_YS(step) + (size_t)t * step->x_stride;
+    const vf delta = vf_set1((REAL)step->huber_delta);
     vf a[NV], b[NV], c[NV], d[NV];
     for (int v = 0; v < NV; v++) {
         a[v] = vf_load(&blk->p[0][v * VW]);
@@ -175,10 +185,10 @@ GS_INLINE void batch_pass(const gs_step_data *step, const gs_block *blk, int t, 
 #pragma GCC unroll 4
                 for (int k = k0; k < k1; k++) {
                     for (int v = 0; v < NV; v++) {
-                        vf x = X_AT(k, v), z = vf_fma(a[v], x, b[v]), df = vf_set1(0.0f), f;
-                        vm pos = vf_gt(z, vf_set1(0.0f));
+                        vf x = X_AT(k, v), z = vf_fma(a[v], x, b[v]), df = vf_set1((REAL)0), f;
+                        vm pos = vf_gt(z, vf_set1((REAL)0));
                         if (act_df_is_mask(act))
-                            f = vf_max(vf_set1(0.0f), z);   /* relu, as act_apply has it */
+                            f = vf_max(vf_set1((REAL)0), z);   /* relu, as act_apply has it */
                         else
                             f = act_apply(act, z, &df);
                         accumulate(&s, v, act, loss, delta, x, Y_AT(k, v), f, df, pos, c[v], d[v]);
@@ -190,7 +200,7 @@ GS_INLINE void batch_pass(const gs_step_data *step, const gs_block *blk, int t, 
                         int i = k * LANES + v * VW;
                         accumulate(&s, v, act, loss, delta, X_AT(k, v), Y_AT(k, v),
                                    vf_load(&fb[i]), vf_load(&dfb[i]),
-                                   vf_gt(vf_load(&zb[i]), vf_set1(0.0f)), c[v], d[v]);
+                                   vf_gt(vf_load(&zb[i]), vf_set1((REAL)0)), c[v], d[v]);
                     }
                 }
             }
@@ -221,15 +231,15 @@ static inline opt_consts opt_consts_at(const gs_step_data *step, int t)
      * Python's float power, i.e. C pow in double. */
     const double n = (double)(t + 1);
     return (opt_consts){
-        .beta1 = vf_set1((float)step->beta1),
-        .one_m_beta1 = vf_set1((float)(1.0 - step->beta1)),
-        .beta2 = vf_set1((float)step->beta2),
-        .one_m_beta2 = vf_set1((float)(1.0 - step->beta2)),
-        .eps = vf_set1((float)step->eps),
-        .momentum = vf_set1((float)step->momentum),
-        .alpha = vf_set1((float)step->alpha),
-        .one_m_alpha = vf_set1((float)(1.0 - step->alpha)),
-        .bc2_sqrt = vf_set1((float)sqrt(1.0 - pow(step->beta2, n))),
+        .beta1 = vf_set1((REAL)step->beta1),
+        .one_m_beta1 = vf_set1((REAL)(1.0 - step->beta1)),
+        .beta2 = vf_set1((REAL)step->beta2),
+        .one_m_beta2 = vf_set1((REAL)(1.0 - step->beta2)),
+        .eps = vf_set1((REAL)step->eps),
+        .momentum = vf_set1((REAL)step->momentum),
+        .alpha = vf_set1((REAL)step->alpha),
+        .one_m_alpha = vf_set1((REAL)(1.0 - step->alpha)),
+        .bc2_sqrt = vf_set1((REAL)sqrt(1.0 - pow(step->beta2, n))),
     };
 }
 
@@ -243,9 +253,11 @@ static inline opt_consts opt_consts_at(const gs_step_data *step, int t)
  *   x.addcmul_(y, z, value=s)    fma((float)s * y, z, x);
  *   x.addcdiv_(y, z, value=s)    x + ((float)s * y) / z, three roundings;
  *   x.mul_(s), x / s, x.add_(s)  one float op with (float)s.
- * neg_step is Adam's (float)(-lr / bc1), SGD's and RMSprop's (float)(-lr). */
-GS_INLINE void opt_update(const opt_consts *k, gs_opt opt, int t, float *pp, float *mp,
-                          float *vp, vf g, vf neg_step)
+ * neg_step is Adam's (float)(-lr / bc1), SGD's and RMSprop's (float)(-lr).
+ * In float64 ATen's double kernels do the same operations (the same
+ * fmadd in add_ and addcmul_), with every cast above a no-op. */
+GS_INLINE void opt_update(const opt_consts *k, gs_opt opt, int t, REAL *pp, REAL *mp,
+                          REAL *vp, vf g, vf neg_step)
 {
     vf p = vf_load(pp);
     vf m = vf_load(mp);
@@ -283,24 +295,24 @@ GS_INLINE void opt_update(const opt_consts *k, gs_opt opt, int t, float *pp, flo
 }
 
 /* x * 0 is 0 for a finite x and NaN for an infinite or NaN one. */
-GS_INLINE vf nonfinite_probe(vf x) { return vf_mul(x, vf_set1(0.0f)); }
+GS_INLINE vf nonfinite_probe(vf x) { return vf_mul(x, vf_set1((REAL)0)); }
 
 /* The per-step bookkeeping of one vector of lanes, from the loss l of the
  * parameters after t updates (those the step started from) and the
  * parameters after t + 1 updates (p_new). Every time field is a candidate
  * kept with a select and a min, so the first step that meets its condition
  * stays: the cost is a few vector operations per step, none per sample. */
-GS_INLINE void bookkeep(const gs_step_data *step, gs_block *blk, int o, int t, vf l,
+GS_INLINE void bookkeep(const gs_step_data *step, GS_BLOCK_T *blk, int o, int t, vf l,
                         const vf p_new[4])
 {
-    const vf one = vf_set1(1.0f), tv = vf_set1((float)t);
+    const vf one = vf_set1((REAL)1), tv = vf_set1((REAL)t);
     vf ema = t == 0 ? l : vf_load(&blk->ema[o]);
-    ema = vf_add(ema, vf_mul(vf_set1(0.1f), vf_sub(l, ema)));
+    ema = vf_add(ema, vf_mul(vf_set1((REAL)0.1), vf_sub(l, ema)));
     vf_store(&blk->loss[o], l);
     vf_store(&blk->ema[o], ema);
     vf tesc = vf_load(&blk->t_escape[o]), tent = vf_load(&blk->t_enter[o]);
-    vf_store(&blk->t_escape[o], vf_sel(vf_lt(ema, vf_set1(step->escape)), vf_min(tesc, tv), tesc));
-    vf_store(&blk->t_enter[o], vf_sel(vf_lt(ema, vf_set1(step->tol)), vf_min(tent, tv), tent));
+    vf_store(&blk->t_escape[o], vf_sel(vf_lt(ema, vf_set1((REAL)step->escape)), vf_min(tesc, tv), tesc));
+    vf_store(&blk->t_enter[o], vf_sel(vf_lt(ema, vf_set1((REAL)step->tol)), vf_min(tent, tv), tent));
     /* t_diverge: the loss of the parameters after t updates, or the
      * parameters after t + 1 updates, not finite. */
     vf pz = nonfinite_probe(p_new[0]);
@@ -308,11 +320,11 @@ GS_INLINE void bookkeep(const gs_step_data *step, gs_block *blk, int o, int t, v
         pz = vf_add(pz, nonfinite_probe(p_new[k]));
     vf tdiv = vf_load(&blk->t_diverge[o]);
     tdiv = vf_sel(vf_lt(nonfinite_probe(l), one), tdiv, vf_min(tdiv, tv));
-    tdiv = vf_sel(vf_lt(pz, one), tdiv, vf_min(tdiv, vf_set1((float)(t + 1))));
+    tdiv = vf_sel(vf_lt(pz, one), tdiv, vf_min(tdiv, vf_set1((REAL)(t + 1))));
     vf_store(&blk->t_diverge[o], tdiv);
     /* score: the sum over steps of min(1, l / l0) (1 where not finite). */
     if (t == 0)
-        vf_store(&blk->inv_loss0[o], vf_selz(vf_gt(l, vf_set1(0.0f)), vf_div(one, l)));
+        vf_store(&blk->inv_loss0[o], vf_selz(vf_gt(l, vf_set1((REAL)0)), vf_div(one, l)));
     vf r = vf_mul(l, vf_load(&blk->inv_loss0[o]));
     vf_store(&blk->rsum[o], vf_add(vf_load(&blk->rsum[o]), vf_sel(vf_lt(r, one), r, one)));
     if (t >= step->window_start)
@@ -324,23 +336,24 @@ GS_INLINE void bookkeep(const gs_step_data *step, gs_block *blk, int o, int t, v
 /* Everything a step does once its batch sums are in s: the gradients, the
  * optimizer update of every lane and the bookkeeping. Shared by every way of
  * computing the sums, so a method changes the sums and nothing else. */
-GS_INLINE void apply_step(const gs_step_data *step, gs_block *blk, int t, gs_act act,
+GS_INLINE void apply_step(const gs_step_data *step, GS_BLOCK_T *blk, int t, gs_act act,
                           gs_loss loss, const acc *s)
 {
     /* dL/dyhat = scale * g: the mean's 1/N, and MSE's factor 2. */
-    const vf scale = vf_set1(loss == GS_LOSS_MSE ? 2.0f * step->inv_batch : step->inv_batch);
-    const vf inv_n = vf_set1(step->inv_batch);
+    const REAL inv_batch = (REAL)step->inv_batch;
+    const vf scale = vf_set1(loss == GS_LOSS_MSE ? (REAL)2 * inv_batch : inv_batch);
+    const vf inv_n = vf_set1(inv_batch);
     const opt_consts k = opt_consts_at(step, t);
     /* Each lane's step sizes, per layer (a and b take lr_in, c and d
      * lr_out, as torch's parameter groups): a rate is the float32 of the
      * map row, held as that double; Adam divides it by bc1 = 1 - beta1^t
      * in double, and the op casts -step_size to float. A few scalar
      * divisions per step, none per sample. */
-    _Alignas(GS_ALIGN) float neg_in[LANES], neg_out[LANES];
+    _Alignas(GS_ALIGN) REAL neg_in[LANES], neg_out[LANES];
     const double bc1 = step->opt == GS_OPT_ADAM ? 1.0 - pow(step->beta1, (double)(t + 1)) : 1.0;
     for (int l = 0; l < LANES; l++) {
-        neg_in[l] = (float)(-((double)blk->lr_in[l] / bc1));
-        neg_out[l] = (float)(-((double)blk->lr_out[l] / bc1));
+        neg_in[l] = (REAL)(-((double)blk->lr_in[l] / bc1));
+        neg_out[l] = (REAL)(-((double)blk->lr_out[l] / bc1));
     }
     for (int v = 0; v < NV; v++) {
         const int o = v * VW;
@@ -368,8 +381,8 @@ GS_INLINE void apply_step(const gs_step_data *step, gs_block *blk, int t, gs_act
     }
 }
 
-GS_INLINE void train_block_impl(const gs_step_data *step, gs_block *blk, int t_end, gs_act act,
-                                gs_eval_fn eval, gs_loss loss)
+GS_INLINE void train_block_impl(const gs_step_data *step, GS_BLOCK_T *blk, int t_end, gs_act act,
+                                GS_EVAL_T eval, gs_loss loss)
 {
     const int independent = step->sampling == GS_SAMPLING_INDEPENDENT;
     for (int t = blk->t; t < t_end; t++) {

@@ -1,0 +1,195 @@
+/* Activations and their derivatives in double (--precision f64), written
+ * once in vf_* operations over simd_<set>_f64.h. The f32 kernels' act_impl.h
+ * trades accuracy for speed (exp for expm1, fitted erf); here each function
+ * takes SLEEF's 1.0-ULP double functions where they fit (erfc: 1.5 ULP, the
+ * most accurate SLEEF has) and the formulas that keep their accuracy in the
+ * tails. The operation sequence is the rounding contract of every f64 set.
+ * Values follow PyTorch's float64 definitions, kinks autograd's choices
+ * (softplus included: torch returns z itself above its threshold 20, which
+ * float32 cannot see and float64 can). Clamps keep +-inf at their limits and
+ * NaN propagating (vf_max(lo, z) returns z when z is NaN). Accuracy: the f64
+ * bounds of gs_act_info (activation.c), checked by tests/test_kernels64.c. */
+#ifndef GS_ACT_IMPL64_H
+#define GS_ACT_IMPL64_H
+
+#include "gridsweep/activation.h"
+
+#ifndef GS_INLINE
+#define GS_INLINE static inline __attribute__((always_inline))
+#endif
+
+/* torch's constants (ATen's SELU_ALPHA, SELU_SCALE; elu's negcoef is their
+ * product in double, as elu_kernel forms it). */
+#define SELU_LAMBDA64 1.0507009873554804934193349852946
+#define SELU_ALPHA64 1.6732632423543772848170429916717
+static const double SELU_NEGCOEF64 = SELU_ALPHA64 * SELU_LAMBDA64;
+/* 1/sqrt 2 as a double and its rounding error: x = z/sqrt 2 is formed with
+ * its error, which erfc's tail would otherwise multiply by 2x^2. */
+#define INV_SQRT2_HI64 0x1.6a09e667f3bcdp-1
+#define INV_SQRT2_LO64 (-0x1.bdd3413b26456p-55)
+#define INV_SQRT_PI64 0x1.20dd750429b6dp-1    /* 1 / sqrt(pi) */
+#define INV_SQRT_2PI64 0x1.9884533d43651p-2   /* 1 / sqrt(2 pi) */
+#define GELU_K64 0x1.9884533d43651p-1         /* sqrt(2/pi), torch's kBeta */
+#define GELU_C64 0.044715                     /* torch's kKappa */
+#define SOFTPLUS_THRESHOLD64 20.0             /* torch's softplus threshold (beta 1) */
+
+GS_INLINE vf vf_clamp(vf z, double lo, double hi)
+{
+    return vf_min(vf_set1(hi), vf_max(vf_set1(lo), z));
+}
+
+/* sigmoid(z) and *sc = 1 - sigmoid(z) = sigmoid(-z), both from t =
+ * exp(-|z|), as act_impl.h: 1 - s would lose every digit once s nears 1. */
+GS_INLINE vf sigmoid_pair(vf z, vf t, vf *sc)
+{
+    vf r = vf_div(vf_set1(1.0), vf_add(vf_set1(1.0), t));
+    vf tr = vf_mul(t, r);
+    vm pos = vf_ge(z, vf_set1(0.0));
+    *sc = vf_sel(pos, tr, r);
+    return vf_sel(pos, r, tr);
+}
+
+/* t = exp(-|z|): -|z| is exact, so t keeps exp's 1 ulp. */
+GS_INLINE vf act_t(vf z) { return vf_exp(vf_sub(vf_set1(0.0), vf_abs(z))); }
+
+/* f(z) and f'(z). */
+GS_INLINE vf act_apply(gs_act act, vf z, vf *df)
+{
+    const vf zero = vf_set1(0.0), one = vf_set1(1.0);
+    switch (act) {
+    case GS_ACT_IDENTITY:
+        *df = one;
+        return z;
+    case GS_ACT_RELU:   /* vf_max(0, z) keeps NaN; relu(-0) = -0 */
+        *df = vf_selz(vf_gt(z, zero), one);
+        return vf_max(zero, z);
+    case GS_ACT_LEAKY_RELU: {
+        vm pos = vf_gt(z, zero);
+        *df = vf_sel(pos, one, vf_set1(0.01));
+        return vf_sel(pos, z, vf_mul(z, vf_set1(0.01)));
+    }
+    case GS_ACT_ELU:
+    case GS_ACT_CELU: {          /* alpha = 1: celu is elu */
+        /* expm1 for the value (exp(z) - 1 would cancel near 0, where f32's
+         * absolute error of 6e-8 is 1e8 ulp of double), exp for f'(z) =
+         * exp(z): f + 1 would lose f' in the tail. */
+        vm pos = vf_gt(z, zero);
+        *df = vf_sel(pos, one, vf_exp(z));
+        return vf_sel(pos, z, vf_expm1(z));
+    }
+    case GS_ACT_SELU: {          /* torch: expm1(z) * negcoef, f' = negcoef exp(z) */
+        vm pos = vf_gt(z, zero);
+        vf nc = vf_set1(SELU_NEGCOEF64), lambda = vf_set1(SELU_LAMBDA64);
+        *df = vf_sel(pos, lambda, vf_mul(nc, vf_exp(z)));
+        return vf_sel(pos, vf_mul(lambda, z), vf_mul(vf_expm1(z), nc));
+    }
+    case GS_ACT_SOFTPLUS: {
+        /* max(z, 0) + log1p(exp(-|z|)), f' = sigmoid(z); above torch's
+         * threshold, z and 1 as torch has them. */
+        vf t = act_t(z);
+        vm above = vf_gt(z, vf_set1(SOFTPLUS_THRESHOLD64));
+        vf unused, s = sigmoid_pair(z, t, &unused);
+        *df = vf_sel(above, one, s);
+        return vf_sel(above, z, vf_add(vf_max(z, zero), vf_log1p(t)));
+    }
+    case GS_ACT_GELU: {
+        /* Phi(z) = erfc(-z/sqrt 2) / 2, which keeps its relative accuracy in
+         * the negative tail where 1 + erf(x) cancels. x = z/sqrt 2 rounds by
+         * dx, which erfc's tail would multiply by 2x^2 (1000 ulp at z = -38):
+         * dx is formed exactly enough by two FMAs and added back as
+         * erfc(-x - dx)/2 = erfc(-x)/2 + exp(-x^2) dx / sqrt(pi). The density
+         * t = exp(-z^2/2) is exp of u = z^2/2 corrected by u's rounding error
+         * e (exp(-u - e) = t - t e), as act_impl.h does. At |z| = 40 exp
+         * has underflowed, so the clamp leaves exact limits. */
+        vf x = vf_mul(z, vf_set1(INV_SQRT2_HI64));
+        vf zc = vf_clamp(z, -40.0, 40.0);
+        vf zz = vf_mul(zc, zc), u = vf_mul(vf_set1(0.5), zz);
+        vf e = vf_mul(vf_set1(0.5), vf_fma(zc, zc, vf_sub(zero, zz)));
+        vf t = vf_exp(vf_sub(zero, u));
+        t = vf_fma(vf_sub(zero, t), e, t);
+        vf xc = vf_mul(zc, vf_set1(INV_SQRT2_HI64));
+        vf dx = vf_fma(zc, vf_set1(INV_SQRT2_LO64),
+                       vf_fma(zc, vf_set1(INV_SQRT2_HI64), vf_sub(zero, xc)));
+        vf q = vf_fma(vf_mul(t, vf_set1(INV_SQRT_PI64)), dx,
+                      vf_mul(vf_set1(0.5), vf_erfc(vf_sub(zero, x))));
+        *df = vf_fma(zc, vf_mul(vf_set1(INV_SQRT_2PI64), t), q);
+        return vf_mul(vf_max(vf_set1(-40.0), z), q);
+    }
+    case GS_ACT_GELU_TANH: {
+        /* act_impl.h's form: (1 + tanh u)/2 = sigmoid(2u) and sech^2 u =
+         * 4 s (1 - s) from one exp(-2|u|). At |z| = 30, exp(-2|u|) is 0 in
+         * double, so the clamp leaves exact limits. */
+        vf zc = vf_clamp(z, -30.0, 30.0);
+        vf z2 = vf_mul(zc, zc);
+        vf u = vf_mul(vf_set1(GELU_K64), vf_fma(vf_mul(vf_set1(GELU_C64), z2), zc, zc));
+        vf e = vf_exp(vf_mul(vf_set1(-2.0), vf_abs(u)));
+        vf hc, h = sigmoid_pair(u, e, &hc);
+        vf du = vf_mul(vf_set1(GELU_K64), vf_fma(vf_set1(3.0 * GELU_C64), z2, one));
+        vf sech2 = vf_mul(vf_mul(vf_set1(4.0), h), hc);
+        *df = vf_fma(vf_mul(vf_mul(vf_set1(0.5), zc), sech2), du, h);
+        return vf_mul(vf_max(vf_set1(-30.0), z), h);
+    }
+    case GS_ACT_SILU: {
+        /* exp(-|z|) is 0 beyond |z| = 745: the clamp at 800 is exact. */
+        vf sc, s = sigmoid_pair(z, act_t(z), &sc);
+        vf zc = vf_clamp(z, -800.0, 800.0);
+        *df = vf_mul(s, vf_fma(zc, sc, one));
+        return vf_mul(vf_max(vf_set1(-800.0), z), s);
+    }
+    case GS_ACT_MISH: {
+        /* act_impl.h's form: tanh(softplus z) = n / den from t = exp(-|z|),
+         * every term positive, and sech^2 = m (2 - m). */
+        vf t = act_t(z);
+        vm pos = vf_ge(z, zero);
+        vf n = vf_sel(pos, vf_fma(vf_set1(2.0), t, one), vf_mul(t, vf_add(t, vf_set1(2.0))));
+        vf a = vf_sel(pos, t, one), a2 = vf_add(vf_mul(a, a), vf_mul(a, a));
+        vf den = vf_add(n, a2);
+        vf th = vf_div(n, den), m = vf_div(a2, den);
+        vf unused, s = sigmoid_pair(z, t, &unused);
+        vf zc = vf_clamp(z, -800.0, 800.0);
+        vf sech2 = vf_mul(m, vf_sub(vf_set1(2.0), m));
+        *df = vf_fma(vf_mul(zc, sech2), s, th);
+        return vf_mul(vf_max(vf_set1(-800.0), z), th);
+    }
+    case GS_ACT_TANH: {
+        /* sech^2 z = 4 e / (1 + e)^2, e = exp(-2|z|) (2|z| is exact): 1 - t^2
+         * would keep only t's absolute error where sech^2 is small. */
+        vf e = vf_exp(vf_mul(vf_set1(-2.0), vf_abs(z)));
+        vf r = vf_div(one, vf_add(one, e));
+        *df = vf_mul(vf_mul(vf_set1(4.0), e), vf_mul(r, r));
+        return vf_tanh(z);
+    }
+    case GS_ACT_SIGMOID: {
+        vf sc, s = sigmoid_pair(z, act_t(z), &sc);
+        *df = vf_mul(s, sc);
+        return s;
+    }
+    case GS_ACT_SOFTSIGN: {
+        vf zc = vf_clamp(z, -1e300, 1e300);
+        vf d = vf_add(one, vf_abs(zc));
+        *df = vf_div(one, vf_mul(d, d));
+        return vf_div(zc, d);
+    }
+    case GS_ACT_HARDTANH: {
+        vf in = vf_sel(vf_le(z, vf_set1(-1.0)), zero, one);
+        *df = vf_sel(vf_ge(z, one), zero, in);
+        return vf_clamp(z, -1.0, 1.0);
+    }
+    case GS_ACT_COUNT:
+        break;
+    }
+    *df = zero;
+    return zero;
+}
+
+/* As act_impl.h: relu's derivative is a mask, and the activations with no
+ * SLEEF call run fused in one pass. */
+static inline int act_df_is_mask(gs_act act) { return act == GS_ACT_RELU; }
+
+static inline int act_is_cheap(gs_act act)
+{
+    return act == GS_ACT_IDENTITY || act == GS_ACT_RELU || act == GS_ACT_LEAKY_RELU ||
+           act == GS_ACT_SOFTSIGN || act == GS_ACT_HARDTANH;
+}
+
+#endif

@@ -1,0 +1,53 @@
+/* AVX2 + FMA in double: 4 lanes, two vectors interleaved. Mirrors
+ * simd_scalar_f64.h. */
+#ifndef GS_SIMD_AVX2_F64_H
+#define GS_SIMD_AVX2_F64_H
+
+#include <immintrin.h>
+#include <sleef.h>
+
+#define VW 4
+#define NV 2
+#define GS_KSUFFIX avx2
+#define GS_KISA GS_ISA_AVX2
+
+typedef __m256d vf;
+typedef __m256d vm;   /* all-ones / all-zeros per lane */
+
+static inline vf vf_set1(double x) { return _mm256_set1_pd(x); }
+static inline vf vf_load(const double *p) { return _mm256_load_pd(p); }
+static inline void vf_store(double *p, vf x) { _mm256_store_pd(p, x); }
+static inline vf vf_loadu(const double *p) { return _mm256_loadu_pd(p); }
+static inline void vf_storeu(double *p, vf x) { _mm256_storeu_pd(p, x); }
+static inline vf vf_add(vf a, vf b) { return _mm256_add_pd(a, b); }
+static inline vf vf_sub(vf a, vf b) { return _mm256_sub_pd(a, b); }
+static inline vf vf_mul(vf a, vf b) { return _mm256_mul_pd(a, b); }
+static inline vf vf_div(vf a, vf b) { return _mm256_div_pd(a, b); }
+static inline vf vf_sqrt(vf a) { return _mm256_sqrt_pd(a); }
+static inline vf vf_fma(vf a, vf b, vf c) { return _mm256_fmadd_pd(a, b, c); }
+static inline vf vf_abs(vf a) { return _mm256_andnot_pd(_mm256_set1_pd(-0.0), a); }
+static inline vf vf_max(vf a, vf b) { return _mm256_max_pd(a, b); }
+static inline vf vf_min(vf a, vf b) { return _mm256_min_pd(a, b); }
+static inline vm vf_gt(vf a, vf b) { return _mm256_cmp_pd(a, b, _CMP_GT_OQ); }
+static inline vm vf_ge(vf a, vf b) { return _mm256_cmp_pd(a, b, _CMP_GE_OQ); }
+static inline vm vf_lt(vf a, vf b) { return _mm256_cmp_pd(a, b, _CMP_LT_OQ); }
+static inline vm vf_le(vf a, vf b) { return _mm256_cmp_pd(a, b, _CMP_LE_OQ); }
+static inline vm vf_ne(vf a, vf b) { return _mm256_cmp_pd(a, b, _CMP_NEQ_OQ); }
+static inline vf vf_sel(vm m, vf a, vf b) { return _mm256_blendv_pd(b, a, m); }
+static inline vf vf_selz(vm m, vf a) { return _mm256_and_pd(m, a); }
+static inline int vm_all(vm m) { return _mm256_movemask_pd(m) == 0xf; }
+static inline vf vf_mask_add(vf acc, vm m, vf g) { return _mm256_blendv_pd(acc, _mm256_add_pd(acc, g), m); }
+static inline vf vf_mask_fma(vf a, vf b, vf c, vm m) { return _mm256_blendv_pd(c, _mm256_fmadd_pd(a, b, c), m); }
+static inline vf vf_sign(vf r)
+{
+    vf unit = _mm256_or_pd(_mm256_and_pd(r, _mm256_set1_pd(-0.0)), _mm256_set1_pd(1.0));
+    return _mm256_and_pd(vf_ne(r, _mm256_setzero_pd()), unit);
+}
+
+static inline vf vf_exp(vf a) { return Sleef_expd4_u10avx2(a); }
+static inline vf vf_expm1(vf a) { return Sleef_expm1d4_u10avx2(a); }
+static inline vf vf_log1p(vf a) { return Sleef_log1pd4_u10avx2(a); }
+static inline vf vf_tanh(vf a) { return Sleef_tanhd4_u10avx2(a); }
+static inline vf vf_erfc(vf a) { return Sleef_erfcd4_u15avx2(a); }
+
+#endif

@@ -1,0 +1,57 @@
+/* AVX-512F in double: 8 lanes, two vectors interleaved. Mirrors
+ * simd_scalar_f64.h. */
+#ifndef GS_SIMD_AVX512_F64_H
+#define GS_SIMD_AVX512_F64_H
+
+#include <immintrin.h>
+#include <sleef.h>
+
+#define VW 8
+#define NV 2
+#define GS_KSUFFIX avx512
+#define GS_KISA GS_ISA_AVX512
+
+typedef __m512d vf;
+typedef __mmask8 vm;
+
+static inline vf vf_set1(double x) { return _mm512_set1_pd(x); }
+static inline vf vf_load(const double *p) { return _mm512_load_pd(p); }
+static inline void vf_store(double *p, vf x) { _mm512_store_pd(p, x); }
+static inline vf vf_loadu(const double *p) { return _mm512_loadu_pd(p); }
+static inline void vf_storeu(double *p, vf x) { _mm512_storeu_pd(p, x); }
+static inline vf vf_add(vf a, vf b) { return _mm512_add_pd(a, b); }
+static inline vf vf_sub(vf a, vf b) { return _mm512_sub_pd(a, b); }
+static inline vf vf_mul(vf a, vf b) { return _mm512_mul_pd(a, b); }
+static inline vf vf_div(vf a, vf b) { return _mm512_div_pd(a, b); }
+static inline vf vf_sqrt(vf a) { return _mm512_sqrt_pd(a); }
+static inline vf vf_fma(vf a, vf b, vf c) { return _mm512_fmadd_pd(a, b, c); }
+static inline vf vf_abs(vf a) { return _mm512_abs_pd(a); }
+static inline vf vf_max(vf a, vf b) { return _mm512_max_pd(a, b); }
+static inline vf vf_min(vf a, vf b) { return _mm512_min_pd(a, b); }
+static inline vm vf_gt(vf a, vf b) { return _mm512_cmp_pd_mask(a, b, _CMP_GT_OQ); }
+static inline vm vf_ge(vf a, vf b) { return _mm512_cmp_pd_mask(a, b, _CMP_GE_OQ); }
+static inline vm vf_lt(vf a, vf b) { return _mm512_cmp_pd_mask(a, b, _CMP_LT_OQ); }
+static inline vm vf_le(vf a, vf b) { return _mm512_cmp_pd_mask(a, b, _CMP_LE_OQ); }
+static inline vm vf_ne(vf a, vf b) { return _mm512_cmp_pd_mask(a, b, _CMP_NEQ_OQ); }
+static inline vf vf_sel(vm m, vf a, vf b) { return _mm512_mask_blend_pd(m, b, a); }
+static inline vf vf_selz(vm m, vf a) { return _mm512_maskz_mov_pd(m, a); }
+static inline int vm_all(vm m) { return m == 0xff; }
+static inline vf vf_mask_add(vf acc, vm m, vf g) { return _mm512_mask_add_pd(acc, m, acc, g); }
+static inline vf vf_mask_fma(vf a, vf b, vf c, vm m) { return _mm512_mask3_fmadd_pd(a, b, c, m); }
+static inline vf vf_sign(vf r)
+{
+    /* (r & sign bit) | 1.0, zeroed where r == 0 or r is NaN */
+    __m512i unit = _mm512_maskz_ternarylogic_epi64(
+        vf_ne(r, _mm512_setzero_pd()), _mm512_castpd_si512(r),
+        _mm512_set1_epi64((long long)0x8000000000000000ull),
+        _mm512_set1_epi64(0x3ff0000000000000ll), 0xEA);
+    return _mm512_castsi512_pd(unit);
+}
+
+static inline vf vf_exp(vf a) { return Sleef_expd8_u10avx512f(a); }
+static inline vf vf_expm1(vf a) { return Sleef_expm1d8_u10avx512f(a); }
+static inline vf vf_log1p(vf a) { return Sleef_log1pd8_u10avx512f(a); }
+static inline vf vf_tanh(vf a) { return Sleef_tanhd8_u10avx512f(a); }
+static inline vf vf_erfc(vf a) { return Sleef_erfcd8_u15avx512f(a); }
+
+#endif

@@ -1,0 +1,58 @@
+/* AArch64 AdvSIMD in double: 2 lanes, two vectors interleaved. Mirrors
+ * simd_scalar_f64.h; max/min/compare keep the x86 NaN and signed-zero rules
+ * as simd_neon.h does. */
+#ifndef GS_SIMD_NEON_F64_H
+#define GS_SIMD_NEON_F64_H
+
+#include <arm_neon.h>
+#include <sleef.h>
+
+#define VW 2
+#define NV 2
+#define GS_KSUFFIX neon
+#define GS_KISA GS_ISA_NEON
+
+typedef float64x2_t vf;
+typedef uint64x2_t vm;
+
+static inline vf vf_set1(double x) { return vdupq_n_f64(x); }
+static inline vf vf_load(const double *p) { return vld1q_f64(p); }
+static inline void vf_store(double *p, vf x) { vst1q_f64(p, x); }
+static inline vf vf_loadu(const double *p) { return vld1q_f64(p); }
+static inline void vf_storeu(double *p, vf x) { vst1q_f64(p, x); }
+static inline vf vf_add(vf a, vf b) { return vaddq_f64(a, b); }
+static inline vf vf_sub(vf a, vf b) { return vsubq_f64(a, b); }
+static inline vf vf_mul(vf a, vf b) { return vmulq_f64(a, b); }
+static inline vf vf_div(vf a, vf b) { return vdivq_f64(a, b); }
+static inline vf vf_sqrt(vf a) { return vsqrtq_f64(a); }
+static inline vf vf_fma(vf a, vf b, vf c) { return vfmaq_f64(c, a, b); }
+static inline vf vf_abs(vf a) { return vabsq_f64(a); }
+static inline vm vf_gt(vf a, vf b) { return vcgtq_f64(a, b); }
+static inline vm vf_ge(vf a, vf b) { return vcgeq_f64(a, b); }
+static inline vm vf_lt(vf a, vf b) { return vcltq_f64(a, b); }
+static inline vm vf_le(vf a, vf b) { return vcleq_f64(a, b); }
+static inline vm vf_ne(vf a, vf b) { return vorrq_u64(vcltq_f64(a, b), vcgtq_f64(a, b)); }
+static inline vf vf_max(vf a, vf b) { return vbslq_f64(vcgtq_f64(a, b), a, b); }
+static inline vf vf_min(vf a, vf b) { return vbslq_f64(vcltq_f64(a, b), a, b); }
+static inline vf vf_sel(vm m, vf a, vf b) { return vbslq_f64(m, a, b); }
+static inline vf vf_selz(vm m, vf a)
+{
+    return vreinterpretq_f64_u64(vandq_u64(m, vreinterpretq_u64_f64(a)));
+}
+static inline int vm_all(vm m) { return (vgetq_lane_u64(m, 0) & vgetq_lane_u64(m, 1)) != 0; }
+static inline vf vf_mask_add(vf acc, vm m, vf g) { return vbslq_f64(m, vaddq_f64(acc, g), acc); }
+static inline vf vf_mask_fma(vf a, vf b, vf c, vm m) { return vbslq_f64(m, vfmaq_f64(c, a, b), c); }
+static inline vf vf_sign(vf r)
+{
+    uint64x2_t bits = vandq_u64(vreinterpretq_u64_f64(r), vdupq_n_u64(0x8000000000000000ull));
+    uint64x2_t unit = vorrq_u64(bits, vdupq_n_u64(0x3ff0000000000000ull));
+    return vreinterpretq_f64_u64(vandq_u64(vf_ne(r, vdupq_n_f64(0.0)), unit));
+}
+
+static inline vf vf_exp(vf a) { return Sleef_expd2_u10advsimd(a); }
+static inline vf vf_expm1(vf a) { return Sleef_expm1d2_u10advsimd(a); }
+static inline vf vf_log1p(vf a) { return Sleef_log1pd2_u10advsimd(a); }
+static inline vf vf_tanh(vf a) { return Sleef_tanhd2_u10advsimd(a); }
+static inline vf vf_erfc(vf a) { return Sleef_erfcd2_u15advsimd(a); }
+
+#endif

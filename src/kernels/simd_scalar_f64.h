@@ -1,0 +1,59 @@
+/* The scalar reference in double (--precision f64): simd_scalar.h's
+ * operations over one double. Every vf_* here defines the rounding that the
+ * f64 SIMD sets reproduce lane by lane. */
+#ifndef GS_SIMD_SCALAR_F64_H
+#define GS_SIMD_SCALAR_F64_H
+
+#include <math.h>
+#include <sleef.h>
+
+#define VW 1
+#define NV 1
+#define GS_KSUFFIX scalar
+#define GS_KISA GS_ISA_SCALAR
+
+typedef double vf;
+typedef int vm;
+
+static inline vf vf_set1(double x) { return x; }
+static inline vf vf_load(const double *p) { return *p; }
+static inline void vf_store(double *p, vf x) { *p = x; }
+static inline vf vf_loadu(const double *p) { return *p; }
+static inline void vf_storeu(double *p, vf x) { *p = x; }
+static inline vf vf_add(vf a, vf b) { return a + b; }
+static inline vf vf_sub(vf a, vf b) { return a - b; }
+static inline vf vf_mul(vf a, vf b) { return a * b; }
+static inline vf vf_div(vf a, vf b) { return a / b; }
+static inline vf vf_sqrt(vf a) { return sqrt(a); }
+static inline vf vf_fma(vf a, vf b, vf c) { return fma(a, b, c); }
+static inline vf vf_abs(vf a) { return fabs(a); }
+/* The x86 semantics, as in simd_scalar.h. */
+static inline vf vf_max(vf a, vf b) { return a > b ? a : b; }
+static inline vf vf_min(vf a, vf b) { return a < b ? a : b; }
+static inline vm vf_gt(vf a, vf b) { return a > b; }
+static inline vm vf_ge(vf a, vf b) { return a >= b; }
+static inline vm vf_lt(vf a, vf b) { return a < b; }
+static inline vm vf_le(vf a, vf b) { return a <= b; }
+static inline vm vf_ne(vf a, vf b) { return a < b || a > b; }
+static inline vf vf_sel(vm m, vf a, vf b) { return m ? a : b; }
+static inline vf vf_selz(vm m, vf a) { return m ? a : 0.0; }
+static inline int vm_all(vm m) { return m; }
+static inline vf vf_mask_add(vf acc, vm m, vf g) { return m ? acc + g : acc; }
+static inline vf vf_mask_fma(vf a, vf b, vf c, vm m) { return m ? fma(a, b, c) : c; }
+static inline vf vf_sign(vf r) { return r > 0.0 ? 1.0 : (r < 0.0 ? -1.0 : 0.0); }
+
+/* SLEEF's FMA-based scalar double code, bit-identical to its AVX2, AVX-512
+ * and AdvSIMD code (declared here as simd_scalar.h does for the floats). */
+double Sleef_expd1_u10purecfma(double);
+double Sleef_expm1d1_u10purecfma(double);
+double Sleef_log1pd1_u10purecfma(double);
+double Sleef_tanhd1_u10purecfma(double);
+double Sleef_erfcd1_u15purecfma(double);
+
+static inline vf vf_exp(vf a) { return Sleef_expd1_u10purecfma(a); }
+static inline vf vf_expm1(vf a) { return Sleef_expm1d1_u10purecfma(a); }
+static inline vf vf_log1p(vf a) { return Sleef_log1pd1_u10purecfma(a); }
+static inline vf vf_tanh(vf a) { return Sleef_tanhd1_u10purecfma(a); }
+static inline vf vf_erfc(vf a) { return Sleef_erfcd1_u15purecfma(a); }
+
+#endif
