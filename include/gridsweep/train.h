@@ -130,6 +130,12 @@ typedef struct gs_train_plan {
                                 * 0.005 and 0.995) */
     double plateau;          /* the loss of the best affine fit of the target on
                               * the dense grid (1/16 for relu on U[-0.5, 0.5], MAE) */
+    /* An f64 run's tables instead (the float ones are then NULL): the same
+     * draws as 53-bit uniforms (gs_uniform2d), the midpoints and the
+     * targets in double (the reference set's eval64). */
+    double *samples64;       /* owns step.xs64 and step.ys64 */
+    double *eval_x64, *eval_y64;
+    double range_lo64, range_hi64;
 } gs_train_plan;
 
 int gs_train_plan_init(gs_train_plan *plan, const gs_train_config *cfg, gs_error *err);
@@ -141,6 +147,9 @@ void gs_train_plan_free(gs_train_plan *plan);
  * iteratively reweighted least squares. -1 when out of memory. */
 double gs_affine_plateau(gs_loss loss, double huber_delta, const float *x, const float *y,
                          int n);
+/* The same on double points (an f64 run's dense grid). */
+double gs_affine_plateau64(gs_loss loss, double huber_delta, const double *x, const double *y,
+                           int n);
 
 /* The values are doubles: an f64 run's own, an f32 run's floats widened
  * exactly (and written back as the same floats: gs_map_format_row). */
@@ -163,6 +172,10 @@ typedef struct gs_result {
  * Returns 0, or -1 when out of memory (out is then left as it was). */
 int gs_train_judge(const gs_train_plan *plan, gs_eval_fn eval, const gs_block *blk, int lane,
                    gs_result *out);
+
+/* The judge of an f64 run (gs_train_judge in double, from a gs_block64). */
+int gs_train_judge64(const gs_train_plan *plan, gs_eval64_fn eval, const gs_block64 *blk,
+                     int lane, gs_result *out);
 
 /* Called for each t = 0..steps of a traced run with the parameters a, b, c, d
  * after t updates and the batch loss of the step they take next (NULL after

@@ -106,12 +106,41 @@ static void curve_rows(const gs_trace_writer *w, int t, const double p64[4])
     }
 }
 
+/* The same in double (an f64 run): the curve's x, the target and the model
+ * through the reference set's eval64 (every set's bits). */
+static void curve_rows64(const gs_trace_writer *w, int t, const double p[4])
+{
+    FILE *f = w->f;
+    const gs_train_config *cfg = w->cfg;
+    const gs_kernels *ref = gs_kernels_reference();
+    const int n = w->spec->curve_points;
+    const bool uniform = cfg->data_dist.kind == GS_DIST_UNIFORM;
+    const double lo = uniform ? cfg->data_lo : gs_dist_quantile(&cfg->data_dist, 0.005);
+    const double hi = uniform ? cfg->data_hi : gs_dist_quantile(&cfg->data_dist, 0.995);
+    for (int i = 0; i < n; i++) {
+        double x = lo + (i + 0.5) * (hi - lo) / n, y, z = fma(p[0], x, p[1]), fz, dfz;
+        ref->eval64[cfg->target](&x, &y, &dfz, 1);
+        ref->eval64[cfg->act](&z, &fz, &dfz, 1);
+        fprintf(f, "curve,%d", t);
+        for (int k = 0; k < 4; k++)
+            put_value(f, true, p[k]);
+        fputc(',', f);
+        put_value(f, true, x);
+        put_value(f, true, fma(p[2], fz, p[3]));
+        put_value(f, true, y);
+        fputc('\n', f);
+    }
+}
+
 int gs_trace_write_step(void *writer, int t, const double p[4], const double *loss)
 {
     gs_trace_writer *w = writer;
     const gs_trace_spec *spec = w->spec;
     if (w->next_snap < spec->nsnap && spec->snap[w->next_snap] == t) {
-        curve_rows(w, t, p);
+        if (w->cfg->precision == GS_PRECISION_F64)
+            curve_rows64(w, t, p);
+        else
+            curve_rows(w, t, p);
         w->next_snap++;
     }
     if (!loss || t % spec->every == 0)
