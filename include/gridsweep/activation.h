@@ -49,6 +49,9 @@ typedef struct gs_act_info {
     /* Accuracy against a double-precision evaluation, checked by the tests:
      * |got - exact| <= ulps * ulp(exact) + atol, for value and derivative. */
     float f_ulps, f_atol, df_ulps, df_atol;
+    /* The same for the f64 kernels (act_impl64.h) against MPFR
+     * (tests/test_kernels64.c), in double ulps. */
+    double f64_f_ulps, f64_f_atol, f64_df_ulps, f64_df_atol;
 } gs_act_info;
 
 const gs_act_info *gs_act_get(gs_act act);

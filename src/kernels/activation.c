@@ -1,5 +1,6 @@
 /* The activation table: one row per activation. The kernels live in
- * act_impl.h; the accuracy bounds here are what tests/test_kernels.c checks. */
+ * act_impl.h (f32) and act_impl64.h (f64); the accuracy bounds here are what
+ * tests/test_kernels.c and tests/test_kernels64.c check. */
 #include <math.h>
 #include <string.h>
 
@@ -19,38 +20,43 @@
 #define ACT_INDEX_(ID, name) ACT_##name = GS_ACT_##ID,
 enum { GS_ACTIVATIONS(ACT_INDEX_) };
 #define ROW(name, ...) [ACT_##name] = {#name, __VA_ARGS__}
+/* The f64 kernels' bounds (f ulps, f atol, f' ulps, f' atol) against MPFR,
+ * in double ulps: 1e-320 covers the denormal tails (few significant bits),
+ * 1e-17 gelu_tanh's steep tail exp(-2u) (u rounded), 1.5e-16 the
+ * derivatives' zero crossings (two O(1) terms cancel). docs/kernels.md. */
+#define F64(fu, fa, du, da) fu, fa, du, da
 
 static const gs_act_info table[GS_ACT_COUNT] = {
-    ROW(identity, "z", "none", 1, {AFFINE(-INF, INF)}, 0, 0, 0, 0),
+    ROW(identity, "z", "none", 1, {AFFINE(-INF, INF)}, 0, 0, 0, 0, F64(0, 0, 0, 0)),
     ROW(relu, "max(z, 0)", "relu'(0) = 0", 2,
-        {FLAT(-INF, 0), AFFINE(0, INF)}, 0, 0, 0, 0),
+        {FLAT(-INF, 0), AFFINE(0, INF)}, 0, 0, 0, 0, F64(0, 0, 0, 0)),
     ROW(leaky_relu, "z > 0 ? z : 0.01 z", "leaky_relu'(0) = 0.01", 2,
-        {AFFINE(-INF, 0), AFFINE(0, INF)}, 1, 0, 0.5f, 0),
+        {AFFINE(-INF, 0), AFFINE(0, INF)}, 1, 0, 0.5f, 0, F64(0.5, 0, 0, 0)),
     ROW(elu, "z > 0 ? z : exp(z) - 1", "elu'(0) = 1 (the z <= 0 branch)", 2,
-        {CURVED(-INF, 0), AFFINE(0, INF)}, 1.5f, 6e-8f, 1.5f, 0),
+        {CURVED(-INF, 0), AFFINE(0, INF)}, 1.5f, 6e-8f, 1.5f, 0, F64(1.5, 0, 1.5, 0)),
     ROW(selu, "z > 0 ? lambda z : lambda alpha (exp(z) - 1)",
         "selu'(0) = lambda * alpha = 1.7581 (the z <= 0 branch)", 2,
-        {CURVED(-INF, 0), AFFINE(0, INF)}, 2, 1.1e-7f, 2, 0),
+        {CURVED(-INF, 0), AFFINE(0, INF)}, 2, 1.1e-7f, 2, 0, F64(3, 0, 3, 0)),
     ROW(celu, "z > 0 ? z : exp(z) - 1 (alpha = 1)", "celu'(0) = 1", 2,
-        {CURVED(-INF, 0), AFFINE(0, INF)}, 1.5f, 6e-8f, 1.5f, 0),
+        {CURVED(-INF, 0), AFFINE(0, INF)}, 1.5f, 6e-8f, 1.5f, 0, F64(1.5, 0, 1.5, 0)),
     ROW(softplus, "max(z, 0) + log1p(exp(-|z|))", "smooth", 1,
-        {CURVED(-INF, INF)}, 2.5f, 0, 3.5f, 0),
+        {CURVED(-INF, INF)}, 2.5f, 0, 3.5f, 0, F64(2, 0, 3, 0)),
     ROW(gelu, "z * (1 + erf(z / sqrt 2)) / 2", "smooth", 1,
-        {CURVED(-INF, INF)}, 2, 1e-7f, 2, 1.5e-7f),
+        {CURVED(-INF, INF)}, 2, 1e-7f, 2, 1.5e-7f, F64(2.5, 1e-320, 1, 1.5e-16)),
     ROW(gelu_tanh, "z * (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3))) / 2",
-        "smooth", 1, {CURVED(-INF, INF)}, 5, 2.5e-8f, 2, 8e-8f),
+        "smooth", 1, {CURVED(-INF, INF)}, 5, 2.5e-8f, 2, 8e-8f, F64(4.5, 1e-17, 1.5, 1.5e-16)),
     ROW(silu, "z * sigmoid(z)", "smooth", 1, {CURVED(-INF, INF)}, 4, 1e-43f, 3,
-        2.5e-8f),
+        2.5e-8f, F64(3.5, 1e-320, 2, 1.5e-16)),
     ROW(mish, "z * tanh(softplus(z))", "smooth", 1, {CURVED(-INF, INF)}, 4.5f, 3e-43f,
-        2, 1.8e-7f),
+        2, 1.8e-7f, F64(4.5, 1e-320, 1, 1.5e-16)),
     ROW(tanh, "tanh(z)", "smooth", 1, {CURVED(-INF, INF)}, 1.5f, 0, 1,
-        1.4e-7f),
+        1.4e-7f, F64(1.5, 0, 5, 0)),
     ROW(sigmoid, "1 / (1 + exp(-z))", "smooth", 1, {CURVED(-INF, INF)}, 3.5f, 0,
-        5.5f, 0),
+        5.5f, 0, F64(3, 0, 5, 0)),
     ROW(softsign, "z / (1 + |z|)", "softsign'(0) = 1", 1,
-        {CURVED(-INF, INF)}, 2, 0, 4, 0),
+        {CURVED(-INF, INF)}, 2, 0, 4, 0, F64(2, 0, 4, 0)),
     ROW(hardtanh, "min(max(z, -1), 1)", "hardtanh'(+-1) = 0", 3,
-        {FLAT(-INF, -1), AFFINE(-1, 1), FLAT(1, INF)}, 0, 0, 0, 0),
+        {FLAT(-INF, -1), AFFINE(-1, 1), FLAT(1, INF)}, 0, 0, 0, 0, F64(0, 0, 0, 0)),
 };
 
 const gs_act_info *gs_act_get(gs_act act) { return act < GS_ACT_COUNT ? &table[act] : NULL; }
