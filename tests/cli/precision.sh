@@ -79,6 +79,8 @@ head -n 40 a32.csv > r.csv.part
 refused "--resume of an f32 map with --precision f64" "this command has '# precision: f64'" \
     "$GS" --act relu --res 4 --steps 30 --precision f64 --quiet --resume r.csv.part
 expect_error "--precision f16" "$GS" --precision f16 --res 2 --steps 3 -o m.csv
+"$GS" --act relu --res 4 --steps 30 --precision f64 --seed 1 --quiet -o s1.csv
+refused "ensemble of f64 maps" "is an f64 map" "$GS" ensemble a64.csv s1.csv -o ens.csv
 expect_error "f64 seed ensembles" "$GS" --precision f64 --seeds 2 --res 2 --steps 3 -o m.csv
 
 finish
