@@ -61,6 +61,23 @@ if [ -e int.csv.part ]; then
 fi
 same "f64 interrupted then --resume = uninterrupted" whole.csv int.csv
 
+# Bands merged, NetCDF (double variables), stats and diff of f64 maps.
+"$GS" --act relu --res 6,4 --steps 30 --precision f64 --quiet -o whole64.csv
+"$GS" --act relu --res 6,4 --steps 30 --precision f64 --quiet --tile 1/2 -o t1.csv
+"$GS" --act relu --res 6,4 --steps 30 --precision f64 --quiet --tile 2/2 -o t2.csv
+"$GS" merge t2.csv t1.csv -o tm.csv
+same "f64 bands merged = the whole f64 map" whole64.csv tm.csv
+if "$GS" --act relu --res 6,4 --steps 30 --precision f64 --quiet -o whole64.nc 2> /dev/null; then
+    if command -v ncdump > /dev/null; then
+        check "f64 NetCDF: double variables" grep -q 'double final_loss' <(ncdump -h whole64.nc)
+    fi
+    "$GS" diff whole64.csv whole64.nc > nc.diff
+    check "f64 NetCDF = its CSV, cell by cell" grep -q 'changed: 0 of 24' nc.diff
+    check "stats of the f64 NetCDF = of the CSV" \
+        [ "$("$GS" stats whole64.nc --json | sed 's/"file": "[^"]*"//')" = \
+          "$("$GS" stats whole64.csv --json | sed 's/"file": "[^"]*"//')" ]
+fi
+
 # Two precisions never mix.
 "$GS" --act relu --res 4 --steps 30 --tile 1/2 --quiet -o b1.csv
 "$GS" --act relu --res 4 --steps 30 --tile 2/2 --precision f64 --quiet -o b2.csv
