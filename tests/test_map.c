@@ -187,7 +187,7 @@ Test(map, rows_round_trip_exactly)
     char buf[512];
     for (int i = 0; i < nx * ny; i++) {
         gs_map_row r = make_row(i % nx, i / nx, nx, ny);
-        float *f[13] = {&r.start[0], &r.start[1], &r.start[2], &r.start[3], &r.start[4],
+        double *f[13] = {&r.start[0], &r.start[1], &r.start[2], &r.start[3], &r.start[4],
                         &r.res.a, &r.res.b, &r.res.c, &r.res.d, &r.res.window_loss,
                         &r.res.final_loss, &r.res.lin_err, &r.res.spread};
         for (int k = 0; k < 13; k++) {
@@ -212,7 +212,7 @@ Test(map, rows_round_trip_exactly)
         long at;
         cr_assert_eq(gs_map_read_row(f, &info, i, &r, &at, &err), 1, "row %d: %s", i, err.msg);
         cr_assert_eq(memcmp(r.start, want[i].start, sizeof r.start), 0, "row %d start", i);
-        cr_assert_eq(memcmp(&r.res.a, &want[i].res.a, 8 * sizeof(float)), 0, "row %d res", i);
+        cr_assert_eq(memcmp(&r.res.a, &want[i].res.a, 8 * sizeof(double)), 0, "row %d res", i);
         cr_assert_eq(r.res.outcome, want[i].res.outcome);
         cr_assert_eq(r.res.t_escape, want[i].res.t_escape);
         cr_assert_eq(r.res.t_enter, want[i].res.t_enter);
@@ -253,9 +253,9 @@ Test(map, numbers_parse_like_strtof)
         gs_error err;
         cr_assert_eq(gs_map_read_header(f, "mem", &info, &err), 0, "%s", err.msg);
         cr_assert_eq(gs_map_read_row(f, &info, 0, &r, NULL, &err), 1, "'%s': %s", num, err.msg);
-        const float want = strtof(num, NULL);
+        const double want = strtof(num, NULL);
         cr_assert_eq(memcmp(&r.start[0], &want, sizeof want), 0, "'%s': got %.9g, want %.9g",
-                     num, (double)r.start[0], (double)want);
+                     num, r.start[0], want);
         fclose(f);
         gs_map_info_free(&info);
     }

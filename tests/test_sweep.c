@@ -207,11 +207,13 @@ static void check_segments(gs_sampling sampling, gs_opt opt)
     const gs_kernels *k = f.task.kernels;
     char *expect = calloc(8, 400), *at = expect;
     for (int cell = 0; cell < 8; cell++) {
-        float start[1][GS_P_COUNT];
+        double start[1][GS_P_COUNT];
         const uint64_t point = (uint64_t)cell;
         gs_sweep_start(&f.cfg, cell % 4, cell / 4, start[0]);
+        const float start5[1][5] = {{(float)start[0][0], (float)start[0][1], (float)start[0][2],
+                                     (float)start[0][3], (float)start[0][4]}};
         gs_block blk;
-        gs_block_init(&blk, 1, (const float(*)[5])start, &point);
+        gs_block_init(&blk, 1, start5, &point);
         k->train[f.cfg.train.act][f.cfg.train.loss](&f.plan.step, &blk, f.cfg.train.steps);
         gs_map_row row = {.ix = cell % 4, .iy = cell / 4};
         memcpy(row.start, start[0], sizeof row.start);

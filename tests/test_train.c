@@ -478,7 +478,7 @@ Test(discussion, relu_elu_plateau_from_d_minus_half)
             if (strcmp(samp, "grid") == 0) {
                 cr_expect_eq(d.r.outcome, GS_OUT_LINEAR, "%s grid: %s", name,
                              gs_outcome_name(d.r.outcome));
-                cr_expect(fabsf(d.r.window_loss - 0.0625f) < 0.001f,
+                cr_expect(fabs(d.r.window_loss - 0.0625) < 0.001,
                           "%s grid: window loss %g, not the plateau's 1/16", name,
                           d.r.window_loss);
                 cr_expect_eq(d.escape, -1);

@@ -103,13 +103,17 @@ Test(zoom, float32_resolution)
 {
     gs_error msg;
     gs_plane p = plane("b:-2:2", "d:-2:2", 256);
-    cr_assert_eq(gs_plane_float_resolution(&p, &msg), 0);
+    cr_assert_eq(gs_plane_float_resolution(&p, false, &msg), 0);
     p = plane("b:0.49999995:0.50000005", "d:-2:2", 8);   /* 1e-7 wide */
-    cr_assert_eq(gs_plane_float_resolution(&p, &msg), 1);
+    cr_assert_eq(gs_plane_float_resolution(&p, false, &msg), 1);
     cr_assert(strstr(msg.msg, "float32 holds only 3 distinct values of b over these 8 cells"),
               "%s", msg.msg);
     p = plane("b:-2:2", "d:0.499999995:0.500000005", 8);   /* 1e-8 wide, on y */
-    cr_assert_eq(gs_plane_float_resolution(&p, &msg), 1);
+    cr_assert_eq(gs_plane_float_resolution(&p, false, &msg), 1);
     cr_assert(strstr(msg.msg, "only 1 distinct value of d over these 8 cells"), "%s", msg.msg);
-    cr_assert(!strstr(msg.msg, "--"), "names no option: %s", msg.msg);
+    cr_assert(strstr(msg.msg, "(--precision f64 tells them apart)"), "%s", msg.msg);
+    cr_assert_eq(gs_plane_float_resolution(&p, true, &msg), 0);   /* double resolves it */
+    p = plane("b:-2:2", "d:0.5:0.5000000000000004", 8);   /* below double's spacing too */
+    cr_assert_eq(gs_plane_float_resolution(&p, true, &msg), 1);
+    cr_assert(strstr(msg.msg, "float64 holds only"), "%s", msg.msg);
 }

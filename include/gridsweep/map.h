@@ -69,12 +69,15 @@ const char *gs_column_type_name(gs_column_type type);
 /* One cell: its start and the result of training it. */
 typedef struct gs_map_row {
     int32_t ix, iy;
-    float start[GS_P_COUNT];   /* a0, b0, c0, d0, lr */
+    double start[GS_P_COUNT];  /* a0, b0, c0, d0, lr */
     gs_result res;
+    gs_precision precision;    /* of the run: how the values are written */
 } gs_map_row;
 
 /* Formats one row as a CSV line ending in '\n'; returns its length, or -1 if
- * it does not fit. Floats use %.9g, which round-trips float32 exactly. */
+ * it does not fit. The FLOAT columns of an f32 row are its floats as %.9g,
+ * which round-trips float32 exactly; of an f64 row, %.17g, which round-trips
+ * double (docs/formats.md). */
 int gs_map_format_row(char *buf, size_t size, const gs_map_row *row);
 
 /* Every '#' line plus the column line, as a map file starts (malloc'd; NULL
@@ -97,6 +100,7 @@ typedef struct gs_map_info {
     int row_lo, row_hi;    /* the iy range this file holds: [row_lo, row_hi) */
     int64_t cells;         /* the whole map's cells; this file holds (row_hi - row_lo) * x.n rows */
     int seeds;             /* 1, or N for an ensemble map (gridsweep/ensemble.h) */
+    gs_precision precision; /* the header's precision line (f32 when none) */
 } gs_map_info;
 
 /* The value of "# key: value", or NULL. */

@@ -23,5 +23,7 @@ int gs_parse_float(const char *s, float *out);
 /* The same, and also what %.9g prints for the non-finite: nan, inf, -nan,
  * -inf (map rows of diverged cells). */
 int gs_parse_float_any(const char *s, float *out);
+/* gs_parse_double and the same four spellings (an f64 map's rows). */
+int gs_parse_double_any(const char *s, double *out);
 
 #endif

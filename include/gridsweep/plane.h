@@ -41,6 +41,8 @@ typedef struct gs_axis {
 
 /* Centre of cell i: lo + (i + 0.5) (hi - lo) / n, or the same in log10 space. */
 float gs_axis_value(const gs_axis *ax, int i);
+/* The same in double, unrounded (--precision f64); gs_axis_value is its float. */
+double gs_axis_value64(const gs_axis *ax, int i);
 /* "b:-2:2" or "lr:0.001:1:log" (n not included); validates. */
 int gs_axis_parse(const char *s, gs_axis *ax, gs_error *err);
 /* The text gs_axis_parse reads back: "b:-2:2", shortest numbers. */
@@ -79,13 +81,17 @@ void gs_plane_rows(const gs_plane *p, int *lo, int *hi);
 /* The starting point (a, b, c, d, lr, lr_in, lr_out) of cell (ix, iy), the
  * rates resolved (an unset one is lr). */
 void gs_plane_start(const gs_plane *p, int ix, int iy, float start[GS_P_COUNT]);
-/* float32 below its resolution: the starts are floats, so an axis whose cell
- * spacing is below float32's spacing near its values gives neighbouring
- * cells the same start. Counts the distinct float32 values of each axis;
- * 0 if every cell of both axes has its own, else 1 with msg set to one line
- * about the first axis that has fewer ("float32 holds only 3 distinct values
- * of b over these 8 cells"). Not an error: the caller says what follows. */
-int gs_plane_float_resolution(const gs_plane *p, gs_error *msg);
+/* The same in double (--precision f64): the axes' values unrounded, the fixed
+ * values (float32, as parsed) widened. */
+void gs_plane_start64(const gs_plane *p, int ix, int iy, double start[GS_P_COUNT]);
+/* Below the format's resolution: an axis whose cell spacing is below the
+ * spacing of float32 (or of double, f64) near its values gives neighbouring
+ * cells the same start. Counts the distinct values of each axis in the run's
+ * format; 0 if every cell of both axes has its own, else 1 with msg set to
+ * one line about the first axis that has fewer ("float32 holds only 3
+ * distinct values of b over these 8 cells ... (--precision f64 tells them
+ * apart)"). Not an error: the caller says what follows. */
+int gs_plane_float_resolution(const gs_plane *p, bool f64, gs_error *msg);
 /* 0 if a and b are the same plane (axes, fixed values, resolution; the band
  * may differ); else -1 and *key names the first difference by its header key
  * ("x", "y", "res" or "at"). */

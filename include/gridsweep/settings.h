@@ -29,6 +29,7 @@ typedef enum gs_setting_type {
     GS_TYPE_ACT,       /* gs_act, by name */
     GS_TYPE_DIST,      /* gs_dist, as "uniform" or "NAME:P1,P2" (gs_dist_parse) */
     GS_TYPE_METHOD,    /* gs_method, by name */
+    GS_TYPE_PRECISION, /* gs_precision, by name */
 } gs_setting_type;
 
 /* The check column of settings.def: each expands to (kind, min, max). */

@@ -33,9 +33,10 @@ int gs_sweep_set_lr(gs_sweep_config *cfg, bool lr_at, bool lr_option, gs_error *
 
 /* The training settings, then the plane. */
 int gs_sweep_validate(const gs_sweep_config *cfg, gs_error *err);
-/* gs_plane_rows and gs_plane_start of the sweep's plane. */
+/* gs_plane_rows of the sweep's plane, and the start of a cell in the run's
+ * precision: gs_plane_start's floats widened (f32) or gs_plane_start64 (f64). */
 void gs_sweep_rows(const gs_sweep_config *cfg, int *lo, int *hi);
-void gs_sweep_start(const gs_sweep_config *cfg, int ix, int iy, float start[GS_P_COUNT]);
+void gs_sweep_start(const gs_sweep_config *cfg, int ix, int iy, double start[GS_P_COUNT]);
 
 /* Receives the rows in cell order; returns 0, or -1 to stop the sweep. */
 typedef struct gs_sweep_sink {

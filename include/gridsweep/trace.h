@@ -17,7 +17,8 @@
 
 /* What a trace records besides the training settings. */
 typedef struct gs_trace_spec {
-    float init[4];                        /* a, b, c, d at step 0 */
+    float init[4];                        /* a, b, c, d at step 0 (f32) */
+    double init64[4];                     /* the same text read as doubles (f64) */
     uint64_t point;                       /* the stream id of independent sampling */
     int every;                            /* a param row every this many steps */
     int curve_points;                     /* curve rows per snapshot */
@@ -42,7 +43,7 @@ int gs_trace_writer_init(gs_trace_writer *w, const gs_train_config *cfg,
 /* Writes the header lines to f; the rows that follow go to f too. */
 void gs_trace_write_header(gs_trace_writer *w, FILE *f);
 /* The rows of step t: a gs_trace_step_fn, with the writer as ctx. */
-int gs_trace_write_step(void *writer, int t, const float p[4], const float *loss);
+int gs_trace_write_step(void *writer, int t, const double p[4], const double *loss);
 /* The outcome lines that end the file. */
 void gs_trace_write_outcome(const gs_trace_writer *w, const gs_result *r);
 void gs_trace_writer_free(gs_trace_writer *w);

@@ -22,8 +22,17 @@
 typedef enum gs_outcome { GS_OUTCOMES(GS_OUT_ENUM_) GS_OUT_COUNT } gs_outcome;
 #undef GS_OUT_ENUM_
 
+/* The arithmetic of a run, X(ID, name): f32 trains in float32 (every map
+ * made before the setting existed), f64 in double from the starts to the
+ * judge (issue 12). */
+#define GS_PRECISIONS(X) X(F32, f32) X(F64, f64)
+#define GS_PRECISION_ENUM_(ID, name) GS_PRECISION_##ID,
+typedef enum gs_precision { GS_PRECISIONS(GS_PRECISION_ENUM_) GS_PRECISION_COUNT } gs_precision;
+#undef GS_PRECISION_ENUM_
+
 /* "?" for a value out of range. */
 const char *gs_loss_name(gs_loss);
+const char *gs_precision_name(gs_precision);
 const char *gs_opt_name(gs_opt);
 const char *gs_sampling_name(gs_sampling);
 const char *gs_method_name(gs_method);
@@ -34,12 +43,14 @@ int gs_opt_parse(const char *s, gs_opt *out);
 int gs_sampling_parse(const char *s, gs_sampling *out);
 int gs_method_parse(const char *s, gs_method *out);
 int gs_outcome_parse(const char *s, gs_outcome *out);
+int gs_precision_parse(const char *s, gs_precision *out);
 /* Every name, comma-separated ("mae, mse, huber"), for error messages. */
 const char *gs_loss_names(void);
 const char *gs_opt_names(void);
 const char *gs_sampling_names(void);
 const char *gs_method_names(void);
 const char *gs_outcome_names(void);
+const char *gs_precision_names(void);
 
 /* Everything that decides a trajectory and its outcome, besides the start. */
 typedef struct gs_train_config {
@@ -65,6 +76,7 @@ typedef struct gs_train_config {
     double dead_tol;     /* dead: std of the fitted function below this */
     double linear_tol;   /* linear: RMS distance from its best affine fit below this */
     int eval_points;     /* dense midpoint grid for final_loss and the shape tests */
+    gs_precision precision; /* float32 or double arithmetic, end to end */
     int seeds;           /* the sweep's ensemble: seeds seed .. seed+seeds-1 per cell (the
                           * trainer itself uses seed alone) */
 } gs_train_config;
@@ -123,6 +135,12 @@ typedef struct gs_train_plan {
                                 * 0.005 and 0.995) */
     double plateau;          /* the loss of the best affine fit of the target on
                               * the dense grid (1/16 for relu on U[-0.5, 0.5], MAE) */
+    /* An f64 run's tables instead (the float ones are then NULL): the same
+     * draws as 53-bit uniforms (gs_uniform2d), the midpoints and the
+     * targets in double (the reference set's eval64). */
+    double *samples64;       /* owns step.xs64 and step.ys64 */
+    double *eval_x64, *eval_y64;
+    double range_lo64, range_hi64;
 } gs_train_plan;
 
 int gs_train_plan_init(gs_train_plan *plan, const gs_train_config *cfg, gs_error *err);
@@ -142,18 +160,23 @@ gs_train_fn gs_train_kernel(const gs_train_plan *plan, const gs_kernels *k);
  * iteratively reweighted least squares. -1 when out of memory. */
 double gs_affine_plateau(gs_loss loss, double huber_delta, const float *x, const float *y,
                          int n);
+/* The same on double points (an f64 run's dense grid). */
+double gs_affine_plateau64(gs_loss loss, double huber_delta, const double *x, const double *y,
+                           int n);
 
+/* The values are doubles: an f64 run's own, an f32 run's floats widened
+ * exactly (and written back as the same floats: gs_map_format_row). */
 typedef struct gs_result {
-    float a, b, c, d;
-    float window_loss, final_loss;
-    float lin_err, spread;   /* shape of the fitted function over the data range */
+    double a, b, c, d;
+    double window_loss, final_loss;
+    double lin_err, spread;  /* shape of the fitted function over the data range */
     gs_outcome outcome;
     /* The step of a loss is the number of updates before the parameters it
      * is the loss of; -1: never (README, "the time fields"). */
     int32_t t_escape;        /* smoothed loss first below GS_ESCAPE_FRACTION * plateau */
     int32_t t_enter;         /* smoothed loss first below tol */
     int32_t t_diverge;       /* a parameter or the loss first not finite */
-    float score;             /* < 0 bounded, > 0 diverged (gs_train_score) */
+    double score;            /* < 0 bounded, > 0 diverged (gs_train_score) */
 } gs_result;
 
 
@@ -163,17 +186,23 @@ typedef struct gs_result {
 int gs_train_judge(const gs_train_plan *plan, gs_eval_fn eval, const gs_block *blk, int lane,
                    gs_result *out);
 
+/* The judge of an f64 run (gs_train_judge in double, from a gs_block64). */
+int gs_train_judge64(const gs_train_plan *plan, gs_eval64_fn eval, const gs_block64 *blk,
+                     int lane, gs_result *out);
+
 /* Called for each t = 0..steps of a traced run with the parameters a, b, c, d
  * after t updates and the batch loss of the step they take next (NULL after
  * the last step). Returns 0 to go on, or a positive value to stop the run. */
-typedef int (*gs_trace_step_fn)(void *ctx, int t, const float p[4], const float *loss);
+/* The values are doubles: an f32 run's floats widened (exactly). */
+typedef int (*gs_trace_step_fn)(void *ctx, int t, const double p[4], const double *loss);
 
-/* Trains one starting point (a, b, c, d, lr) with stream id point, one step
+/* Trains one starting point (a, b, c, d, lr; an f32 run takes them as floats)
+ * with stream id point, one step
  * at a time with k's kernels, calling on_step at every step, then judges it
  * into *out. The bits are those of the same point in a sweep. Returns 0;
  * on_step's positive value if it stopped the run; -1 when out of memory
  * (*out is then unset either way). */
-int gs_train_trace(const gs_train_plan *plan, const gs_kernels *k, const float start[5],
+int gs_train_trace(const gs_train_plan *plan, const gs_kernels *k, const double start[5],
                    uint64_t point, gs_trace_step_fn on_step, void *ctx, gs_result *out);
 
 #endif

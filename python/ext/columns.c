@@ -9,17 +9,21 @@
 
 #include "ext.h"
 
-static int column_typenum(gs_column_type t)
+static int column_typenum(gs_column_type t, bool f64)
 {
-    return t == GS_COL_INT ? NPY_INT32 : t == GS_COL_FLOAT ? NPY_FLOAT32 : NPY_UINT8;
+    return t == GS_COL_INT     ? NPY_INT32
+           : t == GS_COL_FLOAT ? (f64 ? NPY_FLOAT64 : NPY_FLOAT32)
+                               : NPY_UINT8;
 }
 
-int gsp_columns_new(gsp_columns *c, int rows, int nx)
+int gsp_columns_new(gsp_columns *c, int rows, int nx, gs_precision precision)
 {
     memset(c, 0, sizeof *c);
+    c->f64 = precision == GS_PRECISION_F64;
     npy_intp dims[2] = {rows, nx};
     for (int i = 0; i < GS_MAP_NCOLUMNS; i++) {
-        c->array[i] = PyArray_SimpleNew(2, dims, column_typenum(gs_map_column_at(i)->type));
+        c->array[i] =
+            PyArray_SimpleNew(2, dims, column_typenum(gs_map_column_at(i)->type, c->f64));
         if (!c->array[i]) {
             gsp_columns_clear(c);
             return -1;
@@ -45,7 +49,14 @@ void gsp_columns_put(gsp_columns *c, int64_t i, const gs_map_row *row)
             gs_outcome o;
             memcpy(&o, field, sizeof o);
             ((uint8_t *)c->data[k])[i] = (uint8_t)o;
-        } else {   /* int32 and float32 alike: 4 bytes */
+        } else if (col->type == GS_COL_FLOAT) {   /* the row's double: f32's is a float */
+            double v;
+            memcpy(&v, field, sizeof v);
+            if (c->f64)
+                memcpy(c->data[k] + 8 * i, &v, 8);
+            else
+                ((float *)(void *)c->data[k])[i] = (float)v;
+        } else {   /* int32 */
             memcpy(c->data[k] + 4 * i, field, 4);
         }
     }
@@ -73,12 +84,16 @@ int gsp_info_from_header(const char *header, gs_map_info *info, gs_error *err)
     return rc;
 }
 
-/* The cell centres of an axis, float32 like the start columns. */
-static PyObject *centres(const gs_axis *ax, int lo, int hi)
+/* The cell centres of an axis, float32 or float64 like the start columns. */
+static PyObject *centres(const gs_axis *ax, int lo, int hi, bool f64)
 {
     npy_intp n = hi - lo;
-    PyObject *a = PyArray_SimpleNew(1, &n, NPY_FLOAT32);
-    if (a) {
+    PyObject *a = PyArray_SimpleNew(1, &n, f64 ? NPY_FLOAT64 : NPY_FLOAT32);
+    if (a && f64) {
+        double *v = PyArray_DATA((PyArrayObject *)a);
+        for (int i = lo; i < hi; i++)
+            v[i - lo] = gs_axis_value64(ax, i);
+    } else if (a) {
         float *v = PyArray_DATA((PyArrayObject *)a);
         for (int i = lo; i < hi; i++)
             v[i - lo] = gs_axis_value(ax, i);
@@ -90,7 +105,7 @@ static PyObject *centres(const gs_axis *ax, int lo, int hi)
  * column whose member is start[param]. */
 static const char *start_column(gs_param param)
 {
-    const size_t member = offsetof(gs_map_row, start) + (size_t)param * sizeof(float);
+    const size_t member = offsetof(gs_map_row, start) + (size_t)param * sizeof(double);
     for (int i = 0; i < GS_MAP_NCOLUMNS; i++)
         if (gs_map_column_at(i)->offset == member)
             return gs_map_column_at(i)->name;
@@ -118,8 +133,9 @@ PyObject *gsp_result(gsp_columns *c, const gs_map_info *info)
         rc = put(header, info->keys[i], PyUnicode_FromString(info->values[i]));
     if (!rc) {
         rc = put(out, "columns", Py_NewRef(cols)) || put(out, "header", Py_NewRef(header)) ||
-             put(out, "x", centres(&info->x, 0, info->x.n)) ||
-             put(out, "y", centres(&info->y, info->row_lo, info->row_hi)) ||
+             put(out, "x", centres(&info->x, 0, info->x.n, info->precision == GS_PRECISION_F64)) ||
+             put(out, "y", centres(&info->y, info->row_lo, info->row_hi,
+                                     info->precision == GS_PRECISION_F64)) ||
              put(out, "x_param", PyUnicode_FromString(gs_param_name(info->x.param))) ||
              put(out, "y_param", PyUnicode_FromString(gs_param_name(info->y.param))) ||
              put(out, "x_column", PyUnicode_FromString(start_column(info->x.param))) ||

@@ -25,15 +25,17 @@
 #include "gridsweep/map.h"
 
 /* One 2-D array per map column (GS_MAP_COLUMN_TABLE), rows x nx, filled in
- * cell order: int32 for INT, float32 for FLOAT, uint8 codes for OUTCOME. */
+ * cell order: int32 for INT, float32 (an f64 map: float64) for FLOAT, uint8
+ * codes for OUTCOME. */
 typedef struct gsp_columns {
     PyObject *array[GS_MAP_NCOLUMNS];
     char *data[GS_MAP_NCOLUMNS];
     int64_t cells;
+    bool f64;
 } gsp_columns;
 
 /* With the GIL. -1 with a Python exception set. */
-int gsp_columns_new(gsp_columns *c, int rows, int nx);
+int gsp_columns_new(gsp_columns *c, int rows, int nx, gs_precision precision);
 void gsp_columns_clear(gsp_columns *c);
 /* Without the GIL: the row goes to cell i. */
 void gsp_columns_put(gsp_columns *c, int64_t i, const gs_map_row *row);

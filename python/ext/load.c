@@ -33,7 +33,7 @@ static PyObject *load_netcdf(const char *path)
         goto done;
     }
     const int nx = info.x.n, band = info.row_hi - info.row_lo;
-    if (gsp_columns_new(&cols, band, nx))
+    if (gsp_columns_new(&cols, band, nx, info.precision))
         goto done;
     const int64_t rows = gs_map_nc_rows(m);
     if (rows < band) {
@@ -95,7 +95,7 @@ PyObject *gsp_load(PyObject *self, PyObject *args)
         out = load_netcdf(path);
         goto done;
     }
-    if (gsp_columns_new(&cols, info.row_hi - info.row_lo, info.x.n))
+    if (gsp_columns_new(&cols, info.row_hi - info.row_lo, info.x.n, info.precision))
         goto done;
     int64_t rows;
     Py_BEGIN_ALLOW_THREADS

@@ -212,7 +212,7 @@ PyObject *gsp_sweep(PyObject *self, PyObject *args, PyObject *kw)
     }
     int lo, hi;
     gs_sweep_rows(&cfg, &lo, &hi);
-    if (gsp_columns_new(&r->cols, hi - lo, cfg.x.n))
+    if (gsp_columns_new(&r->cols, hi - lo, cfg.x.n, cfg.train.precision))
         goto done_info;
     r->task = (gs_sweep_task){.cfg = &cfg, .kernels = k, .plan = &plan,
                               .begin = (int64_t)lo * cfg.x.n, .end = (int64_t)hi * cfg.x.n,

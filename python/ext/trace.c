@@ -24,18 +24,27 @@ typedef struct recorder {
     npy_intp n;
     int32_t *step;
     float *p[4], *loss;
+    double *p64[4], *loss64;   /* an f64 run's arrays instead (float64) */
+    bool f64;
     PyThreadState *saved;   /* the released GIL, taken back to check signals */
     int interrupted;
 } recorder;
 
-static int record(void *ctx, int t, const float p[4], const float *loss)
+static int record(void *ctx, int t, const double p[4], const double *loss)
 {
     recorder *r = ctx;
     if (!loss || t % r->every == 0) {
         r->step[r->n] = t;
-        for (int k = 0; k < 4; k++)
-            r->p[k][r->n] = p[k];
-        r->loss[r->n] = loss ? *loss : NAN;   /* the last row takes no step */
+        for (int k = 0; k < 4; k++) {
+            if (r->f64)
+                r->p64[k][r->n] = p[k];
+            else
+                r->p[k][r->n] = (float)p[k];
+        }
+        if (r->f64)
+            r->loss64[r->n] = loss ? *loss : NAN;
+        else
+            r->loss[r->n] = loss ? (float)*loss : NAN;   /* the last row takes no step */
         r->n++;
     }
     if (t % SIGNAL_CHECK_STEPS == SIGNAL_CHECK_STEPS - 1) {
@@ -49,7 +58,7 @@ static int record(void *ctx, int t, const float p[4], const float *loss)
 }
 
 /* --init A,B,C,D with the messages of `gridsweep trace` (src/cli/cmd_trace.c). */
-static int parse_init(const char *arg, float init[4])
+static int parse_init(const char *arg, float init[4], double init64[4])
 {
     char buf[256];
     int n = 0;
@@ -64,7 +73,7 @@ static int parse_init(const char *arg, float init[4])
                          arg);
             return -1;
         }
-        if (gs_parse_float(tok, &init[n++])) {
+        if (gs_parse_float(tok, &init[n]) || gs_parse_double(tok, &init64[n++])) {
             PyErr_Format(PyExc_ValueError, "--init: '%s' is not a finite number", tok);
             return -1;
         }
@@ -112,10 +121,10 @@ PyObject *gsp_trace(PyObject *self, PyObject *args, PyObject *kw)
                                      &point, &every, &isa))
         return NULL;
     gs_train_config cfg = gs_train_defaults();
-    gs_trace_spec spec = {.init = {1, 0.5f, 1, -0.5f}, .every = every, .curve_points = 101};
+    gs_trace_spec spec = {.init = {1, 0.5f, 1, -0.5f}, .init64 = {1, 0.5, 1, -0.5}, .every = every, .curve_points = 101};
     gs_error err;
     if (gsp_parse_settings(settings, &cfg, NULL) || gsp_parse_act(act, &cfg.act) ||
-        (init && parse_init(init, spec.init)))
+        (init && parse_init(init, spec.init, spec.init64)))
         return NULL;
     const int prc = point ? gs_parse_u64(point, &spec.point) : 0;
     if (prc == GS_NUM_RANGE)   /* the messages of the CLI's cli_u64 */
@@ -138,11 +147,12 @@ PyObject *gsp_trace(PyObject *self, PyObject *args, PyObject *kw)
         return NULL;
 
     const npy_intp rows = cfg.steps / every + 1 + (cfg.steps % every != 0);
-    recorder r = {.every = every};
+    recorder r = {.every = every, .f64 = cfg.precision == GS_PRECISION_F64};
     PyObject *arr[6] = {column(rows, NPY_INT32, (void **)&r.step)}, *out = NULL, *header = NULL;
+    const int real = r.f64 ? NPY_FLOAT64 : NPY_FLOAT32;
     for (int i = 0; i < 4; i++)
-        arr[1 + i] = column(rows, NPY_FLOAT32, (void **)&r.p[i]);
-    arr[5] = column(rows, NPY_FLOAT32, (void **)&r.loss);
+        arr[1 + i] = column(rows, real, r.f64 ? (void **)&r.p64[i] : (void **)&r.p[i]);
+    arr[5] = column(rows, real, r.f64 ? (void **)&r.loss64 : (void **)&r.loss);
     gs_train_plan plan;
     gs_trace_writer w;
     gs_result res;
@@ -159,7 +169,9 @@ PyObject *gsp_trace(PyObject *self, PyObject *args, PyObject *kw)
     }
     if (!(header = header_text(&w)))
         goto done_writer;
-    const float start[5] = {spec.init[0], spec.init[1], spec.init[2], spec.init[3], cfg.lr};
+    double start[5] = {spec.init[0], spec.init[1], spec.init[2], spec.init[3], cfg.lr};
+    for (int i = 0; r.f64 && i < 4; i++)
+        start[i] = spec.init64[i];
     r.saved = PyEval_SaveThread();
     const int traced = gs_train_trace(&plan, k, start, spec.point, record, &r, &res);
     PyEval_RestoreThread(r.saved);

@@ -1,6 +1,7 @@
 /* gridsweep diff: how the outcome of each cell changes between two maps of one plane. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "json.h"
@@ -10,9 +11,10 @@
 #define DIFF_HELP                                                                           \
     "usage: gridsweep diff A.csv B.csv [--json]\n"                                        \
     "Compares two maps of the same plane (same x, y, res and fixed values; the\n"         \
-    "activation and the training settings may differ) cell by cell: the 5x5 matrix of\n"  \
-    "outcome transitions (rows: the outcome in A, columns: in B), as counts and as\n"     \
-    "fractions of all cells, and the fraction of cells whose outcome changed.\n"          \
+    "activation and the training settings may differ, the precision may not) cell by\n"  \
+    "cell: the 5x5 matrix of outcome transitions (rows: the outcome in A, columns: in\n"  \
+    "B), as counts and as fractions of all cells, and the fraction of cells whose\n"      \
+    "outcome changed.\n"                                                                  \
     "\n"                                                                                  \
     "  --json      one JSON object instead of text\n"
 
@@ -109,9 +111,15 @@ int cmd_diff(int argc, char **argv)
         gs_map_grid_free(&a);
         return cli_input_error("diff", err.msg);
     }
+    const char *pa = gs_map_get(&a.info, "precision"), *pb = gs_map_get(&b.info, "precision");
     if (gs_map_same_plane(&a.info, &b.info, &err)) {
         rc = cli_usage_error("diff: %s and %s are not maps of the same plane: %s", pos[0],
                              pos[1], err.msg);
+    } else if (strcmp(pa ? pa : "f32", pb ? pb : "f32") != 0) {
+        /* a float32 cell and a float64 cell are not the same start */
+        rc = cli_usage_error("diff: %s is an %s map and %s an %s map: maps of different "
+                             "precisions are not compared", pos[0], pa ? pa : "f32", pos[1],
+                             pb ? pb : "f32");
     } else {
         transitions t;
         count_transitions(&a, &b, &t);

@@ -41,6 +41,9 @@ static int open_member(member *m)
     if (m->info.seeds > 1)
         return cli_usage_error("ensemble: '%s' is an ensemble map already (%d seeds)", m->path,
                                m->info.seeds);
+    if (m->info.precision == GS_PRECISION_F64)   /* as the sweep refuses --seeds in f64 */
+        return cli_usage_error("ensemble: '%s' is an f64 map: seed ensembles are float32 only",
+                               m->path);
     if (gs_map_read_settings(&m->info, m->path, &m->train, &err))
         return cli_usage_error("ensemble: %s", err.msg);
     char *h = gs_map_header(&m->train, &m->info.plane);

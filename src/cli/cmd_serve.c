@@ -125,7 +125,8 @@ int cmd_serve(int argc, char **argv)
         fprintf(stderr, "gridsweep: serve: --bind %s: other machines can reach this server; "
                         "the token is all that keeps them out\n", sa.bind);
     gs_error coarse;   /* the first view only; README, "float32 below its resolution" */
-    if (gs_plane_float_resolution(&cfg.view.plane, &coarse))
+    if (gs_plane_float_resolution(&cfg.view.plane, cfg.view.train.precision == GS_PRECISION_F64,
+                                  &coarse))
         fprintf(stderr, "gridsweep: serve: warning: the first view: %s\n", coarse.msg);
     const bool v6 = strchr(sa.bind, ':') != NULL;
     printf("gridsweep: serving http://%s%s%s:%d/?token=%s\n", v6 ? "[" : "", sa.bind,

@@ -375,7 +375,7 @@ static int sweep_command(int argc, char **argv, bool check_only)
         fprintf(stderr, "gridsweep: %s\n", err.msg);
     rc = go;
     gs_error coarse;   /* a warning, not an error: README, "float32 below its resolution" */
-    if (!rc && gs_plane_float_resolution(&base.plane, &coarse))
+    if (!rc && gs_plane_float_resolution(&base.plane, base.train.precision == GS_PRECISION_F64, &coarse))
         fprintf(stderr, "gridsweep: warning: %s\n", coarse.msg);
     const atomic_int *stop = interrupt_install();
     int ran = 0;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "gridsweep/numparse.h"
 #include "gridsweep/trace.h"
 #include "options.h"
 #include "outfile.h"
@@ -17,9 +18,11 @@ typedef struct trace_args {
     bool force;
 } trace_args;
 
+/* Into init (float32, f32 runs) and init64 (the same text as doubles, f64). */
 static int parse_init(const char *name, const char *arg, void *target, gs_error *err)
 {
-    float *p = target;
+    gs_trace_spec *spec = target;
+    float *p = spec->init;
     char buf[256];
     if (strlen(arg) >= sizeof buf)
         return gs_fail(err, "%s: value too long", name);
@@ -28,8 +31,9 @@ static int parse_init(const char *name, const char *arg, void *target, gs_error 
     for (char *save, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         if (n == 4)
             return gs_fail(err, "%s: expected 4 numbers A,B,C,D, got more: '%s'", name, arg);
-        if (cli_strict_float(tok, &p[n++]))
+        if (cli_strict_float(tok, &p[n]) || gs_parse_double(tok, &spec->init64[n]))
             return gs_fail(err, "%s: '%s' is not a finite number", name, tok);
+        n++;
     }
     if (n != 4 || arg[strlen(arg) - 1] == ',')
         return gs_fail(err, "%s: expected 4 numbers A,B,C,D, got '%s'", name, arg);
@@ -63,14 +67,15 @@ static int parse_snapshots(const char *name, const char *arg, void *target, gs_e
 int cmd_trace(int argc, char **argv)
 {
     gs_train_config cfg = gs_train_defaults();
-    trace_args ta = {.spec = {.init = {1, 0.5f, 1, -0.5f}, .every = 10, .curve_points = 101}};
+    trace_args ta = {.spec = {.init = {1, 0.5f, 1, -0.5f}, .init64 = {1, 0.5, 1, -0.5},
+                              .every = 10, .curve_points = 101}};
     gs_trace_spec *spec = &ta.spec;
     gs_isa isa = GS_ISA_SCALAR;
     cli_optset set = {0};
     cli_add(&set, "--act", cli_act, &cfg.act);
     cli_add_train(&set, &cfg);
     cli_add_isa(&set, &isa);
-    cli_add(&set, "--init", parse_init, spec->init);
+    cli_add(&set, "--init", parse_init, spec);
     cli_add(&set, "--every", cli_int, &spec->every);
     cli_add(&set, "--snapshots", parse_snapshots, spec);
     cli_add(&set, "--curve-points", cli_int, &spec->curve_points);
@@ -123,7 +128,10 @@ int cmd_trace(int argc, char **argv)
         return rc;
     }
     gs_trace_write_header(&w, of.f);
-    const float start[5] = {spec->init[0], spec->init[1], spec->init[2], spec->init[3], cfg.lr};
+    const bool f64 = cfg.precision == GS_PRECISION_F64;
+    double start[5] = {0, 0, 0, 0, cfg.lr};
+    for (int i = 0; i < 4; i++)
+        start[i] = f64 ? spec->init64[i] : spec->init[i];
     gs_result r;
     const int traced = gs_train_trace(&plan, k, start, spec->point, gs_trace_write_step, &w, &r);
     if (!traced)

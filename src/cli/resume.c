@@ -136,7 +136,7 @@ static long long header_lines(const gs_map_info *info)
 static int row_as_written(FILE *f, const gs_sweep_config *cfg, const gs_map_row *row,
                           const gs_ens_row *ens, long line_start)
 {
-    float start[GS_P_COUNT];
+    double start[GS_P_COUNT];
     gs_sweep_start(cfg, row->ix, row->iy, start);
     if (memcmp(start, row->start, GS_P_COLUMNS * sizeof *start) != 0)
         return 0;
@@ -210,7 +210,7 @@ static int count_nc_rows(outfile *of, const char *header, const gs_sweep_config 
             break;
         }
         for (int ix = 0; ix < nx && !rc; ix++) {
-            float start[GS_P_COUNT];
+            double start[GS_P_COUNT];
             gs_sweep_start(cfg, ix, cells[ix].iy, start);
             if (memcmp(start, cells[ix].start, GS_P_COLUMNS * sizeof *start) != 0)
                 rc = cli_usage_error("--resume: '%s' row %lld (cell %d,%d) is not what "

@@ -90,7 +90,8 @@
     "Prints the samples training uses (CSV step,i,x,y; y is the target at x), for\n"     \
     "checks against other code.\n"                                                      \
     "  --steps N, --batch N, --data LO:HI, --data-dist D, --target NAME,\n"              \
-    "  --sampling MODE, --seed N  as for training\n"                                     \
+    "  --sampling MODE, --seed N, --precision P  as for training (f64: the double\n"     \
+    "                      samples, 17 digits)\n"                                       \
     "  --point N           stream id for independent sampling (default 0)\n"
 
 #endif

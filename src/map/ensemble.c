@@ -101,7 +101,7 @@ int gs_ens_column_line(char *buf, size_t size)
 static double column_value(const gs_map_row *row, const gs_map_column *col)
 {
     return col->type == GS_COL_INT ? (double)CVALUE(row, col, int32_t)
-                                   : (double)CVALUE(row, col, float);
+                                   : CVALUE(row, col, double);
 }
 
 void gs_ens_combine(const gs_map_row *rows, int n, gs_ens_row *out)
@@ -149,7 +149,7 @@ void gs_ens_project(const gs_ens_row *ens, gs_map_row *row)
         if (col->type == GS_COL_OUTCOME)
             *(gs_outcome *)field = ens->outcome;
         else if (col->type == GS_COL_FLOAT)
-            *(float *)field = ens->mean[i];
+            *(double *)field = ens->mean[i];
         else
             *(int32_t *)field = isnan(ens->mean[i]) ? -1 : (int32_t)lrintf(ens->mean[i]);
     }
@@ -175,7 +175,8 @@ int gs_ens_format_row(char *buf, size_t size, const gs_ens_row *row)
             const gs_map_column *col = gs_map_column_at(c->of);
             p = col->type == GS_COL_INT ? p + sprintf(p, "%d%c", (int)CVALUE(&row->cell, col,
                                                                                int32_t), end)
-                                        : put_float(p, CVALUE(&row->cell, col, float), end);
+                                        : put_float(p, (float)CVALUE(&row->cell, col, double),
+                                                    end);
             break;
         }
         case GS_ENS_PROB: p = put_float(p, row->p[c->of], end); break;
@@ -203,8 +204,13 @@ static int parse_field(const gs_ens_column *c, const char *s, int seeds, gs_ens_
     case GS_ENS_CELL: {
         const gs_map_column *col = gs_map_column_at(c->of);
         void *field = (char *)&row->cell + col->offset;
-        if (col->type == GS_COL_FLOAT)
-            return parse_float(s, field);
+        if (col->type == GS_COL_FLOAT) {   /* a float (ensembles are f32), widened */
+            float f;
+            if (parse_float(s, &f))
+                return -1;
+            *(double *)field = f;
+            return 0;
+        }
         int64_t v;
         if (map_int(s, INT32_MIN, INT32_MAX, &v))
             return -1;

@@ -236,6 +236,11 @@ static int parse_keys(const char *path, gs_map_info *info, gs_error *err)
         const size_t option = strncmp(e.msg, "--at: ", 6) == 0 ? 6 : 0;   /* not typed here */
         return gs_fail(err, "%s: header 'at': %s", path, e.msg + option);
     }
+    const char *precision = gs_map_get(info, "precision");
+    info->precision = GS_PRECISION_F32;
+    if (precision && gs_precision_parse(precision, &info->precision))
+        return gs_fail(err, "%s: header 'precision': expected %s, got '%s'", path,
+                       gs_precision_names(), precision);
     /* An ensemble's column line goes with a seeds line of 2 or more. */
     const char *seeds = gs_map_get(info, "seeds");
     int64_t ns = 1;

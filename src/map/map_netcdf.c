@@ -115,10 +115,10 @@ static int define_schema(int ncid, const gs_map_info *info, int *xvar)
     map_nc_axis(info, ROLE_Y, &y);
     if ((st = define_globals(ncid, info)) || (st = nc_def_dim(ncid, y.name, NC_UNLIMITED, &ydim)) ||
         (st = nc_def_dim(ncid, x.name, (size_t)info->x.n, &xdim)) ||
-        (st = nc_def_var(ncid, x.name, NC_TYPE_FLOAT, 1, &xdim, xvar)) ||
+        (st = nc_def_var(ncid, x.name, map_nc_stored(GS_COL_FLOAT, info->precision).type, 1, &xdim, xvar)) ||
         (st = put_text(ncid, *xvar, "long_name", x.long_name)) ||
         (st = put_text(ncid, *xvar, "axis", "X")) ||
-        (st = nc_def_var(ncid, y.name, NC_TYPE_FLOAT, 1, &ydim, &varid)) ||
+        (st = nc_def_var(ncid, y.name, map_nc_stored(GS_COL_FLOAT, info->precision).type, 1, &ydim, &varid)) ||
         (st = put_text(ncid, varid, "long_name", y.long_name)) ||
         (st = put_text(ncid, varid, "axis", "Y")))
         return st;
@@ -127,7 +127,7 @@ static int define_schema(int ncid, const gs_map_info *info, int *xvar)
         const gs_map_column *col = gs_map_column_at(i);
         if (map_nc_role(col, info) != ROLE_VAR)
             continue;
-        if ((st = nc_def_var(ncid, col->name, stored[col->type].type, 2, dims, &varid)) ||
+        if ((st = nc_def_var(ncid, col->name, map_nc_stored(col->type, info->precision).type, 2, dims, &varid)) ||
             (st = put_text(ncid, varid, "long_name", col->description)))
             break;
         if (col->type == GS_COL_OUTCOME)
@@ -150,9 +150,10 @@ int gs_map_nc_empty(const char *header, void **bytes, size_t *len, gs_error *err
     if (!st)
         st = nc_enddef(ncid);
     for (int i = 0; x && i < info.x.n; i++)
-        x[i] = gs_axis_value(&info.x, i);
+        x[i] = info.precision == GS_PRECISION_F64 ? gs_axis_value64(&info.x, i)
+                                                  : gs_axis_value(&info.x, i);
     if (!st)
-        st = nc_put_var(ncid, xvar, x);
+        st = nc_put_var_double(ncid, xvar, x);
     NC_memio mem = {0};
     if (ncid >= 0) {
         const int cst = nc_close_memio(ncid, &mem);
@@ -175,21 +176,30 @@ static int write_row(gs_map_nc *m, gs_error *err)
 {
     const gs_map_info *in = &m->info;
     const size_t start[2] = {(size_t)m->rows, 0}, count[2] = {1, (size_t)m->nx};
-    const map_coord y = gs_axis_value(&in->y, in->row_lo + (int)m->rows);
-    int st = nc_put_vara(m->ncid, m->yvar, start, count, &y);
+    const int iy = in->row_lo + (int)m->rows;
+    const map_coord y = in->precision == GS_PRECISION_F64 ? gs_axis_value64(&in->y, iy)
+                                                          : gs_axis_value(&in->y, iy);
+    int st = nc_put_vara_double(m->ncid, m->yvar, start, count, &y);
     for (int i = 0; i < GS_MAP_NCOLUMNS && !st; i++) {
         const gs_map_column *col = gs_map_column_at(i);
         if (m->roles[i] != ROLE_VAR)
             continue;
-        const size_t size = stored[col->type].size;
+        /* in memory: int32, double or the outcome's byte; libnetcdf converts a
+         * double to the file's float or double */
+        const size_t size = col->type == GS_COL_OUTCOME ? 1 : MEMBER_SIZE_INT;
         for (int ix = 0; ix < m->nx; ix++) {
             const unsigned char *v = MEMBER(&m->pending[ix], col);
             if (col->type == GS_COL_OUTCOME)
                 m->stage[ix] = (unsigned char)(signed char)*(const gs_outcome *)(const void *)v;
+            else if (col->type == GS_COL_FLOAT)
+                memcpy(m->stage + (size_t)ix * sizeof(double), v, sizeof(double));
             else
                 memcpy(m->stage + (size_t)ix * size, v, size);
         }
-        st = nc_put_vara(m->ncid, m->varid[i], start, count, m->stage);
+        st = col->type == GS_COL_FLOAT
+                 ? nc_put_vara_double(m->ncid, m->varid[i], start, count,
+                                      (const double *)(const void *)m->stage)
+                 : nc_put_vara(m->ncid, m->varid[i], start, count, m->stage);
     }
     if (st) {
         m->torn = true;

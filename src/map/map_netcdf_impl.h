@@ -10,34 +10,42 @@
 #define MAP_ATTR "gridsweep_map"        /* its value: the version in GS_MAP_MAGIC */
 #define MAGIC_PREFIX "# gridsweep-map "
 
-/* How each column type is stored: the one place that says FLOAT is float32
- * (NC_FLOAT, the C float of the row); a double FLOAT would change it here. */
+/* How each column type is stored: FLOAT is float32 (NC_FLOAT) in an f32 map
+ * and double (NC_DOUBLE) in an f64 map (map_nc_stored); in memory it is the
+ * row's double either way, and libnetcdf converts (exactly: an f32 map's
+ * values are floats). */
 #define NC_TYPE_INT NC_INT
-#define NC_TYPE_FLOAT NC_FLOAT
 #define NC_TYPE_OUTCOME NC_BYTE
 #define NC_SIZE_INT 4
-#define NC_SIZE_FLOAT 4
 #define NC_SIZE_OUTCOME 1
 #define MEMBER_SIZE_INT 4
-#define MEMBER_SIZE_FLOAT 4
+#define MEMBER_SIZE_FLOAT 8
 #define MEMBER_SIZE_OUTCOME sizeof(gs_outcome)
 #define CHECK_SIZE(name, type, member, desc)                                               \
     _Static_assert(sizeof(((gs_map_row *)0)->member) == MEMBER_SIZE_##type,                \
                    "column " #name ": its member is not what NC_TYPE_" #type " stores");
 GS_MAP_COLUMN_TABLE(CHECK_SIZE, )
 /* The coordinates are the start values of the axis parameters: FLOAT too. */
-typedef float map_coord;
-_Static_assert(sizeof(map_coord) == sizeof(((gs_map_row *)0)->start[0]) &&
-               sizeof(map_coord) == NC_SIZE_FLOAT, "the coordinates are FLOAT values");
+typedef double map_coord;
+_Static_assert(sizeof(map_coord) == sizeof(((gs_map_row *)0)->start[0]),
+               "the coordinates are FLOAT values");
 
-static const struct {
+typedef struct map_stored {
     nc_type type;
-    size_t size;
-} stored[] = {
-    [GS_COL_INT] = {NC_TYPE_INT, NC_SIZE_INT},
-    [GS_COL_FLOAT] = {NC_TYPE_FLOAT, NC_SIZE_FLOAT},
-    [GS_COL_OUTCOME] = {NC_TYPE_OUTCOME, NC_SIZE_OUTCOME},
-};
+    size_t size;   /* in the file */
+} map_stored;
+
+/* How a column type is stored in a map of this precision. */
+static inline map_stored map_nc_stored(gs_column_type type, gs_precision precision)
+{
+    switch (type) {
+    case GS_COL_INT: return (map_stored){NC_TYPE_INT, NC_SIZE_INT};
+    case GS_COL_OUTCOME: return (map_stored){NC_TYPE_OUTCOME, NC_SIZE_OUTCOME};
+    default:
+        return precision == GS_PRECISION_F64 ? (map_stored){NC_DOUBLE, 8}
+                                             : (map_stored){NC_FLOAT, 4};
+    }
+}
 
 /* What a column is in the file. */
 typedef enum role { ROLE_INDEX, ROLE_X, ROLE_Y, ROLE_VAR } role;

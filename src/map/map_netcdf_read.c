@@ -101,14 +101,15 @@ static int find_schema(gs_map_nc *m, gs_error *err)
                        (long long)m->rows, (long long)m->max_rows,
                        in->tile_n > 1 ? "this band" : "the map");
     const int dims[2] = {ydim, xdim};
-    if (find_var(m, xname, NC_TYPE_FLOAT, 1, &xdim, &m->xvar, err) ||
-        find_var(m, yname, NC_TYPE_FLOAT, 1, &ydim, &m->yvar, err))
+    const nc_type coord = map_nc_stored(GS_COL_FLOAT, in->precision).type;
+    if (find_var(m, xname, coord, 1, &xdim, &m->xvar, err) ||
+        find_var(m, yname, coord, 1, &ydim, &m->yvar, err))
         return -1;
     for (int i = 0; i < GS_MAP_NCOLUMNS; i++) {
         const gs_map_column *col = gs_map_column_at(i);
         const role r = m->roles[i] = map_nc_role(col, in);
         if (r == ROLE_VAR &&
-            find_var(m, col->name, stored[col->type].type, 2, dims, &m->varid[i], err))
+            find_var(m, col->name, map_nc_stored(col->type, in->precision).type, 2, dims, &m->varid[i], err))
             return -1;
     }
     return 0;
@@ -138,9 +139,11 @@ static int check_length(gs_map_nc *m, gs_error *err)
     if (rc)
         return -1;
     /* A record: each record variable's row, padded to 4 bytes; y first. */
-    int64_t record = (NC_SIZE_FLOAT + 3) / 4 * 4;
+    const gs_precision precision = m->info.precision;
+    int64_t record = ((int64_t)map_nc_stored(GS_COL_FLOAT, precision).size + 3) / 4 * 4;
     for (int i = 0; i < GS_MAP_NCOLUMNS; i++) {
-        const int64_t bytes = (int64_t)m->nx * (int64_t)stored[gs_map_column_at(i)->type].size;
+        const int64_t bytes =
+            (int64_t)m->nx * (int64_t)map_nc_stored(gs_map_column_at(i)->type, precision).size;
         record += m->roles[i] == ROLE_VAR ? (bytes + 3) / 4 * 4 : 0;
     }
     const int64_t need = (int64_t)begin + m->rows * record;
@@ -175,7 +178,7 @@ int gs_map_nc_open(const char *path, bool write, gs_map_nc **out, gs_error *err)
         m->pending = write ? malloc((size_t)m->nx * sizeof *m->pending) : NULL;
         if (!m->xcoord || !m->stage || (write && !m->pending))
             rc = gs_fail(err, "%s: out of memory for a row of %d cells", path, m->nx);
-        else if ((st = nc_get_var(m->ncid, m->xvar, m->xcoord)))
+        else if ((st = nc_get_var_double(m->ncid, m->xvar, m->xcoord)))
             rc = map_nc_fail(err, path, st);
     }
     if (rc) {
@@ -211,13 +214,19 @@ int gs_map_nc_read_row(gs_map_nc *m, int64_t r, gs_map_row *cells, gs_error *err
                        (long long)m->rows);
     const size_t start[2] = {(size_t)r, 0}, count[2] = {1, (size_t)m->nx};
     map_coord y;
-    int st = nc_get_vara(m->ncid, m->yvar, start, count, &y);
+    int st = nc_get_vara_double(m->ncid, m->yvar, start, count, &y);
     for (int i = 0; i < GS_MAP_NCOLUMNS && !st; i++) {
         const gs_map_column *col = gs_map_column_at(i);
-        if (m->roles[i] != ROLE_VAR || (st = nc_get_vara(m->ncid, m->varid[i], start, count,
-                                                         m->stage)))
+        if (m->roles[i] != ROLE_VAR)
             continue;
-        const size_t size = stored[col->type].size;
+        /* FLOAT as double whatever the file holds (libnetcdf converts) */
+        st = col->type == GS_COL_FLOAT
+                 ? nc_get_vara_double(m->ncid, m->varid[i], start, count,
+                                      (double *)(void *)m->stage)
+                 : nc_get_vara(m->ncid, m->varid[i], start, count, m->stage);
+        if (st)
+            continue;
+        const size_t size = col->type == GS_COL_FLOAT ? sizeof(double) : MEMBER_SIZE_INT;
         for (int ix = 0; ix < m->nx; ix++) {
             if (col->type == GS_COL_OUTCOME) {
                 const signed char k = (signed char)m->stage[ix];
@@ -235,6 +244,7 @@ int gs_map_nc_read_row(gs_map_nc *m, int64_t r, gs_map_row *cells, gs_error *err
     for (int ix = 0; ix < m->nx; ix++) {
         gs_map_row *c = &cells[ix];
         c->ix = ix, c->iy = (int32_t)(in->row_lo + r);
+        c->precision = in->precision;
         c->start[in->x.param] = m->xcoord[ix];
         c->start[in->y.param] = y;
         /* -1 is "never", as in the CSV reader; no other negative step */

@@ -13,7 +13,7 @@
 
 /* Each column's member must have the C type its type column says. */
 #define CTYPE_INT int32_t
-#define CTYPE_FLOAT float
+#define CTYPE_FLOAT double
 #define CTYPE_OUTCOME gs_outcome
 #define CHECK_TYPE(name, type, member, desc)                                               \
     _Static_assert(_Generic(((gs_map_row *)0)->member, CTYPE_##type: 1, default: 0),       \
@@ -57,8 +57,13 @@ int gs_map_format_row(char *buf, size_t size, const gs_map_row *row)
         case GS_COL_FLOAT: {
             /* NaN is "nan" whatever its sign bit: kernel sets reach a divergence
              * by different operations, and the sign of the NaN is not a result. */
-            const float v = VALUE(row, col, float);
-            p += isnan(v) ? sprintf(p, "nan%c", end) : sprintf(p, "%.9g%c", (double)v, end);
+            const double v = VALUE(row, col, double);
+            if (isnan(v))
+                p += sprintf(p, "nan%c", end);
+            else if (row->precision == GS_PRECISION_F64)
+                p += sprintf(p, "%.17g%c", v, end);
+            else
+                p += sprintf(p, "%.9g%c", (double)(float)v, end);
             break;
         }
         case GS_COL_OUTCOME:
@@ -104,8 +109,9 @@ static int split_fields(char *s, char *field[NFIELDS])
 
 /* Each field by its column's type; returns the index of the first bad field,
  * or -1. */
-static int parse_fields(char *field[NFIELDS], gs_map_row *row)
+static int parse_fields(char *field[NFIELDS], gs_map_row *row, gs_precision precision)
 {
+    row->precision = precision;
     for (int i = 0; i < NFIELDS; i++) {
         const gs_map_column *col = gs_map_column_at(i);
         switch (col->type) {
@@ -116,10 +122,15 @@ static int parse_fields(char *field[NFIELDS], gs_map_row *row)
             *FIELD(row, col, int32_t) = (int32_t)v;
             break;
         }
-        case GS_COL_FLOAT:
-            if (gs_parse_float_any(field[i], FIELD(row, col, float)))
+        case GS_COL_FLOAT: {
+            float f;   /* an f32 map's values are floats: read as floats, widened */
+            if (precision == GS_PRECISION_F64 ? gs_parse_double_any(field[i], FIELD(row, col, double))
+                                              : gs_parse_float_any(field[i], &f))
                 return i;
+            if (precision != GS_PRECISION_F64)
+                *FIELD(row, col, double) = f;
             break;
+        }
         case GS_COL_OUTCOME:
             if (gs_outcome_parse(field[i], FIELD(row, col, gs_outcome)))
                 return i;
@@ -164,7 +175,7 @@ int gs_map_read_row(FILE *f, const gs_map_info *info, int64_t expected_index, gs
     if (n != NFIELDS)
         return gs_fail(err, "line %lld: %d fields, expected %d", map_row_line(info, expected_index),
                        n, NFIELDS);
-    const int bad = parse_fields(field, row);
+    const int bad = parse_fields(field, row, info->precision);
     if (bad >= 0)
         return gs_fail(err, "line %lld: bad %s '%s'", map_row_line(info, expected_index),
                        gs_map_column_at(bad)->name, map_excerpt(field[bad], ex));

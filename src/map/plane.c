@@ -26,13 +26,15 @@ int gs_param_parse(const char *s, gs_param *out)
     return -1;
 }
 
-float gs_axis_value(const gs_axis *ax, int i)
+double gs_axis_value64(const gs_axis *ax, int i)
 {
     const double frac = (i + 0.5) / ax->n;
     if (ax->log)
-        return (float)pow(10.0, log10(ax->lo) + frac * (log10(ax->hi) - log10(ax->lo)));
-    return (float)(ax->lo + frac * (ax->hi - ax->lo));
+        return pow(10.0, log10(ax->lo) + frac * (log10(ax->hi) - log10(ax->lo)));
+    return ax->lo + frac * (ax->hi - ax->lo);
 }
+
+float gs_axis_value(const gs_axis *ax, int i) { return (float)gs_axis_value64(ax, i); }
 
 /* An axis end: a finite decimal within float range (the axis values are floats). */
 static int axis_end(const char *s, double *out)
@@ -228,32 +230,48 @@ void gs_plane_start(const gs_plane *c, int ix, int iy, float start[GS_P_COUNT])
         start[q] = gs_train_rate(start[q], start[GS_P_LR]);
 }
 
-/* The values of cells 0..n-1 rise with i (or stay put where float32 runs
+void gs_plane_start64(const gs_plane *c, int ix, int iy, double start[GS_P_COUNT])
+{
+    for (int q = 0; q < GS_P_COUNT; q++)
+        start[q] = c->at[q];   /* the fixed values are float32's, widened exactly */
+    start[c->x.param] = gs_axis_value64(&c->x, ix);
+    start[c->y.param] = gs_axis_value64(&c->y, iy);
+    for (int q = GS_P_LR_IN; q <= GS_P_LR_OUT; q++)
+        if (isnan(start[q]))
+            start[q] = start[GS_P_LR];
+}
+
+/* The values of cells 0..n-1 rise with i (or stay put where the format runs
  * out of digits), so counting the steps counts the distinct values. */
-static int distinct_values(const gs_axis *ax)
+static int distinct_values(const gs_axis *ax, bool f64)
 {
     int distinct = 1;
-    float prev = gs_axis_value(ax, 0);
+    double prev = f64 ? gs_axis_value64(ax, 0) : gs_axis_value(ax, 0);
     for (int i = 1; i < ax->n; i++) {
-        const float v = gs_axis_value(ax, i);
+        const double v = f64 ? gs_axis_value64(ax, i) : gs_axis_value(ax, i);
         distinct += v != prev;
         prev = v;
     }
     return distinct;
 }
 
-int gs_plane_float_resolution(const gs_plane *c, gs_error *msg)
+int gs_plane_float_resolution(const gs_plane *c, bool f64, gs_error *msg)
 {
     const gs_axis *axis[2] = {&c->x, &c->y};
     for (int a = 0; a < 2; a++) {
-        const int distinct = distinct_values(axis[a]);
+        const int distinct = distinct_values(axis[a], f64);
         if (distinct < axis[a]->n) {
             char text[128];
             gs_axis_format(axis[a], text, sizeof text);
-            gs_fail(msg, "float32 holds only %d distinct value%s of %s over these %d "
-                         "cells (%s %s): neighbouring cells start at the same point",
-                    distinct, distinct == 1 ? "" : "s", gs_param_name(axis[a]->param),
-                    axis[a]->n, a ? "y" : "x", text);
+            /* f32: say whether double would tell the cells apart */
+            const char *then = f64 ? ""
+                               : distinct_values(axis[a], true) == axis[a]->n
+                                   ? " (--precision f64 tells them apart)"
+                                   : " (float64 cannot tell them apart either)";
+            gs_fail(msg, "%s holds only %d distinct value%s of %s over these %d "
+                         "cells (%s %s): neighbouring cells start at the same point%s",
+                    f64 ? "float64" : "float32", distinct, distinct == 1 ? "" : "s",
+                    gs_param_name(axis[a]->param), axis[a]->n, a ? "y" : "x", text, then);
             return 1;
         }
     }

@@ -67,6 +67,7 @@ static const char *enum_names(gs_setting_type t)
     case GS_TYPE_OPT: return gs_opt_names();
     case GS_TYPE_SAMPLING: return gs_sampling_names();
     case GS_TYPE_METHOD: return gs_method_names();
+    case GS_TYPE_PRECISION: return gs_precision_names();
     case GS_TYPE_ACT: return gs_act_names();   /* --target: a menu like --act's */
     default: return NULL;
     }

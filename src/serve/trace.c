@@ -29,19 +29,21 @@ int serve_trace(const gs_sweep_config *view, const gs_kernels *k, const char *ix
     if (parse_cell("ix", ix_text, view->x.n, &ix, err) ||
         parse_cell("iy", iy_text, view->y.n, &iy, err))
         return -1;
-    float start[GS_P_COUNT];
-    gs_sweep_start(view, ix, iy, start);
+    double start[GS_P_COUNT];
+    gs_sweep_start(view, ix, iy, start);   /* f32: floats, widened */
     gs_train_config cfg = view->train;
-    cfg.lr = start[GS_P_LR];
+    cfg.lr = (float)start[GS_P_LR];
     /* A per-layer rate that is set or an axis is the cell's; unset, lr's. */
     float *rate[2] = {&cfg.lr_in, &cfg.lr_out};
     for (int i = 0; i < 2; i++) {
         const gs_param q = i ? GS_P_LR_OUT : GS_P_LR_IN;
         const bool own = view->x.param == q || view->y.param == q || !isnan(view->at[q]);
-        *rate[i] = own ? start[q] : NAN;
+        *rate[i] = own ? (float)start[q] : NAN;
     }
     const int steps = cfg.steps;
-    gs_trace_spec spec = {.init = {start[GS_P_A], start[GS_P_B], start[GS_P_C], start[GS_P_D]},
+    gs_trace_spec spec = {.init = {(float)start[GS_P_A], (float)start[GS_P_B], (float)start[GS_P_C],
+                                   (float)start[GS_P_D]},
+                          .init64 = {start[GS_P_A], start[GS_P_B], start[GS_P_C], start[GS_P_D]},
                           .point = (uint64_t)iy * (uint64_t)view->x.n + (uint64_t)ix,
                           .every = steps > TRACE_ROWS ? steps / TRACE_ROWS : 1,
                           .curve_points = 101};

@@ -46,6 +46,62 @@ static bool train_block(const gs_train_plan *plan, gs_train_fn train, gs_block *
     return true;
 }
 
+/* train_block for an f64 run's gs_block64. */
+static bool train_block64(const gs_train_plan *plan, gs_train64_fn train, gs_block64 *blk,
+                          atomic_int *halt, const atomic_int *stop)
+{
+    const int steps = plan->cfg.steps;
+    const int segment = plan->cfg.batch < SEGMENT_WORK ? SEGMENT_WORK / plan->cfg.batch : 1;
+    while (blk->t < steps) {
+        if (halted(halt, stop))
+            return false;
+        train(&plan->step, blk, steps - blk->t > segment ? blk->t + segment : steps);
+    }
+    return true;
+}
+
+/* compute_chunk of an f64 run: gs_block64, the f64 kernels, the f64 judge
+ * (seed ensembles are f32 only: gs_sweep_validate). */
+static long compute_chunk64(const gs_sweep_task *task, int64_t begin, int64_t end, char *buf,
+                            gs_map_row *rows, atomic_int *halt, const atomic_int *stop)
+{
+    const gs_sweep_config *cfg = task->cfg;
+    const gs_kernels *k = task->kernels;
+    const int nx = cfg->x.n, lanes = k->lanes64;
+    const gs_train64_fn train = k->train64[cfg->train.act][cfg->train.loss];
+    const gs_eval64_fn eval = k->eval64[cfg->train.act];
+    gs_block64 blk;
+    size_t len = 0;
+    for (int64_t b0 = begin; b0 < end; b0 += lanes) {
+        const int n = (int)(end - b0 < lanes ? end - b0 : lanes);
+        double start[GS_BLOCK_LANES][GS_P_COUNT], start5[GS_BLOCK_LANES][5];
+        uint64_t point[GS_BLOCK_LANES];
+        for (int l = 0; l < n; l++) {
+            const int64_t cell = b0 + l;
+            gs_sweep_start(cfg, (int)(cell % nx), (int)(cell / nx), start[l]);
+            memcpy(start5[l], start[l], sizeof start5[l]);
+            point[l] = (uint64_t)cell;
+        }
+        gs_block64_init(&blk, n, (const double(*)[5])start5, point);
+        for (int l = 0; l < n; l++)
+            gs_block64_set_rates(&blk, l, start[l][GS_P_LR_IN], start[l][GS_P_LR_OUT]);
+        if (!train_block64(&task->plan[0], train, &blk, halt, stop))
+            return -1;
+        for (int l = 0; l < n; l++) {
+            gs_map_row *row = &rows[l];
+            *row = (gs_map_row){.ix = (int32_t)((b0 + l) % nx), .iy = (int32_t)((b0 + l) / nx),
+                                .precision = GS_PRECISION_F64};
+            memcpy(row->start, start[l], sizeof row->start);
+            if (gs_train_judge64(&task->plan[0], eval, &blk, l, &row->res)) {
+                raise_halt(halt, GS_SWEEP_FAILED);
+                return -1;
+            }
+            len += (size_t)gs_map_format_row(buf + len, ROW_MAX, row);
+        }
+    }
+    return (long)len;
+}
+
 /* Trains cells [begin, end) and formats their rows into buf. Returns the
  * length, or -1 when the sweep halted first (or ran out of memory). An
  * ensemble trains each block once per seed, then combines each cell's rows
@@ -55,6 +111,8 @@ static long compute_chunk(const gs_sweep_task *task, int64_t begin, int64_t end,
 {
     const gs_sweep_config *cfg = task->cfg;
     const gs_kernels *k = task->kernels;
+    if (cfg->train.precision == GS_PRECISION_F64)
+        return compute_chunk64(task, begin, end, buf, rows, halt, stop);
     const int nx = cfg->x.n, lanes = k->lanes, seeds = cfg->train.seeds > 1 ? cfg->train.seeds : 1;
     const gs_train_fn train = gs_train_kernel(&task->plan[0], k);
     const gs_eval_fn eval = k->eval[cfg->train.act];
@@ -62,7 +120,7 @@ static long compute_chunk(const gs_sweep_task *task, int64_t begin, int64_t end,
     size_t len = 0;
     for (int64_t b0 = begin; b0 < end; b0 += lanes) {
         const int n = (int)(end - b0 < lanes ? end - b0 : lanes);
-        float start[GS_BLOCK_LANES][GS_P_COUNT];
+        double start[GS_BLOCK_LANES][GS_P_COUNT];
         uint64_t point[GS_BLOCK_LANES];
         for (int l = 0; l < n; l++) {
             const int64_t cell = b0 + l;
@@ -71,11 +129,13 @@ static long compute_chunk(const gs_sweep_task *task, int64_t begin, int64_t end,
         }
         float start5[GS_BLOCK_LANES][5];   /* a, b, c, d, lr: gs_block_init's rows */
         for (int l = 0; l < n; l++)
-            memcpy(start5[l], start[l], sizeof start5[l]);
+            for (int q = 0; q < 5; q++)
+                start5[l][q] = (float)start[l][q];   /* floats, widened: exact */
         for (int s = 0; s < seeds; s++) {
             gs_block_init(&blk, n, (const float(*)[5])start5, point);
             for (int l = 0; l < n; l++)
-                gs_block_set_rates(&blk, l, start[l][GS_P_LR_IN], start[l][GS_P_LR_OUT]);
+                gs_block_set_rates(&blk, l, (float)start[l][GS_P_LR_IN],
+                                   (float)start[l][GS_P_LR_OUT]);
             if (!train_block(&task->plan[s], train, &blk, halt, stop))
                 return -1;
             for (int l = 0; l < n; l++) {
@@ -105,7 +165,9 @@ gs_sweep_status gs_sweep_compute(const gs_sweep_task *task, const gs_sweep_sink 
                                  const atomic_int *stop, int64_t *written, gs_error *err)
 {
     const int64_t begin = task->begin, end = task->end;
-    const int threads = task->threads < 1 ? 1 : task->threads, lanes = task->kernels->lanes;
+    const int threads = task->threads < 1 ? 1 : task->threads;
+    const int lanes = task->cfg->train.precision == GS_PRECISION_F64 ? task->kernels->lanes64
+                                                                      : task->kernels->lanes;
     *written = 0;
     if (end <= begin)
         return GS_SWEEP_DONE;

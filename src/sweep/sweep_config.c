@@ -13,6 +13,9 @@ int gs_sweep_validate(const gs_sweep_config *c, gs_error *err)
         return gs_fail(err, "--seed %llu with --seeds %d runs past the last seed, %llu",
                        (unsigned long long)c->train.seed, c->train.seeds,
                        (unsigned long long)UINT64_MAX);
+    if (c->train.precision == GS_PRECISION_F64 && c->train.seeds > 1)
+        return gs_fail(err, "--precision f64 with --seeds %d: seed ensembles are float32 only "
+                            "(their means and spreads are float32 columns)", c->train.seeds);
     return gs_plane_validate(&c->plane, err);
 }
 
@@ -46,7 +49,14 @@ void gs_sweep_plans_free(gs_train_plan *plans, int seeds)
 
 void gs_sweep_rows(const gs_sweep_config *c, int *lo, int *hi) { gs_plane_rows(&c->plane, lo, hi); }
 
-void gs_sweep_start(const gs_sweep_config *c, int ix, int iy, float start[GS_P_COUNT])
+void gs_sweep_start(const gs_sweep_config *c, int ix, int iy, double start[GS_P_COUNT])
 {
-    gs_plane_start(&c->plane, ix, iy, start);
+    if (c->train.precision == GS_PRECISION_F64) {
+        gs_plane_start64(&c->plane, ix, iy, start);
+        return;
+    }
+    float s[GS_P_COUNT];
+    gs_plane_start(&c->plane, ix, iy, s);
+    for (int q = 0; q < GS_P_COUNT; q++)
+        start[q] = s[q];
 }

@@ -15,6 +15,7 @@ static const char *const opt_names[] = {GS_OPTIMIZERS(NAME_)};
 static const char *const sampling_names[] = {GS_SAMPLINGS(NAME_)};
 static const char *const method_names[] = {GS_METHODS(NAME_)};
 static const char *const outcome_names[] = {GS_OUTCOMES(NAME_)};
+static const char *const precision_names[] = {GS_PRECISIONS(NAME_)};
 
 static int parse_name(const char *s, const char *const *names, int n)
 {
@@ -41,6 +42,7 @@ NAME_FNS(gs_opt, opt, opt_names, GS_OPT_COUNT, GS_OPTIMIZERS)
 NAME_FNS(gs_sampling, sampling, sampling_names, GS_SAMPLING_COUNT, GS_SAMPLINGS)
 NAME_FNS(gs_method, method, method_names, GS_METHOD_COUNT, GS_METHODS)
 NAME_FNS(gs_outcome, outcome, outcome_names, GS_OUT_COUNT, GS_OUTCOMES)
+NAME_FNS(gs_precision, precision, precision_names, GS_PRECISION_COUNT, GS_PRECISIONS)
 
 gs_train_config gs_train_defaults(void)
 {
@@ -64,6 +66,9 @@ static int validate_sorted(const gs_train_config *c, gs_error *err)
     if (c->sampling == GS_SAMPLING_INDEPENDENT)
         return gs_fail(err, "--method sorted needs --sampling shared or grid (independent "
                             "sampling always uses --method direct)");
+    if (c->precision == GS_PRECISION_F64)
+        return gs_fail(err, "--method sorted is float32 only; --precision f64 trains with "
+                            "--method direct");
     const gs_act f[2] = {c->act, c->target};
     for (int i = 0; i < 2; i++)
         if (!gs_act_piecewise_linear(f[i]))

@@ -51,13 +51,36 @@ static double curvature_gain(const gs_train_config *cfg, double plateau, double 
  * a run that diverges later, or one whose loss falls more slowly, scores
  * nearer 0 (as in an escape-time picture, the time to diverge grows only
  * logarithmically with the distance to the boundary). */
-static float score(const gs_result *r, int steps, float rsum)
+static double score(const gs_result *r, int steps, double rsum)
 {
     if (r->outcome == GS_OUT_DIVERGED) {
         const int t = r->t_diverge >= 0 ? r->t_diverge : steps;
-        return (float)((double)(steps + 1 - t) / (steps + 1));
+        return (double)(steps + 1 - t) / (steps + 1);
     }
-    return (float)((double)rsum / steps - 1.0);
+    return rsum / steps - 1.0;
+}
+
+/* The outcome from the result's values (an f32 run's floats widened, so the
+ * comparisons are the float ones they always were), the piece of the
+ * activation the data range maps into and the loss over the steps before
+ * the window (NaN: none). */
+static gs_outcome decide(const gs_train_plan *plan, int piece, double before,
+                         const gs_result *r)
+{
+    const gs_train_config *cfg = &plan->cfg;
+    if (r->t_diverge >= 0 || !isfinite(r->a) || !isfinite(r->b) || !isfinite(r->c) ||
+        !isfinite(r->d) || !isfinite(r->window_loss) || !isfinite(r->final_loss))
+        return GS_OUT_DIVERGED;
+    if (piece == GS_PIECE_FLAT || r->c == 0 || r->spread < cfg->dead_tol)
+        return GS_OUT_DEAD;
+    if (piece == GS_PIECE_AFFINE || r->lin_err < cfg->linear_tol ||
+        curvature_gain(cfg, plan->plateau, r->final_loss) < cfg->linear_tol)
+        return GS_OUT_LINEAR;
+    if (r->window_loss < cfg->tol)
+        return GS_OUT_CONVERGED;
+    if (r->window_loss < GS_SLOW_FRACTION * before)   /* false with no steps before */
+        return GS_OUT_SLOW;
+    return GS_OUT_STUCK;
 }
 
 int gs_train_judge(const gs_train_plan *plan, gs_eval_fn eval, const gs_block *blk, int lane,
@@ -105,20 +128,65 @@ int gs_train_judge(const gs_train_plan *plan, gs_eval_fn eval, const gs_block *b
     const int piece = gs_act_piece_of(cfg->act, fminf(za, zb), fmaxf(za, zb));
     /* The window against the steps before it: the loss still falling? */
     const double before = wstart > pstart ? blk->wprev[lane] / (double)(wstart - pstart) : NAN;
-    if (out->t_diverge >= 0 || !isfinite(a) || !isfinite(b) || !isfinite(c) || !isfinite(d) ||
-        !isfinite(out->window_loss) || !isfinite(out->final_loss))
-        out->outcome = GS_OUT_DIVERGED;
-    else if (piece == GS_PIECE_FLAT || c == 0 || out->spread < cfg->dead_tol)
-        out->outcome = GS_OUT_DEAD;
-    else if (piece == GS_PIECE_AFFINE || out->lin_err < cfg->linear_tol ||
-             curvature_gain(cfg, plan->plateau, out->final_loss) < cfg->linear_tol)
-        out->outcome = GS_OUT_LINEAR;
-    else if (out->window_loss < cfg->tol)
-        out->outcome = GS_OUT_CONVERGED;
-    else if (out->window_loss < GS_SLOW_FRACTION * before)   /* false with no steps before */
-        out->outcome = GS_OUT_SLOW;
-    else
-        out->outcome = GS_OUT_STUCK;
+    out->outcome = decide(plan, piece, before, out);
+    out->score = (float)score(out, steps, blk->rsum[lane]);   /* a float32 column */
+    return 0;
+}
+
+/* ---- in double (--precision f64) --------------------------------------- */
+
+static int32_t time_field64(double cand, int steps) { return cand > steps ? -1 : (int32_t)cand; }
+
+/* gs_act_piece_of on doubles: the pieces' ends are floats, compared exactly. */
+static int piece_of64(gs_act act, double zlo, double zhi)
+{
+    const gs_act_info *info = gs_act_get(act);
+    for (int i = 0; info && i < info->npieces; i++)
+        if (info->pieces[i].lo <= zlo && zhi <= info->pieces[i].hi)
+            return (int)info->pieces[i].kind;
+    return -1;
+}
+
+/* gs_train_judge line by line in double: the dense grid, the shape, the
+ * window and the outcome rules are the same. */
+int gs_train_judge64(const gs_train_plan *plan, gs_eval64_fn eval, const gs_block64 *blk,
+                     int lane, gs_result *out)
+{
+    const gs_train_config *cfg = &plan->cfg;
+    const int n = cfg->eval_points;
+    const double a = blk->p[0][lane], b = blk->p[1][lane], c = blk->p[2][lane],
+                 d = blk->p[3][lane];
+    double *z = calloc(3 * (size_t)n, sizeof *z);
+    double sum_l = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
+    if (!z)
+        return -1;
+    double *f = z + n, *df = f + n;
+    for (int i = 0; i < n; i++)
+        z[i] = a * plan->eval_x64[i] + b;
+    eval(z, f, df, (size_t)n);
+    for (int i = 0; i < n; i++) {
+        const double x = plan->eval_x64[i], yhat = c * f[i] + d;
+        sum_l += loss_of(cfg->loss, cfg->huber_delta, yhat - plan->eval_y64[i]);
+        sx += x, sy += yhat, sxx += x * x, sxy += x * yhat, syy += yhat * yhat;
+    }
+    free(z);
+    const double mx = sx / n, my = sy / n, vx = sxx / n - mx * mx;
+    const double vy = fmax(syy / n - my * my, 0), cxy = sxy / n - mx * my;
+    const double resid = fmax(vy - cxy * cxy / vx, 0);
+
+    out->a = a, out->b = b, out->c = c, out->d = d;
+    const int steps = cfg->steps, wstart = plan->step.window_start, pstart = plan->step.prev_start;
+    out->window_loss = blk->wsum[lane] / (steps - wstart);
+    out->final_loss = sum_l / n;
+    out->spread = sqrt(vy);
+    out->lin_err = sqrt(resid);
+    out->t_escape = time_field64(blk->t_escape[lane], steps);
+    out->t_enter = time_field64(blk->t_enter[lane], steps);
+    out->t_diverge = time_field64(blk->t_diverge[lane], steps);
+    const double za = fma(a, plan->range_lo64, b), zb = fma(a, plan->range_hi64, b);
+    const int piece = piece_of64(cfg->act, fmin(za, zb), fmax(za, zb));
+    const double before = wstart > pstart ? blk->wprev[lane] / (wstart - pstart) : NAN;
+    out->outcome = decide(plan, piece, before, out);
     out->score = score(out, steps, blk->rsum[lane]);
     return 0;
 }

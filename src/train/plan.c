@@ -36,6 +36,80 @@ static void midpoints(const gs_train_config *cfg, float *x, float *y, int n)
     apply_target(cfg->target, x, y, (size_t)n);
 }
 
+/* ---- the same tables in double (--precision f64) ---------------------- */
+
+static void apply_target64(gs_act target, const double *x, double *y, size_t n)
+{
+    const gs_eval64_fn eval = gs_kernels_reference()->eval64[target];
+    double df[1024];
+    for (size_t i = 0; i < n; i += 1024)
+        eval(x + i, y + i, df, n - i < 1024 ? n - i : 1024);
+}
+
+/* midpoints' x unrounded: the data range's ends are the settings' floats */
+static void midpoints64(const gs_train_config *cfg, double *x, double *y, int n)
+{
+    const double lo = cfg->data_lo, hi = cfg->data_hi;
+    for (int i = 0; i < n; i++)
+        x[i] = cfg->data_dist.kind == GS_DIST_UNIFORM
+                   ? lo + ((double)i + 0.5) * (hi - lo) / n
+                   : gs_dist_quantile(&cfg->data_dist, ((double)i + 0.5) / n);
+    apply_target64(cfg->target, x, y, (size_t)n);
+}
+
+/* Sample s of step t: element s % 2 of the stream's block s / 2. */
+static void shared_samples64(const gs_train_config *cfg, double *xs, double *ys)
+{
+    const int batch = cfg->batch;
+    const double lo = cfg->data_lo, width = (double)cfg->data_hi - (double)cfg->data_lo;
+    for (int t = 0; t < cfg->steps; t++) {
+        double *x = xs + (size_t)t * batch;
+        for (int s = 0; s < batch; s += 2) {
+            double u[2];
+            gs_uniform2d(cfg->seed, GS_SHARED_STREAM, (uint32_t)t, (uint32_t)(s / 2), u);
+            for (int i = 0; i < 2 && s + i < batch; i++)
+                x[s + i] = gs_dist_sample64(&cfg->data_dist, lo, width, u[i]);
+        }
+    }
+    apply_target64(cfg->target, xs, ys, (size_t)cfg->steps * batch);
+}
+
+/* The step data's f64 fields and tables, the dense grid and the plateau. */
+static int plan_init64(gs_train_plan *plan, size_t n, gs_error *err)
+{
+    const gs_train_config *cfg = &plan->cfg;
+    plan->step.huber_delta = cfg->huber_delta;
+    plan->step.inv_batch = 1.0 / cfg->batch;
+    plan->step.tol = cfg->tol;
+    if (n)
+        plan->samples64 = malloc(2 * n * sizeof(double));
+    plan->eval_x64 = malloc(2 * (size_t)cfg->eval_points * sizeof(double));
+    if ((n && !plan->samples64) || !plan->eval_x64)
+        return gs_fail(err, "out of memory for the sample tables");
+    plan->eval_y64 = plan->eval_x64 + cfg->eval_points;
+    if (n) {
+        double *xs = plan->samples64, *ys = plan->samples64 + n;
+        if (cfg->sampling == GS_SAMPLING_SHARED)
+            shared_samples64(cfg, xs, ys);
+        else
+            midpoints64(cfg, xs, ys, cfg->batch);
+        plan->step.xs64 = xs;
+        plan->step.ys64 = ys;
+    }
+    midpoints64(cfg, plan->eval_x64, plan->eval_y64, cfg->eval_points);
+    const bool uniform = cfg->data_dist.kind == GS_DIST_UNIFORM;
+    plan->range_lo64 = uniform ? cfg->data_lo : gs_dist_quantile(&cfg->data_dist, 0.005);
+    plan->range_hi64 = uniform ? cfg->data_hi : gs_dist_quantile(&cfg->data_dist, 0.995);
+    plan->plateau = gs_affine_plateau64(cfg->loss, cfg->huber_delta, plan->eval_x64,
+                                        plan->eval_y64, cfg->eval_points);
+    if (plan->plateau < 0)
+        return gs_fail(err, "out of memory for the plateau");
+    plan->step.escape = GS_ESCAPE_FRACTION * plan->plateau;
+    return 0;
+}
+
+/* ---- float32 ----------------------------------------------------------- */
+
 /* Step t's batch from the shared stream. */
 static void shared_batch(const gs_train_config *cfg, int t, float *x)
 {
@@ -193,8 +267,6 @@ int gs_train_plan_init(gs_train_plan *plan, const gs_train_config *cfg, gs_error
         n = (size_t)batch;
         plan->step.x_stride = 0;
     }
-    if (n)
-        plan->samples = malloc(2 * n * sizeof(float));
     plan->sum = malloc(sizeof *plan->sum);
     if (!plan->sum || gs_sum_order_build(plan->sum, batch)) {
         free(plan->sum);
@@ -203,6 +275,15 @@ int gs_train_plan_init(gs_train_plan *plan, const gs_train_config *cfg, gs_error
         return gs_fail(err, "out of memory for the sum order");
     }
     plan->step.sum = plan->sum;
+    if (cfg->precision == GS_PRECISION_F64) {
+        if (plan_init64(plan, n, err)) {
+            gs_train_plan_free(plan);
+            return -1;
+        }
+        return 0;
+    }
+    if (n)
+        plan->samples = malloc(2 * n * sizeof(float));
     plan->eval_x = malloc((size_t)cfg->eval_points * sizeof(float));
     plan->eval_y = malloc((size_t)cfg->eval_points * sizeof(float));
     if ((n && !plan->samples) || !plan->eval_x || !plan->eval_y) {
@@ -241,6 +322,8 @@ void gs_train_plan_free(gs_train_plan *plan)
     free(plan->sum);
     free(plan->eval_x);
     free(plan->eval_y);
+    free(plan->samples64);
+    free(plan->eval_x64);
     memset(plan, 0, sizeof *plan);
 }
 

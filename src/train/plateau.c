@@ -7,7 +7,7 @@
 #include "gridsweep/train.h"
 
 /* Least squares of y on x with weights w (NULL: all 1). */
-static void weighted_line(const float *x, const float *y, const double *w, int n,
+static void weighted_line(const double *x, const double *y, const double *w, int n,
                           double *alpha, double *beta)
 {
     double sw = 0, sx = 0, sy = 0;
@@ -31,7 +31,7 @@ static double huber(double r, double delta)
     return a < delta ? 0.5 * r * r : delta * (a - 0.5 * delta);
 }
 
-static double mean_loss(gs_loss loss, double delta, const float *x, const float *y, int n,
+static double mean_loss(gs_loss loss, double delta, const double *x, const double *y, int n,
                         double alpha, double beta)
 {
     double sum = 0;
@@ -71,7 +71,7 @@ static double select_kth(double *r, int n, int k)
 }
 
 /* MAE at slope alpha with its best intercept, a median of y - alpha x. */
-static double mae_at_slope(const float *x, const float *y, int n, double alpha, double *r)
+static double mae_at_slope(const double *x, const double *y, int n, double alpha, double *r)
 {
     for (int i = 0; i < n; i++)
         r[i] = y[i] - alpha * x[i];
@@ -82,7 +82,7 @@ static double mae_at_slope(const float *x, const float *y, int n, double alpha, 
 /* The slope's objective is convex (a minimum over beta of a jointly convex
  * function), so a bracket grown from the least-squares slope and a golden
  * section inside it find the minimum. */
-static double mae_plateau(const float *x, const float *y, int n, double alpha0)
+static double mae_plateau(const double *x, const double *y, int n, double alpha0)
 {
     double *r = malloc((size_t)n * sizeof *r);
     if (!r)
@@ -113,7 +113,7 @@ static double mae_plateau(const float *x, const float *y, int n, double alpha0)
 }
 
 /* Huber: weights 1 inside delta, delta / |r| outside, until the line settles. */
-static double huber_plateau(double delta, const float *x, const float *y, int n, double alpha,
+static double huber_plateau(double delta, const double *x, const double *y, int n, double alpha,
                             double beta)
 {
     double *w = malloc((size_t)n * sizeof *w);
@@ -136,7 +136,8 @@ static double huber_plateau(double delta, const float *x, const float *y, int n,
     return mean_loss(GS_LOSS_HUBER, delta, x, y, n, alpha, beta);
 }
 
-double gs_affine_plateau(gs_loss loss, double huber_delta, const float *x, const float *y, int n)
+double gs_affine_plateau64(gs_loss loss, double huber_delta, const double *x, const double *y,
+                           int n)
 {
     double alpha, beta;
     weighted_line(x, y, NULL, n, &alpha, &beta);
@@ -145,4 +146,18 @@ double gs_affine_plateau(gs_loss loss, double huber_delta, const float *x, const
     case GS_LOSS_HUBER: return huber_plateau(huber_delta, x, y, n, alpha, beta);
     default: return mae_plateau(x, y, n, alpha);
     }
+}
+
+/* Every operation above is in double, so the floats widened first give the
+ * very values they always gave. */
+double gs_affine_plateau(gs_loss loss, double huber_delta, const float *x, const float *y, int n)
+{
+    double *w = malloc(2 * (size_t)n * sizeof *w);
+    if (!w)
+        return -1;
+    for (int i = 0; i < n; i++)
+        w[i] = x[i], w[n + i] = y[i];
+    const double plateau = gs_affine_plateau64(loss, huber_delta, w, w + n, n);
+    free(w);
+    return plateau;
 }

@@ -21,6 +21,7 @@
 #define CTYPE_ACT gs_act
 #define CTYPE_DIST gs_dist
 #define CTYPE_METHOD gs_method
+#define CTYPE_PRECISION gs_precision
 #define FIELD_HAS_TYPE(field, type) \
     _Generic(((gs_train_config *)0)->field, CTYPE_##type: 1, default: 0)
 #define GS_SETTING(key, option, type, def, check, metavar, section, help) \
@@ -87,7 +88,8 @@ const char *gs_setting_type_name(gs_setting_type type)
     case GS_TYPE_U64: return "uint64";
     case GS_TYPE_RANGE: return "range";
     case GS_TYPE_RATE: return "rate";
-    case GS_TYPE_ACT: return "enum";
+    case GS_TYPE_ACT:
+    case GS_TYPE_PRECISION: return "enum";
     case GS_TYPE_DIST: return "dist";
     case GS_TYPE_METHOD: return "enum";
     }
@@ -226,6 +228,11 @@ int gs_setting_parse(const gs_setting *s, const char *name, const char *text,
             return gs_fail(err, "%s: unknown activation '%s' (valid: %s)", name, text,
                            gs_act_names());
         return 0;
+    case GS_TYPE_PRECISION:
+        if (gs_precision_parse(text, FIELD(cfg, s->offset, gs_precision)))
+            return gs_fail(err, "%s: unknown precision '%s' (valid: %s)", name, text,
+                           gs_precision_names());
+        return 0;
     case GS_TYPE_DIST: {
         gs_error why;
         if (gs_dist_parse(text, FIELD(cfg, s->offset, gs_dist), &why))
@@ -275,6 +282,8 @@ int gs_setting_format(const gs_setting *s, const gs_train_config *cfg, char *buf
         return snprintf(buf, size, "%s", gs_method_name(CFIELD(cfg, s->offset, gs_method)));
     case GS_TYPE_ACT: return snprintf(buf, size, "%s", gs_act_get(CFIELD(cfg, s->offset, gs_act))->name);
     case GS_TYPE_DIST: return gs_dist_format(&CFIELD(cfg, s->offset, gs_dist), buf, size);
+    case GS_TYPE_PRECISION:
+        return snprintf(buf, size, "%s", gs_precision_name(CFIELD(cfg, s->offset, gs_precision)));
     case GS_TYPE_RATE:
         if (isnan(CFIELD(cfg, s->offset, float)))
             return snprintf(buf, size, "lr");   /* unset: it follows the learning rate */
@@ -317,6 +326,7 @@ int gs_setting_describe(const gs_setting *s, char *buf, size_t size)
     case GS_TYPE_OPT: return bar_list(gs_opt_names(), buf, size);
     case GS_TYPE_SAMPLING: return bar_list(gs_sampling_names(), buf, size);
     case GS_TYPE_METHOD: return bar_list(gs_method_names(), buf, size);
+    case GS_TYPE_PRECISION: return bar_list(gs_precision_names(), buf, size);
     default: return snprintf(buf, size, "%s", s->help);
     }
 }

@@ -153,6 +153,17 @@ int gs_parse_float(const char *s, float *out)
     return 0;
 }
 
+int gs_parse_double_any(const char *s, double *out)
+{
+    const char *p = s + (*s == '-');
+    if (strcmp(p, "nan") == 0 || strcmp(p, "inf") == 0) {
+        const double v = *p == 'n' ? NAN : INFINITY;
+        *out = p == s ? v : -v;
+        return 0;
+    }
+    return gs_parse_double(s, out);
+}
+
 int gs_parse_float_any(const char *s, float *out)
 {
     const char *p = s + (*s == '-');

@@ -69,7 +69,7 @@ python3 - "$tmp/settings.json" "$tmp/map/m.csv" <<'PY' && ok || fail "defaults =
 import json, sys
 header = [l for l in open(sys.argv[2]) if l.startswith("#")]
 for s in json.load(open(sys.argv[1])):
-    if s["key"] not in ("lr", "lr_in", "lr_out", "target", "data_dist", "method", "seeds"):
+    if s["key"] not in ("lr", "lr_in", "lr_out", "target", "data_dist", "method", "precision", "seeds"):
         assert f'# {s["key"]}: {s["default"]}\n' in header, s
     if s["section"] == "ensemble":
         assert not any(l.startswith(f'# {s["key"]}:') for l in header), s

@@ -90,4 +90,7 @@ expect_error "trace: independent" "$GS" trace --method sorted --sampling indepen
 expect_error "trace: a curved activation" "$GS" trace --method sorted --act selu -o t.csv
 expect_error "tables too large" "$GS" --res 2 --method sorted --steps 1000000 --batch 256
 expect_error "an unknown method" "$GS" --res 2 --method fast
+refused "float64 names it" "--precision f64" \
+    "$GS" --res 2 --method sorted --precision f64 -o x.csv
+expect_error "trace: float64" "$GS" trace --method sorted --precision f64 -o t.csv
 finish

@@ -24,6 +24,7 @@ ROW_MAX = 511        # bytes of a row with its newline (src/map/lines.h: ROW_MAX
 MISSING = 255        # outcome code of a cell the file does not hold (a tile's other rows)
 INT_WIDTH = 11       # "-2147483648"
 FLOAT_WIDTH = 16     # '%.9g' of a float32 is at most 15 characters
+FLOAT64_WIDTH = 24   # '%.17g' of a double (an f64 map) at most 24: -1.2345678901234567e-308
 INT32 = (-(1 << 31), (1 << 31) - 1)
 T_CONV_MIN = -1      # the time fields: "the step ..., or -1" (docs/formats.md)
 # Bytes a number may hold; any other byte of a row belongs in its outcome word.
@@ -45,7 +46,7 @@ class Layout:
     """The columns of a map and what to do with each, from the binary's
     vocabulary, and the lookup tables the parser compares fields with."""
 
-    def __init__(self, want, nx, row_lo, row_hi, band):
+    def __init__(self, want, nx, row_lo, row_hi, band, f64=False):
         cols = vocab.columns()
         self.names = tuple(n for n, _ in cols)
         self.types = tuple(t for _, t in cols)
@@ -61,6 +62,7 @@ class Layout:
         if unknown:
             raise GsError(f"maps have no column '{unknown[0]}'", RUN_FAULT)
         self.want = tuple(want)
+        self.f64 = f64   # an f64 map: its float columns are doubles, 17 digits
         self.nx, self.row_lo, self.row_hi, self.band = nx, row_lo, row_hi, band
         self.nrows = (row_hi - row_lo) * nx
         # ix and iy as the writer prints them, for comparing whole fields at once.
@@ -323,12 +325,14 @@ class Parser:
         return v, bad
 
     def _floats(self, s, ln):
-        """float32 values of the fields, parsed by NumPy in C from fixed-width
-        byte strings; (values, bad mask). Refused as by map_read.c: what is not
-        a number, a leading '+', a finite decimal beyond float range."""
-        g = self.gather(s, ln, FLOAT_WIDTH // 8)
-        bad = (ln <= 0) | (ln > FLOAT_WIDTH) | ((g[:, 0] & np.uint64(0xFF)) == 43)
-        strs = g.view(f"S{FLOAT_WIDTH}").ravel()
+        """float32 values of the fields (of an f64 map: float64), parsed by
+        NumPy in C from fixed-width byte strings; (values, bad mask). Refused as
+        by map_read.c: what is not a number, a leading '+', a finite decimal
+        beyond float range."""
+        width = FLOAT64_WIDTH if self.lay.f64 else FLOAT_WIDTH
+        g = self.gather(s, ln, width // 8)
+        bad = (ln <= 0) | (ln > width) | ((g[:, 0] & np.uint64(0xFF)) == 43)
+        strs = g.view(f"S{width}").ravel()
         try:
             wide = strs.astype(np.float64)
         except ValueError:
@@ -338,6 +342,8 @@ class Parser:
                     wide[i] = float(t)
                 except ValueError:
                     wide[i], bad[i] = np.nan, True
+        if self.lay.f64:
+            return wide, bad | (np.isinf(wide) & ~np.char.endswith(strs, b"inf"))
         with np.errstate(over="ignore"):
             v = wide.astype(np.float32)
         bad |= np.isinf(v) & np.isfinite(wide)

@@ -30,7 +30,8 @@ class Map:
                 self.header = Header(f, path, "map")
                 self.header.expect_columns(name for name, _ in vocab.columns())
                 plane = self._set_plane(self.header)
-                layout = chunk.Layout(columns, self.nx, self.row_lo, self.row_hi, self.tiled)
+                layout = chunk.Layout(columns, self.nx, self.row_lo, self.row_hi, self.tiled,
+                                      self.header.get("precision") == "f64")
                 got = rows.read_rows(f.fileno(), path, layout, self.header.data_start,
                                      os.fstat(f.fileno()).st_size,
                                      self.header.column_lineno + 1)

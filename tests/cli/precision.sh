@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# --precision f64 (issue 12): a window 1e-12 wide around a boundary point has
+# 64x64 distinct starts (distinct b0 and d0 columns as written, 17 digits)
+# and both outcomes, where float32 has one start; the header says f64 (and
+# an f32 map has no precision line); f64 maps are byte-identical for any
+# thread count and kernel set; an interrupted f64 sweep resumes to the same
+# bytes; maps of two precisions are refused by merge, diff and --resume (one
+# line, exit 2).
+GS=${1:?usage: precision.sh /path/to/gridsweep}
+. "$(dirname "$0")/lib.sh"
+cd "$tmp" || exit 1
+
+# The boundary point: tanh, 200 steps of 32, on d = -0.125 the converged
+# cells of b end near 0.151241593455214 (bisected with `trace --precision
+# f64` to 1e-14); the window is 1e-12 wide on both axes around it.
+run=(--act tanh --steps 200 --batch 32 --quiet)
+win=(--x b:0.1512415934547:0.1512415934557 --y d:-0.1250000000005:-0.1249999999995 --res 64)
+"$GS" "${run[@]}" "${win[@]}" --precision f64 -o w64.csv
+check "f64 window: exit 0" [ $? -eq 0 ]
+"$GS" "${run[@]}" "${win[@]}" -o w32.csv 2> w32.err
+columns() { grep -v '^#' "$1" | tail -n +2 | cut -d, -f"$2" | sort -u | wc -l; }
+check "f64: 4096 distinct starts" [ "$(columns w64.csv 3-6)" -eq 4096 ]
+check "f64: 64 distinct b0 as written" [ "$(columns w64.csv 4)" -eq 64 ]
+check "f64: 64 distinct d0 as written" [ "$(columns w64.csv 6)" -eq 64 ]
+check "f64: more than one outcome" [ "$(columns w64.csv 16)" -gt 1 ]
+check "f32: one start over the window" [ "$(columns w32.csv 3-6)" -eq 1 ]
+check "f32: one outcome" [ "$(columns w32.csv 16)" -eq 1 ]
+check "f32: the warning names --precision f64" \
+    grep -q "float32 holds only 1 distinct value of b over these 64 cells.*(--precision f64 tells them apart)" w32.err
+check "f64 header: precision f64" grep -qx '# precision: f64' w64.csv
+check "f64 header: in the command" grep -q '^# command: .* --precision f64 ' w64.csv
+check "f32 header: no precision line" [ "$(grep -c '^# precision' w32.csv)" -eq 0 ]
+check "f64 values: 17 significant digits" grep -q ',0.15124159345470781,' w64.csv
+
+# Byte-identical for any thread count and kernel set.
+"$GS" --act selu --res 9,7 --steps 80 --precision f64 --isa scalar --threads 1 --quiet -o ref.csv
+for isa in scalar avx2 avx512 neon; do
+    for th in 1 2; do
+        if "$GS" --act selu --res 9,7 --steps 80 --precision f64 --isa "$isa" --threads "$th" \
+            --quiet -o "$isa-$th.csv" 2> /dev/null; then
+            same "f64 $isa, $th threads = scalar, 1 thread" ref.csv "$isa-$th.csv"
+        fi
+    done
+done
+
+# Interrupted and resumed: the bytes of an uninterrupted run.
+long=(--act gelu --res 48,32 --steps 2000 --batch 64 --threads 2 --precision f64 --quiet)
+"$GS" "${long[@]}" -o whole.csv
+"$GS" "${long[@]}" -o int.csv 2> /dev/null &
+pid=$!
+for i in $(seq 3000); do
+    [ -e int.csv.part ] && [ "$(grep -vc '^#' int.csv.part)" -ge 2 ] && break
+    [ -e int.csv ] && break
+    sleep 0.02
+done
+kill -INT "$pid" 2> /dev/null
+wait "$pid"
+if [ -e int.csv.part ]; then
+    "$GS" "${long[@]}" --resume int.csv.part 2> /dev/null
+    check "f64 Ctrl-C: the .part held fewer rows" true
+fi
+same "f64 interrupted then --resume = uninterrupted" whole.csv int.csv
+
+# Bands merged, NetCDF (double variables), stats and diff of f64 maps.
+"$GS" --act relu --res 6,4 --steps 30 --precision f64 --quiet -o whole64.csv
+"$GS" --act relu --res 6,4 --steps 30 --precision f64 --quiet --tile 1/2 -o t1.csv
+"$GS" --act relu --res 6,4 --steps 30 --precision f64 --quiet --tile 2/2 -o t2.csv
+"$GS" merge t2.csv t1.csv -o tm.csv
+same "f64 bands merged = the whole f64 map" whole64.csv tm.csv
+if "$GS" --act relu --res 6,4 --steps 30 --precision f64 --quiet -o whole64.nc 2> /dev/null; then
+    if command -v ncdump > /dev/null; then
+        check "f64 NetCDF: double variables" grep -q 'double final_loss' <(ncdump -h whole64.nc)
+    fi
+    "$GS" diff whole64.csv whole64.nc > nc.diff
+    check "f64 NetCDF = its CSV, cell by cell" grep -q 'changed: 0 of 24' nc.diff
+    check "stats of the f64 NetCDF = of the CSV" \
+        [ "$("$GS" stats whole64.nc --json | sed 's/"file": "[^"]*"//')" = \
+          "$("$GS" stats whole64.csv --json | sed 's/"file": "[^"]*"//')" ]
+fi
+
+# Two precisions never mix.
+"$GS" --act relu --res 4 --steps 30 --tile 1/2 --quiet -o b1.csv
+"$GS" --act relu --res 4 --steps 30 --tile 2/2 --precision f64 --quiet -o b2.csv
+refused "merge of an f32 and an f64 band" "not bands of the same map" \
+    "$GS" merge b1.csv b2.csv -o merged.csv
+check "merge refused: nothing written" [ ! -e merged.csv ]
+"$GS" --act relu --res 4 --steps 30 --quiet -o a32.csv
+"$GS" --act relu --res 4 --steps 30 --precision f64 --quiet -o a64.csv
+refused "diff of an f32 and an f64 map" "a32.csv is an f32 map and a64.csv an f64 map" \
+    "$GS" diff a32.csv a64.csv
+"$GS" diff a64.csv a64.csv > /dev/null
+check "diff of two f64 maps: exit 0" [ $? -eq 0 ]
+"$GS" stats a64.csv > /dev/null
+check "stats of an f64 map: exit 0" [ $? -eq 0 ]
+head -n 40 a32.csv > r.csv.part
+refused "--resume of an f32 map with --precision f64" "this command has '# precision: f64'" \
+    "$GS" --act relu --res 4 --steps 30 --precision f64 --quiet --resume r.csv.part
+expect_error "--precision f16" "$GS" --precision f16 --res 2 --steps 3 -o m.csv
+"$GS" --act relu --res 4 --steps 30 --precision f64 --seed 1 --quiet -o s1.csv
+refused "ensemble of f64 maps" "is an f64 map" "$GS" ensemble a64.csv s1.csv -o ens.csv
+expect_error "f64 seed ensembles" "$GS" --precision f64 --seeds 2 --res 2 --steps 3 -o m.csv
+
+finish
