@@ -15,7 +15,7 @@ done
 check "15 activations" [ "$(wc -l < "$tmp/activations.txt")" -eq 15 ]
 check "6 outcomes" [ "$(wc -l < "$tmp/outcomes.txt")" -eq 6 ]
 check "20 columns" [ "$(wc -l < "$tmp/columns.txt")" -eq 20 ]
-check "25 settings" [ "$(wc -l < "$tmp/settings.txt")" -eq 25 ]
+check "26 settings" [ "$(wc -l < "$tmp/settings.txt")" -eq 26 ]
 check "--list=WHAT and --json first" \
     cmp -s <("$GS" --json --list=outcomes) "$tmp/outcomes.json"
 
