@@ -91,7 +91,7 @@ Test(settings, the_table_reads_back_what_it_writes)
         cr_expect_gt(gs_setting_describe(s, text, sizeof text), 0, "%s has help", s->key);
     }
     cr_expect_null(gs_setting_by_option("--act"), "act is not a training setting");
-    cr_expect_null(gs_setting_at(25));
+    cr_expect_null(gs_setting_at(26));
 }
 
 Test(settings, data_sets_both_of_its_fields)
