@@ -588,7 +588,7 @@ Test(map, plane_parse_and_render)
     char buf[160];
     cr_expect_eq(p.x.n, 4);
     cr_expect_eq(p.y.n, 8);
-    gs_plane_format_at(&p, buf, sizeof buf);
+    gs_plane_format_at(&p, false, buf, sizeof buf);
     cr_expect_str_eq(buf, "a=1.5,c=1,d=-0");
     gs_axis_format(&p.y, buf, sizeof buf);
     cr_expect_str_eq(buf, "lr:0.001:1:log");
@@ -635,13 +635,13 @@ Test(map, plane_rates_follow_lr_unless_set)
     gs_plane p = plane_of("lr_in:0.001:1:log", "lr_out:0.01:10:log", "4", "a=1,b=0,d=0");
     char buf[160];
     float start[GS_P_COUNT];
-    gs_plane_format_at(&p, buf, sizeof buf);
+    gs_plane_format_at(&p, false, buf, sizeof buf);
     cr_expect_str_eq(buf, "a=1,b=0,c=1,d=0,lr=0.1");
     gs_plane_start(&p, 0, 3, start);
     cr_expect_eq(start[GS_P_LR_IN], gs_axis_value(&p.x, 0));
     cr_expect_eq(start[GS_P_LR_OUT], gs_axis_value(&p.y, 3));
     gs_plane q = plane_of("b:-2:2", "d:-2:2", "4", "lr_out=0.5");
-    gs_plane_format_at(&q, buf, sizeof buf);
+    gs_plane_format_at(&q, false, buf, sizeof buf);
     cr_expect_str_eq(buf, "a=1,c=1,lr=0.1,lr_out=0.5", "an unset rate is left out");
     gs_plane_start(&q, 1, 1, start);
     cr_expect_eq(start[GS_P_LR_IN], 0.1f, "unset: lr's value");
@@ -659,17 +659,17 @@ Test(map, plane_same)
     gs_plane a = plane_of("b:-2:2", "d:-2:2", "8", "a=1,c=1,lr=0.1");
     gs_plane b = plane_of("b:-2.0:2", "d:-2:2", "8", "a=1.0,c=1,lr=0.1");
     b.tile_k = 2, b.tile_n = 4;
-    cr_expect_eq(gs_plane_same(&a, &b, &key), 0, "same numbers, another band");
+    cr_expect_eq(gs_plane_same(&a, &b, false, &key), 0, "same numbers, another band");
     b = plane_of("b:-2:2", "d:-1:1", "8", "a=1,c=1,lr=0.1");
-    cr_expect_eq(gs_plane_same(&a, &b, &key), -1);
+    cr_expect_eq(gs_plane_same(&a, &b, false, &key), -1);
     cr_expect_str_eq(key, "y");
     b = plane_of("b:-2:2", "d:-2:2", "8,4", "a=1,c=1,lr=0.1");
-    cr_expect_eq(gs_plane_same(&a, &b, &key), -1);
+    cr_expect_eq(gs_plane_same(&a, &b, false, &key), -1);
     cr_expect_str_eq(key, "res");
     b = plane_of("b:-2:2", "d:-2:2", "8", "a=1,c=1,lr=0.2");
-    cr_expect_eq(gs_plane_same(&a, &b, &key), -1);
+    cr_expect_eq(gs_plane_same(&a, &b, false, &key), -1);
     cr_expect_str_eq(key, "at");
     b = plane_of("c:-2:2", "d:-2:2", "8", "a=1,b=1,lr=0.1");
-    cr_expect_eq(gs_plane_same(&a, &b, &key), -1);
+    cr_expect_eq(gs_plane_same(&a, &b, false, &key), -1);
     cr_expect_str_eq(key, "x");
 }

@@ -109,6 +109,8 @@ def torch_f64(act, starts, lrs, xs):
     lr = float(lrs[0])
     if not np.all(lrs == lr):
         fail("the maps' lr column is not one value")
+    if lr != 0.1:   # the default --lr 0.1 as the double 0.1, not float32's 0.100000001
+        fail(f"an f64 map's lr is {lr!r}, not the double 0.1")
     opt = torch.optim.Adam([a, b, c, d], lr=lr, betas=(0.9, 0.999), eps=1e-8)
     xt = torch.from_numpy(xs)
     for t in range(STEPS):

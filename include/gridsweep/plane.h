@@ -56,6 +56,7 @@ int gs_axis_format(const gs_axis *ax, char *buf, size_t size);
 #define GS_PLANE_FIELDS                                                                    \
     gs_axis x, y;           /* x.n, y.n: the resolution */                                \
     float at[GS_P_COUNT];   /* fixed values; those of the axes are ignored */             \
+    double at64[GS_P_COUNT]; /* the same as given, in double (--precision f64 uses these) */ \
     int tile_k, tile_n;     /* band K of N (1/1: the whole map) */
 
 typedef struct gs_plane {
@@ -74,15 +75,16 @@ int gs_plane_parse_tile(const char *s, gs_plane *p, gs_error *err);
 int gs_plane_validate(const gs_plane *p, gs_error *err);
 
 /* "a=1,c=1,lr=0.1": the fixed values, in parameter order, axes and unset
- * (NaN) rates left out. */
-int gs_plane_format_at(const gs_plane *p, char *buf, size_t size);
+ * (NaN) rates left out; shortest float32 text, or shortest double text of
+ * at64 for an f64 run. */
+int gs_plane_format_at(const gs_plane *p, bool f64, char *buf, size_t size);
 /* The rows of cells (iy) band tile_k of tile_n covers: [*lo, *hi). */
 void gs_plane_rows(const gs_plane *p, int *lo, int *hi);
 /* The starting point (a, b, c, d, lr, lr_in, lr_out) of cell (ix, iy), the
  * rates resolved (an unset one is lr). */
 void gs_plane_start(const gs_plane *p, int ix, int iy, float start[GS_P_COUNT]);
 /* The same in double (--precision f64): the axes' values unrounded, the fixed
- * values (float32, as parsed) widened. */
+ * values as given (at64). */
 void gs_plane_start64(const gs_plane *p, int ix, int iy, double start[GS_P_COUNT]);
 /* Below the format's resolution: an axis whose cell spacing is below the
  * spacing of float32 (or of double, f64) near its values gives neighbouring
@@ -95,6 +97,6 @@ int gs_plane_float_resolution(const gs_plane *p, bool f64, gs_error *msg);
 /* 0 if a and b are the same plane (axes, fixed values, resolution; the band
  * may differ); else -1 and *key names the first difference by its header key
  * ("x", "y", "res" or "at"). */
-int gs_plane_same(const gs_plane *a, const gs_plane *b, const char **key);
+int gs_plane_same(const gs_plane *a, const gs_plane *b, bool f64, const char **key);
 
 #endif

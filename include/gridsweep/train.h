@@ -95,6 +95,10 @@ static inline float gs_train_rate(float layer_rate, float lr)
     return layer_rate != layer_rate ? lr : layer_rate;   /* NaN: unset */
 }
 
+/* The double that v's shortest text names: 0.1f gives 0.1. An f64 run takes
+ * its rates, held as float32 in gs_train_config, through this: the value the
+ * user typed whenever float32 holds its digits. */
+double gs_float_decimal(float v);
 /* Shortest text that reads back as exactly v. */
 int gs_fmt_float(char *buf, size_t n, float v);
 int gs_fmt_double(char *buf, size_t n, double v);

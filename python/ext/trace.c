@@ -169,7 +169,8 @@ PyObject *gsp_trace(PyObject *self, PyObject *args, PyObject *kw)
     }
     if (!(header = header_text(&w)))
         goto done_writer;
-    double start[5] = {spec.init[0], spec.init[1], spec.init[2], spec.init[3], cfg.lr};
+    double start[5] = {spec.init[0], spec.init[1], spec.init[2], spec.init[3],
+                       cfg.precision == GS_PRECISION_F64 ? gs_float_decimal(cfg.lr) : cfg.lr};
     for (int i = 0; r.f64 && i < 4; i++)
         start[i] = spec.init64[i];
     r.saved = PyEval_SaveThread();

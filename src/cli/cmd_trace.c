@@ -129,7 +129,9 @@ int cmd_trace(int argc, char **argv)
     }
     gs_trace_write_header(&w, of.f);
     const bool f64 = cfg.precision == GS_PRECISION_F64;
-    double start[5] = {0, 0, 0, 0, cfg.lr};
+    /* an f64 run's rate: the double of the float32 option's text (0.1, not 0.1f) */
+    double start[5] = {0, 0, 0, 0,
+                       cfg.precision == GS_PRECISION_F64 ? gs_float_decimal(cfg.lr) : cfg.lr};
     for (int i = 0; i < 4; i++)
         start[i] = f64 ? spec->init64[i] : spec->init[i];
     gs_result r;

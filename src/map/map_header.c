@@ -26,7 +26,7 @@ char *gs_map_header(const gs_train_config *train, const gs_plane *plane)
     const char *act = gs_act_get(train->act)->name;
     gs_axis_format(&plane->x, x, sizeof x);
     gs_axis_format(&plane->y, y, sizeof y);
-    gs_plane_format_at(plane, at, sizeof at);
+    gs_plane_format_at(plane, train->precision == GS_PRECISION_F64, at, sizeof at);
     gs_train_config_args(train, false, args, sizeof args);
     gs_train_config_lines(train, false, lines, sizeof lines);
     const int nx = plane->x.n, ny = plane->y.n;
@@ -231,7 +231,7 @@ static int parse_keys(const char *path, gs_map_info *info, gs_error *err)
     /* A fixed value not given is unknown, not 0: NaN, which only NaN matches. */
     bool lr_given;
     for (int p = 0; p < GS_P_COUNT; p++)
-        info->at[p] = NAN;
+        info->at[p] = NAN, info->at64[p] = NAN;
     if (at && gs_plane_parse_at(at, &info->plane, &lr_given, &e)) {
         const size_t option = strncmp(e.msg, "--at: ", 6) == 0 ? 6 : 0;   /* not typed here */
         return gs_fail(err, "%s: header 'at': %s", path, e.msg + option);
@@ -312,7 +312,8 @@ static const char *or_none(const char *s) { return s ? s : "(none)"; }
 int gs_map_same_plane(const gs_map_info *a, const gs_map_info *b, gs_error *err)
 {
     const char *key;
-    if (gs_plane_same(&a->plane, &b->plane, &key))
+    const bool f64 = a->precision == GS_PRECISION_F64 || b->precision == GS_PRECISION_F64;
+    if (gs_plane_same(&a->plane, &b->plane, f64, &key))
         return gs_fail(err, "%s differs: '%s' vs '%s'", key, or_none(gs_map_get(a, key)),
                        or_none(gs_map_get(b, key)));
     return 0;

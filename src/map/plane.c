@@ -143,7 +143,7 @@ int gs_plane_parse_at(const char *s, gs_plane *p, bool *lr_given, gs_error *err)
         if (seen[q])
             return gs_fail(err, "--at: '%s' is given twice", t);
         seen[q] = true;
-        if (gs_parse_float(eq + 1, &p->at[q]))
+        if (gs_parse_float(eq + 1, &p->at[q]) || gs_parse_double(eq + 1, &p->at64[q]))
             return gs_fail(err, "--at: %s=%s is not a finite number", t, eq + 1);
         if (gs_param_is_rate(q) && p->at[q] == 0 && gs_parse_double(eq + 1, &d) == 0 && d > 0)
             return gs_fail(err, "the learning rate must be above 0, got %s, which is 0 in "
@@ -200,15 +200,18 @@ int gs_plane_validate(const gs_plane *c, gs_error *err)
 
 /* ---- rendering, cells, comparing ------------------------------------- */
 
-int gs_plane_format_at(const gs_plane *c, char *buf, size_t n)
+int gs_plane_format_at(const gs_plane *c, bool f64, char *buf, size_t n)
 {
     size_t len = 0;
     buf[0] = 0;
     for (int p = 0; p < GS_P_COUNT && len < n; p++) {
         if (p == (int)c->x.param || p == (int)c->y.param || isnan(c->at[p]))
             continue;
-        char v[32];
-        gs_fmt_float(v, sizeof v, c->at[p]);
+        char v[40];
+        if (f64)
+            gs_fmt_double(v, sizeof v, c->at64[p]);
+        else
+            gs_fmt_float(v, sizeof v, c->at[p]);
         len += (size_t)snprintf(buf + len, n - len, "%s%s=%s", len ? "," : "",
                                 gs_param_name((gs_param)p), v);
     }
@@ -233,7 +236,7 @@ void gs_plane_start(const gs_plane *c, int ix, int iy, float start[GS_P_COUNT])
 void gs_plane_start64(const gs_plane *c, int ix, int iy, double start[GS_P_COUNT])
 {
     for (int q = 0; q < GS_P_COUNT; q++)
-        start[q] = c->at[q];   /* the fixed values are float32's, widened exactly */
+        start[q] = c->at64[q];
     start[c->x.param] = gs_axis_value64(&c->x, ix);
     start[c->y.param] = gs_axis_value64(&c->y, iy);
     for (int q = GS_P_LR_IN; q <= GS_P_LR_OUT; q++)
@@ -284,7 +287,7 @@ static bool same_axis(const gs_axis *a, const gs_axis *b)
 }
 
 /* The fixed values; NaN (unknown) equals NaN. */
-static bool same_at(const gs_plane *a, const gs_plane *b)
+static bool same_at(const gs_plane *a, const gs_plane *b, bool f64)
 {
     for (int p = 0; p < GS_P_COUNT; p++) {
         const bool axis_a = p == (int)a->x.param || p == (int)a->y.param;
@@ -293,11 +296,14 @@ static bool same_at(const gs_plane *a, const gs_plane *b)
             return false;
         if (!axis_a && !(a->at[p] == b->at[p] || (isnan(a->at[p]) && isnan(b->at[p]))))
             return false;
+        if (!axis_a && f64 &&
+            !(a->at64[p] == b->at64[p] || (isnan(a->at64[p]) && isnan(b->at64[p]))))
+            return false;
     }
     return true;
 }
 
-int gs_plane_same(const gs_plane *a, const gs_plane *b, const char **key)
+int gs_plane_same(const gs_plane *a, const gs_plane *b, bool f64, const char **key)
 {
     if (!same_axis(&a->x, &b->x))
         *key = "x";
@@ -305,7 +311,7 @@ int gs_plane_same(const gs_plane *a, const gs_plane *b, const char **key)
         *key = "y";
     else if (a->x.n != b->x.n || a->y.n != b->y.n)
         *key = "res";
-    else if (!same_at(a, b))
+    else if (!same_at(a, b, f64))
         *key = "at";
     else
         return 0;

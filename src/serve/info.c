@@ -83,7 +83,7 @@ char *serve_info_json(const gs_sweep_config *view, const gs_serve_limits *lim)
     gs_axis_format(&view->y, y, sizeof y);
     /* at without lr: the page sends lr as the setting, and the lr rule
      * refuses both. The per-layer rates (lr_in=, lr_out=) after it stay. */
-    gs_plane_format_at(&view->plane, at, sizeof at);
+    gs_plane_format_at(&view->plane, view->train.precision == GS_PRECISION_F64, at, sizeof at);
     char *lr = strncmp(at, "lr=", 3) == 0 ? at : strstr(at, ",lr=");
     if (lr) {
         const char *next = strchr(lr + 1, ',');

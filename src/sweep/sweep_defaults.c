@@ -6,6 +6,13 @@
 
 #define DEFAULT_RES 256
 
+/* Fixed value q is v, in float32 and in double. */
+static void set_at(gs_sweep_config *c, gs_param q, float v)
+{
+    c->at[q] = v;
+    c->at64[q] = gs_float_decimal(v);   /* an option's float32, as typed */
+}
+
 gs_sweep_config gs_sweep_defaults(void)
 {
     gs_sweep_config c = {
@@ -15,9 +22,9 @@ gs_sweep_config gs_sweep_defaults(void)
         .tile_k = 1,
         .tile_n = 1,
     };
-    c.at[GS_P_A] = 1, c.at[GS_P_B] = 0, c.at[GS_P_C] = 1, c.at[GS_P_D] = 0;
-    c.at[GS_P_LR] = c.train.lr;
-    c.at[GS_P_LR_IN] = c.at[GS_P_LR_OUT] = NAN;   /* unset: lr's value */
+    set_at(&c, GS_P_A, 1), set_at(&c, GS_P_B, 0), set_at(&c, GS_P_C, 1), set_at(&c, GS_P_D, 0);
+    set_at(&c, GS_P_LR, c.train.lr);
+    set_at(&c, GS_P_LR_IN, NAN), set_at(&c, GS_P_LR_OUT, NAN);   /* unset: lr's value */
     return c;
 }
 
@@ -26,7 +33,7 @@ int gs_sweep_set_lr(gs_sweep_config *c, bool lr_at, bool lr_option, gs_error *er
     if (lr_at && lr_option)
         return gs_fail(err, "the learning rate is given twice (--lr and --at lr=)");
     if (!lr_at)
-        c->at[GS_P_LR] = c->train.lr;
+        set_at(c, GS_P_LR, c->train.lr);
     if ((c->x.param == GS_P_LR || c->y.param == GS_P_LR) && lr_option)
         return gs_fail(err, "--lr: the learning rate is an axis of the plane");
     c->train.lr = c->at[GS_P_LR];
@@ -44,7 +51,7 @@ int gs_sweep_set_lr(gs_sweep_config *c, bool lr_at, bool lr_option, gs_error *er
             return gs_fail(err, "%s: %s is an axis of the plane", name[i],
                            gs_param_name(rate[i]));
         if (given)
-            c->at[rate[i]] = *option[i];
+            set_at(c, rate[i], *option[i]);
         *option[i] = c->at[rate[i]];
     }
     return 0;

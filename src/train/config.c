@@ -96,6 +96,15 @@ int gs_train_validate(const gs_train_config *c, gs_error *err)
     return c->method == GS_METHOD_SORTED ? validate_sorted(c, err) : 0;
 }
 
+double gs_float_decimal(float v)
+{
+    char text[32];
+    if (v != v)
+        return (double)v;
+    gs_fmt_float(text, sizeof text, v);
+    return strtod(text, NULL);
+}
+
 int gs_fmt_float(char *buf, size_t n, float v)
 {
     for (int prec = 1; prec <= 9; prec++) {

@@ -11,8 +11,8 @@ static int trace64(const gs_train_plan *plan, const gs_kernels *k, const double 
     const gs_train64_fn train = k->train64[cfg->act][cfg->loss];
     gs_block64 blk;
     gs_block64_init(&blk, 1, (const double(*)[5])start, &point);
-    gs_block64_set_rates(&blk, 0, isnan(cfg->lr_in) ? start[4] : cfg->lr_in,
-                         isnan(cfg->lr_out) ? start[4] : cfg->lr_out);
+    gs_block64_set_rates(&blk, 0, isnan(cfg->lr_in) ? start[4] : gs_float_decimal(cfg->lr_in),
+                         isnan(cfg->lr_out) ? start[4] : gs_float_decimal(cfg->lr_out));
     for (int t = 0; t <= cfg->steps; t++) {
         const double p[4] = {blk.p[0][0], blk.p[1][0], blk.p[2][0], blk.p[3][0]};
         if (t < cfg->steps)
