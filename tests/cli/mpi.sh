@@ -47,6 +47,15 @@ for n in 1 2 3; do
     check "$n rank(s), chunks of 7 in a window of 3: the same bytes" cmp -s ref.csv "w$n.csv"
 done
 
+# float64 (issue 12): the same rows, 17 digits, from 2 and 3 ranks.
+"$GS" "${SMALL[@]}" --precision f64 --at a=1,c=0.123456789012345,lr=0.1 \
+    --x b:0.1:0.100000000001 -o ref64.csv || fail "single-process reference (f64)"
+for n in 2 3; do
+    mpi "$n" "${SMALL[@]}" --precision f64 --at a=1,c=0.123456789012345,lr=0.1 \
+        --x b:0.1:0.100000000001 -o "r64_$n.csv"
+    check "$n ranks, --precision f64: the same bytes" cmp -s ref64.csv "r64_$n.csv"
+done
+
 mkdir m3
 GRIDSWEEP_MPI_CHUNK=50 mpi 3 --act relu,selu,tanh --res 24,20 --steps 150 --quiet -o m3/
 same_dirs() {
