@@ -31,17 +31,24 @@ static bool halted(atomic_int *halt, const atomic_int *stop)
     return atomic_load(halt) != 0;
 }
 
+/* Where the segment of training that starts at step t ends: segments of
+ * about SEGMENT_WORK samples, so that a stop is seen between them. */
+static int segment_end(const gs_train_plan *plan, int t)
+{
+    const int steps = plan->cfg.steps;
+    const int segment = plan->cfg.batch < SEGMENT_WORK ? SEGMENT_WORK / plan->cfg.batch : 1;
+    return steps - t > segment ? t + segment : steps;
+}
+
 /* Trains one block to the last step in segments, the same computation as
  * one call (the kernel goes on from blk->t). false: halted before the end. */
 static bool train_block(const gs_train_plan *plan, gs_train_fn train, gs_block *blk,
                         atomic_int *halt, const atomic_int *stop)
 {
-    const int steps = plan->cfg.steps;
-    const int segment = plan->cfg.batch < SEGMENT_WORK ? SEGMENT_WORK / plan->cfg.batch : 1;
-    while (blk->t < steps) {
+    while (blk->t < plan->cfg.steps) {
         if (halted(halt, stop))
             return false;
-        train(&plan->step, blk, steps - blk->t > segment ? blk->t + segment : steps);
+        train(&plan->step, blk, segment_end(plan, blk->t));
     }
     return true;
 }
@@ -50,12 +57,10 @@ static bool train_block(const gs_train_plan *plan, gs_train_fn train, gs_block *
 static bool train_block64(const gs_train_plan *plan, gs_train64_fn train, gs_block64 *blk,
                           atomic_int *halt, const atomic_int *stop)
 {
-    const int steps = plan->cfg.steps;
-    const int segment = plan->cfg.batch < SEGMENT_WORK ? SEGMENT_WORK / plan->cfg.batch : 1;
-    while (blk->t < steps) {
+    while (blk->t < plan->cfg.steps) {
         if (halted(halt, stop))
             return false;
-        train(&plan->step, blk, steps - blk->t > segment ? blk->t + segment : steps);
+        train(&plan->step, blk, segment_end(plan, blk->t));
     }
     return true;
 }
