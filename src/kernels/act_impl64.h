@@ -1,9 +1,10 @@
 /* Activations and their derivatives in double (--precision f64), written
  * once in vf_* operations over simd_<set>_f64.h. The f32 kernels' act_impl.h
  * trades accuracy for speed (exp for expm1, fitted erf); here each function
- * takes SLEEF's 1.0-ULP double functions where they fit (erfc: 1.5 ULP, the
- * most accurate SLEEF has) and the formulas that keep their accuracy in the
- * tails. The operation sequence is the rounding contract of every f64 set.
+ * takes exp, expm1, log1p and tanh of about 1 ulp, inlined from vmath64.h
+ * (SLEEF's out-of-line 1-ULP calls cost most of the step), SLEEF's erfc
+ * (1.5 ULP, the most accurate SLEEF has), and the formulas that keep their
+ * accuracy in the tails. The operation sequence is the rounding contract of every f64 set.
  * Values follow PyTorch's float64 definitions, kinks autograd's choices
  * (softplus included: torch returns z itself above its threshold 20, which
  * float32 cannot see and float64 can). Clamps keep +-inf at their limits and
@@ -13,6 +14,7 @@
 #define GS_ACT_IMPL64_H
 
 #include "gridsweep/activation.h"
+#include "vmath64.h"
 
 #ifndef GS_INLINE
 #define GS_INLINE static inline __attribute__((always_inline))
@@ -50,10 +52,18 @@ GS_INLINE vf sigmoid_pair(vf z, vf t, vf *sc)
 }
 
 /* t = exp(-|z|): -|z| is exact, so t keeps exp's 1 ulp. */
-GS_INLINE vf act_t(vf z) { return vf_exp(vf_sub(vf_set1(0.0), vf_abs(z))); }
+GS_INLINE vf act_t(vf z) { return vexp64_neg(vf_sub(vf_set1(0.0), vf_abs(z))); }
 
-/* f(z) and f'(z). */
-GS_INLINE vf act_apply(gs_act act, vf z, vf *df)
+/* The activations built on t, as act_impl.h: eval computes t for a block
+ * first, then the rest (kernels64_tmpl.h). */
+static inline int act_uses_t(gs_act act)
+{
+    return act == GS_ACT_SOFTPLUS || act == GS_ACT_SILU || act == GS_ACT_MISH ||
+           act == GS_ACT_SIGMOID;
+}
+
+/* f(z) and f'(z); tp, when not NULL, holds act_t(z) already. */
+GS_INLINE vf act_eval(gs_act act, vf z, const vf *tp, vf *df)
 {
     const vf zero = vf_set1(0.0), one = vf_set1(1.0);
     switch (act) {
@@ -72,25 +82,27 @@ GS_INLINE vf act_apply(gs_act act, vf z, vf *df)
     case GS_ACT_CELU: {          /* alpha = 1: celu is elu */
         /* expm1 for the value (exp(z) - 1 would cancel near 0, where f32's
          * absolute error of 6e-8 is 1e8 ulp of double), exp for f'(z) =
-         * exp(z): f + 1 would lose f' in the tail. */
+         * exp(z): f + 1 would lose f' in the tail. Both from one reduction. */
         vm pos = vf_gt(z, zero);
-        *df = vf_sel(pos, one, vf_exp(z));
-        return vf_sel(pos, z, vf_expm1(z));
+        vf e, em = vexpm1_exp64(z, &e);
+        *df = vf_sel(pos, one, e);
+        return vf_sel(pos, z, em);
     }
     case GS_ACT_SELU: {          /* torch: expm1(z) * negcoef, f' = negcoef exp(z) */
         vm pos = vf_gt(z, zero);
         vf nc = vf_set1(SELU_NEGCOEF64), lambda = vf_set1(SELU_LAMBDA64);
-        *df = vf_sel(pos, lambda, vf_mul(nc, vf_exp(z)));
-        return vf_sel(pos, vf_mul(lambda, z), vf_mul(vf_expm1(z), nc));
+        vf e, em = vexpm1_exp64(z, &e);
+        *df = vf_sel(pos, lambda, vf_mul(nc, e));
+        return vf_sel(pos, vf_mul(lambda, z), vf_mul(em, nc));
     }
     case GS_ACT_SOFTPLUS: {
         /* max(z, 0) + log1p(exp(-|z|)), f' = sigmoid(z); above torch's
          * threshold, z and 1 as torch has them. */
-        vf t = act_t(z);
+        vf t = tp ? *tp : act_t(z);
         vm above = vf_gt(z, vf_set1(SOFTPLUS_THRESHOLD64));
         vf unused, s = sigmoid_pair(z, t, &unused);
         *df = vf_sel(above, one, s);
-        return vf_sel(above, z, vf_add(vf_max(z, zero), vf_log1p(t)));
+        return vf_sel(above, z, vf_add(vf_max(z, zero), vlog1p64_01(t)));
     }
     case GS_ACT_GELU: {
         /* Phi(z) = erfc(-z/sqrt 2) / 2, which keeps its relative accuracy in
@@ -122,7 +134,7 @@ GS_INLINE vf act_apply(gs_act act, vf z, vf *df)
         vf zc = vf_clamp(z, -30.0, 30.0);
         vf z2 = vf_mul(zc, zc);
         vf u = vf_mul(vf_set1(GELU_K64), vf_fma(vf_mul(vf_set1(GELU_C64), z2), zc, zc));
-        vf e = vf_exp(vf_mul(vf_set1(-2.0), vf_abs(u)));
+        vf e = vexp64_neg(vf_mul(vf_set1(-2.0), vf_abs(u)));
         vf hc, h = sigmoid_pair(u, e, &hc);
         vf du = vf_mul(vf_set1(GELU_K64), vf_fma(vf_set1(3.0 * GELU_C64), z2, one));
         vf sech2 = vf_mul(vf_mul(vf_set1(4.0), h), hc);
@@ -131,7 +143,7 @@ GS_INLINE vf act_apply(gs_act act, vf z, vf *df)
     }
     case GS_ACT_SILU: {
         /* exp(-|z|) is 0 beyond |z| = 745: the clamp at 800 is exact. */
-        vf sc, s = sigmoid_pair(z, act_t(z), &sc);
+        vf sc, s = sigmoid_pair(z, tp ? *tp : act_t(z), &sc);
         vf zc = vf_clamp(z, -800.0, 800.0);
         *df = vf_mul(s, vf_fma(zc, sc, one));
         return vf_mul(vf_max(vf_set1(-800.0), z), s);
@@ -139,7 +151,7 @@ GS_INLINE vf act_apply(gs_act act, vf z, vf *df)
     case GS_ACT_MISH: {
         /* act_impl.h's form: tanh(softplus z) = n / den from t = exp(-|z|),
          * every term positive, and sech^2 = m (2 - m). */
-        vf t = act_t(z);
+        vf t = tp ? *tp : act_t(z);
         vm pos = vf_ge(z, zero);
         vf n = vf_sel(pos, vf_fma(vf_set1(2.0), t, one), vf_mul(t, vf_add(t, vf_set1(2.0))));
         vf a = vf_sel(pos, t, one), a2 = vf_add(vf_mul(a, a), vf_mul(a, a));
@@ -151,16 +163,13 @@ GS_INLINE vf act_apply(gs_act act, vf z, vf *df)
         *df = vf_fma(vf_mul(zc, sech2), s, th);
         return vf_mul(vf_max(vf_set1(-800.0), z), th);
     }
-    case GS_ACT_TANH: {
-        /* sech^2 z = 4 e / (1 + e)^2, e = exp(-2|z|) (2|z| is exact): 1 - t^2
-         * would keep only t's absolute error where sech^2 is small. */
-        vf e = vf_exp(vf_mul(vf_set1(-2.0), vf_abs(z)));
-        vf r = vf_div(one, vf_add(one, e));
-        *df = vf_mul(vf_mul(vf_set1(4.0), e), vf_mul(r, r));
-        return vf_tanh(z);
-    }
+    case GS_ACT_TANH:
+        /* sech^2 from 1 - tanh = 2 exp(-2|z|) / (1 + exp(-2|z|)) beyond
+         * |z| = 0.55: 1 - tanh^2 would keep only tanh's absolute error where
+         * sech^2 is small. */
+        return vtanh64(z, df);
     case GS_ACT_SIGMOID: {
-        vf sc, s = sigmoid_pair(z, act_t(z), &sc);
+        vf sc, s = sigmoid_pair(z, tp ? *tp : act_t(z), &sc);
         *df = vf_mul(s, sc);
         return s;
     }
@@ -182,8 +191,24 @@ GS_INLINE vf act_apply(gs_act act, vf z, vf *df)
     return zero;
 }
 
-/* As act_impl.h: relu's derivative is a mask, and the activations with no
- * SLEEF call run fused in one pass. */
+GS_INLINE vf act_apply(gs_act act, vf z, vf *df) { return act_eval(act, z, NULL, df); }
+
+/* As act_impl.h: on z > 0, elu, celu and selu are affine and need no exp:
+ * when every lane of a vector is there, this gives bit for bit what
+ * act_apply would. */
+GS_INLINE int act_positive_branch(gs_act act, vf z, vf *f, vf *df)
+{
+    if ((act != GS_ACT_ELU && act != GS_ACT_CELU && act != GS_ACT_SELU) ||
+        !vm_all(vf_gt(z, vf_set1(0.0))))
+        return 0;
+    const vf scale = vf_set1(act == GS_ACT_SELU ? SELU_LAMBDA64 : 1.0);
+    *df = scale;
+    *f = act == GS_ACT_SELU ? vf_mul(scale, z) : z;
+    return 1;
+}
+
+/* As act_impl.h: relu's derivative is a mask, and the activations of a few
+ * operations run fused in one pass. */
 static inline int act_df_is_mask(gs_act act) { return act == GS_ACT_RELU; }
 
 static inline int act_is_cheap(gs_act act)

@@ -50,7 +50,7 @@ static const gs_act_info table[GS_ACT_COUNT] = {
     ROW(mish, "z * tanh(softplus(z))", "smooth", 1, {CURVED(-INF, INF)}, 4.5f, 3e-43f,
         2, 1.8e-7f, F64(4.5, 1e-320, 1, 1.5e-16)),
     ROW(tanh, "tanh(z)", "smooth", 1, {CURVED(-INF, INF)}, 2.5f, 0, 1,
-        1.4e-7f, F64(1.5, 0, 5, 0)),
+        1.4e-7f, F64(2.5, 0, 5, 0)),
     ROW(sigmoid, "1 / (1 + exp(-z))", "smooth", 1, {CURVED(-INF, INF)}, 3.5f, 0,
         5.5f, 0, F64(3, 0, 5, 0)),
     ROW(softsign, "z / (1 + |z|)", "softsign'(0) = 1", 1,

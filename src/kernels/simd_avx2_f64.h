@@ -44,6 +44,20 @@ static inline vf vf_sign(vf r)
     return _mm256_and_pd(vf_ne(r, _mm256_setzero_pd()), unit);
 }
 
+/* vmath64.h's 2^n and a 2^n (simd_scalar_f64.h): n + 1.5 2^52 holds the
+ * integer n in its low bits, which plus the bias shift into the exponent. */
+static inline vf vi_pow2i_biased(vf n, long long bias)
+{
+    __m256i k = _mm256_castpd_si256(_mm256_add_pd(n, _mm256_set1_pd(0x1.8p52)));
+    return _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_add_epi64(k, _mm256_set1_epi64x(bias)), 52));
+}
+static inline vf vf_pow2i(vf n) { return vi_pow2i_biased(n, 1023); }
+static inline vf vf_ldexp(vf a, vf n)
+{
+    vf big = _mm256_mul_pd(a, vi_pow2i_biased(n, 1023 + 100));   /* a 2^(n+100), exact */
+    return _mm256_mul_pd(big, _mm256_set1_pd(0x1p-100));
+}
+
 static inline vf vf_exp(vf a) { return Sleef_expd4_u10avx2(a); }
 static inline vf vf_expm1(vf a) { return Sleef_expm1d4_u10avx2(a); }
 static inline vf vf_log1p(vf a) { return Sleef_log1pd4_u10avx2(a); }

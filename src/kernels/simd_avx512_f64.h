@@ -46,6 +46,11 @@ static inline vf vf_sign(vf r)
     return _mm512_castsi512_pd(unit);
 }
 
+/* vmath64.h's 2^n and a 2^n (simd_scalar_f64.h), each one vscalefpd: 1 2^n
+ * is exact, a 2^n rounds once, as the scalar reference's two steps. */
+static inline vf vf_pow2i(vf n) { return _mm512_scalef_pd(_mm512_set1_pd(1.0), n); }
+static inline vf vf_ldexp(vf a, vf n) { return _mm512_scalef_pd(a, n); }
+
 static inline vf vf_exp(vf a) { return Sleef_expd8_u10avx512f(a); }
 static inline vf vf_expm1(vf a) { return Sleef_expm1d8_u10avx512f(a); }
 static inline vf vf_log1p(vf a) { return Sleef_log1pd8_u10avx512f(a); }

@@ -47,6 +47,19 @@ static inline vf vf_sign(vf r)
     return vreinterpretq_f64_u64(vandq_u64(vf_ne(r, vdupq_n_f64(0.0)), unit));
 }
 
+/* vmath64.h's 2^n and a 2^n (simd_scalar_f64.h). */
+static inline vf vi_pow2i_biased(vf n, int64_t bias)
+{
+    int64x2_t k = vaddq_s64(vcvtnq_s64_f64(n), vdupq_n_s64(bias));
+    return vreinterpretq_f64_s64(vshlq_n_s64(k, 52));
+}
+static inline vf vf_pow2i(vf n) { return vi_pow2i_biased(n, 1023); }
+static inline vf vf_ldexp(vf a, vf n)
+{
+    vf big = vmulq_f64(a, vi_pow2i_biased(n, 1023 + 100));   /* a 2^(n+100), exact */
+    return vmulq_f64(big, vdupq_n_f64(0x1p-100));
+}
+
 static inline vf vf_exp(vf a) { return Sleef_expd2_u10advsimd(a); }
 static inline vf vf_expm1(vf a) { return Sleef_expm1d2_u10advsimd(a); }
 static inline vf vf_log1p(vf a) { return Sleef_log1pd2_u10advsimd(a); }

@@ -6,6 +6,8 @@
 
 #include <math.h>
 #include <sleef.h>
+#include <stdint.h>
+#include <string.h>
 
 #define VW 1
 #define NV 1
@@ -39,6 +41,21 @@ static inline vf vf_sel(vm m, vf a, vf b) { return m ? a : b; }
 static inline vf vf_selz(vm m, vf a) { return m ? a : 0.0; }
 static inline int vm_all(vm m) { return m; }
 static inline vf vf_sign(vf r) { return r > 0.0 ? 1.0 : (r < 0.0 ? -1.0 : 0.0); }
+
+/* For vmath64.h: 2^n for an integer-valued n in [-1022, 1023], built in the
+ * exponent bits (exact; a NaN n gives some power of 2). */
+static inline vf vf_pow2i(vf n)
+{
+    uint64_t bits = (uint64_t)((n == n ? (int64_t)n : 0) + 1023) << 52;
+    double p;
+    memcpy(&p, &bits, sizeof p);
+    return p;
+}
+/* a 2^n rounded once (IEEE scalbn), for an integer-valued n in [-1122, 923]
+ * and 1/2 <= |a| < 2 or a NaN: a 2^(n+100) is exact and normal, the product
+ * with 2^-100 rounds once (subnormal results). AVX-512's vscalefpd rounds
+ * alike. */
+static inline vf vf_ldexp(vf a, vf n) { return a * vf_pow2i(n + 100.0) * 0x1p-100; }
 
 /* SLEEF's FMA-based scalar double code, bit-identical to its AVX2, AVX-512
  * and AdvSIMD code (declared here as simd_scalar.h does for the floats). */

@@ -1,0 +1,131 @@
+/* exp, expm1, log1p and tanh in double, written once in vf_* operations
+ * (include after a simd_<set>_f64.h): every f64 kernel set rounds them alike,
+ * bit for bit, and they are inlined into act_impl64.h's activations, where
+ * SLEEF's out-of-line 1-ULP calls cost most of the f64 step. vmath.h's
+ * methods in double: Cody-Waite reduction to |r| <= ln2/2 and one fitted
+ * polynomial for exp and expm1, an atanh series after splitting off ln 2 for
+ * log1p. Coefficients: scripts/py/fit_vmath64.py. Accuracy, asserted by
+ * tests/test_vmath64.c against MPFR (dense samples of each domain, the
+ * binades down to the subnormals, special inputs), with SLEEF u10 on the same
+ * inputs measured there too:
+ *   vexp64_neg        x <= 0        bound 1 ulp, subnormal results too
+ *   vexpm1_exp64      x <= 0        expm1 bound 1 ulp, exp as vexp64_neg
+ *   vlog1p64_01       t in [0, 1]   bound 1.5 ulp
+ *   vtanh64           every double  bound 2 ulp; sech^2 bound 2.5 ulp
+ * NaN gives NaN. */
+#ifndef GS_VMATH64_H
+#define GS_VMATH64_H
+
+#define VM64_INLINE static inline __attribute__((always_inline))
+
+#define VM64_LOG2E 0x1.71547652b82fep+0
+/* ln 2 = LN2_HI + LN2_LO: LN2_HI has 42 significant bits, so n LN2_HI is
+ * exact for |n| < 2^11 (every n the reduction meets) and x - n LN2_HI is
+ * exact too (|x - n LN2_HI| < 1, both multiples of x's ulp or finer). */
+#define VM64_LN2_HI 0x1.62e42fefa3800p-1
+#define VM64_LN2_LO 0x1.ef35793c76730p-45
+/* 1.5 2^52: x + SHIFT, rounded, is SHIFT plus the integer nearest x (ties
+ * to even) for |x| < 2^51, and minus SHIFT gives that integer exactly
+ * (never -0). */
+#define VM64_SHIFT 0x1.8p52
+
+/* expm1(r) = r + r^2/2 + r^3 R(r) on |r| <= ln2/2. */
+static const double VEXPM1_R64[9] = {
+    0x1.555555555553ep-3,  0x1.5555555553b15p-5,  0x1.1111111118cffp-7,
+    0x1.6c16c179fbc30p-10, 0x1.a01a0171b0883p-13, 0x1.a019b3a7f215cp-16,
+    0x1.71de9774500bdp-19, 0x1.28975935df219p-22, 0x1.ae48f6c6af8d0p-26};
+/* 2 atanh(s) = 2s + s w P(w), w = s^2 <= 1/25. */
+static const double VLOG1P_P64[8] = {
+    0x1.555555555554fp-1, 0x1.999999999c151p-2, 0x1.24924921e80a1p-2, 0x1.c71c748babcdbp-3,
+    0x1.745c4bef71ee1p-3, 0x1.3b359abbbcc62p-3, 0x1.0dce395f0623dp-3, 0x1.1b6efca001f97p-3};
+
+/* c[0] + c[1] x + ... + c[n-1] x^(n-1), Horner, one rounding a step. */
+VM64_INLINE vf vm64_horner(const double *c, int n, vf x)
+{
+    vf acc = vf_set1(c[n - 1]);
+    for (int k = n - 2; k >= 0; k--)
+        acc = vf_fma(acc, x, vf_set1(c[k]));
+    return acc;
+}
+
+/* x = n ln2 + r with n the integer nearest x / ln2, |r| <= ln2/2 (and a
+ * hair: the product x log2(e) rounds once inside the FMA); expm1(r) =
+ * r + r^2 (1/2 + r R(r)). */
+VM64_INLINE vf vm64_expm1_reduced(vf x, vf *n)
+{
+    const vf shift = vf_set1(VM64_SHIFT);
+    *n = vf_sub(vf_fma(x, vf_set1(VM64_LOG2E), shift), shift);
+    vf r = vf_fma(*n, vf_set1(-VM64_LN2_HI), x);
+    r = vf_fma(*n, vf_set1(-VM64_LN2_LO), r);
+    vf q = vf_fma(vm64_horner(VEXPM1_R64, 9, r), r, vf_set1(0.5));
+    return vf_fma(vf_mul(r, r), q, r);
+}
+
+/* exp(x) for x <= 0, the callers' -|z|, -2|u| and (elu, selu) z, whose
+ * positive lanes they discard: x > 0 is taken as 0 and gives 1. exp(x) =
+ * 2^n (1 + expm1(r)), scaled with one rounding where subnormal; below -746
+ * it rounds to 0, so -inf gives 0. NaN passes both clamps (vf_max and
+ * vf_min return their second operand when unordered). */
+VM64_INLINE vf vexp64_neg(vf x)
+{
+    vf n;
+    x = vf_min(vf_set1(0.0), vf_max(vf_set1(-746.0), x));
+    vf p = vm64_expm1_reduced(x, &n);
+    return vf_ldexp(vf_add(vf_set1(1.0), p), n);
+}
+
+/* expm1(x) and *e = exp(x) for x <= 0 (x > 0 taken as 0) from one
+ * reduction: elu's and selu's value and derivative, and tanh's. With s =
+ * 2^n, expm1(x) = s expm1(r) + (s - 1): s - 1 is exact for n >= -53, and
+ * below n = -55 (x < -37.4, where expm1 rounds to -1) s stays at 2^-64,
+ * which still gives -1. Above -2^-60, expm1(x) rounds to x itself, which
+ * keeps -0 and the subnormals exact. */
+VM64_INLINE vf vexpm1_exp64(vf x, vf *e)
+{
+    vf n, xc = vf_min(vf_set1(0.0), vf_max(vf_set1(-746.0), x));
+    vf p = vm64_expm1_reduced(xc, &n);
+    *e = vf_ldexp(vf_add(vf_set1(1.0), p), n);
+    vf s = vf_pow2i(vf_max(vf_set1(-64.0), n));
+    vf em = vf_fma(p, s, vf_sub(s, vf_set1(1.0)));
+    return vf_sel(vf_gt(xc, vf_set1(-0x1p-60)), xc, em);
+}
+
+/* log1p(t) for t in [0, 1] (the callers' exp(-|z|)), or NaN. 1 + t = 2^k
+ * (1 + f) with f = t (k = 0, t < 1/2) or f = (t - 1)/2 (k = 1, exact by
+ * Sterbenz), f in [-1/4, 1/2). log1p(f) = 2 atanh(s), s = f / (2 + f), =
+ * 2s + s w P(w) with w = s^2; as 2s = f - s f, it is f - s (f - w P(w)),
+ * where f is exact and the rounding of s costs a fraction of an ulp. */
+VM64_INLINE vf vlog1p64_01(vf t)
+{
+    const vf one = vf_set1(1.0);
+    vm hi = vf_ge(t, vf_set1(0.5));
+    vf k = vf_selz(hi, one);
+    vf f = vf_sel(hi, vf_mul(vf_sub(t, one), vf_set1(0.5)), t);
+    vf s = vf_div(f, vf_add(vf_set1(2.0), f));
+    vf w = vf_mul(s, s);
+    vf fwp = vf_fma(vf_sub(vf_set1(0.0), w), vm64_horner(VLOG1P_P64, 8, w), f);
+    vf l = vf_fma(vf_sub(vf_set1(0.0), s), fwp, f);
+    return vf_fma(k, vf_set1(VM64_LN2_HI), vf_fma(k, vf_set1(VM64_LN2_LO), l));
+}
+
+/* tanh(z) and *sech2 = 1 - tanh(z)^2 from a = -2|z| (a = min(-2z, 2z) keeps
+ * the sign of -0, so tanh(-0) = -0), with e = expm1(a) and t = exp(a) from
+ * one reduction, one division:
+ *   |z| <= 0.55: -tanh|z| = e / (2 + e), where nothing cancels, and
+ *                sech^2 = 1 - tanh^2 >= 0.74;
+ *   beyond:      q = 2t / (1 + t) = 1 - tanh|z| (e's rounding near -1 would
+ *                cost ulps), tanh|z| = 1 - q and sech^2 = q (2 - q), which
+ *                keeps its relative accuracy to the underflow of t. */
+VM64_INLINE vf vtanh64(vf z, vf *sech2)
+{
+    const vf zero = vf_set1(0.0), one = vf_set1(1.0), two = vf_set1(2.0);
+    vf z2 = vf_add(z, z), a = vf_min(vf_sub(zero, z2), z2);
+    vf t, e = vexpm1_exp64(a, &t);
+    vm big = vf_lt(a, vf_set1(-1.1));
+    vf q = vf_div(vf_sel(big, vf_add(t, t), e), vf_sel(big, vf_add(one, t), vf_add(two, e)));
+    vf neg = vf_sel(big, vf_sub(q, one), q);   /* -tanh|z| */
+    *sech2 = vf_sel(big, vf_mul(q, vf_sub(two, q)), vf_fma(vf_sub(zero, neg), neg, one));
+    return vf_sel(vf_gt(z, zero), vf_sub(zero, neg), neg);
+}
+
+#endif
