@@ -8,6 +8,7 @@
 # resume, `gridsweep ensemble`); maps of two precisions, ensembles or not,
 # are refused by merge, diff, --resume and ensemble (one line, exit 2).
 GS=${1:?usage: precision.sh /path/to/gridsweep}
+ROOT=${SOURCE_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$(dirname "$0")/lib.sh"
 cd "$tmp" || exit 1
 
@@ -175,6 +176,12 @@ same "f64 ensemble interrupted then --resume = uninterrupted" ewhole.csv eint.cs
 check "stats of an f64 ensemble: the spread over 3 seeds" grep -q '"seeds": 3' e64.json
 "$GS" diff e64.csv s64_4.csv > /dev/null
 check "diff of an f64 ensemble and an f64 map: exit 0" [ $? -eq 0 ]
+if py=$(bash "$ROOT/scripts/find-python" 2>/dev/null); then
+    GRIDSWEEP_PYTHON=$py GRIDSWEEP_BIN=$GS "$ROOT/scripts/heatmap" e64.csv -o e64.png &&
+        is_png e64.png && ok || fail "heatmap of an f64 ensemble map"
+else
+    skip "heatmap of an f64 ensemble" "no Python 3 with numpy and matplotlib"
+fi
 
 # Two precisions never mix, in ensembles either.
 e32=(--act selu --res 9,7 --steps 80 --batch 16 --seed 4 --seeds 3 --quiet)
