@@ -176,12 +176,6 @@ same "f64 ensemble interrupted then --resume = uninterrupted" ewhole.csv eint.cs
 check "stats of an f64 ensemble: the spread over 3 seeds" grep -q '"seeds": 3' e64.json
 "$GS" diff e64.csv s64_4.csv > /dev/null
 check "diff of an f64 ensemble and an f64 map: exit 0" [ $? -eq 0 ]
-if py=$(bash "$ROOT/scripts/find-python" 2>/dev/null); then
-    GRIDSWEEP_PYTHON=$py GRIDSWEEP_BIN=$GS "$ROOT/scripts/heatmap" e64.csv -o e64.png &&
-        is_png e64.png && ok || fail "heatmap of an f64 ensemble map"
-else
-    skip "heatmap of an f64 ensemble" "no Python 3 with numpy and matplotlib"
-fi
 
 # Two precisions never mix, in ensembles either.
 e32=(--act selu --res 9,7 --steps 80 --batch 16 --seed 4 --seeds 3 --quiet)
@@ -199,5 +193,19 @@ refused "--resume of an f32 ensemble with --precision f64" "this command has '# 
 refused "ensemble of an f32 and an f64 map" "s64_4.csv' is an f64 map and 's32_5.csv' an f32 map" \
     "$GS" ensemble s64_4.csv s32_5.csv -o mixed.csv
 check "ensemble refused: nothing written" [ ! -e mixed.csv ]
+
+# The scripts: a heatmap of an f64 ensemble, the transitions between two f64
+# ensembles, and none between an f32 and an f64 one.
+if py=$(bash "$ROOT/scripts/find-python" 2>/dev/null); then
+    export GRIDSWEEP_PYTHON=$py GRIDSWEEP_BIN=$GS
+    "$ROOT/scripts/heatmap" e64.csv -o e64.png && is_png e64.png && ok ||
+        fail "heatmap of an f64 ensemble map"
+    "$ROOT/scripts/plot-diff" e64.csv c64.csv -o d64.png && is_png d64.png && ok ||
+        fail "plot-diff of two f64 ensemble maps"
+    script_error "plot-diff of an f32 and an f64 ensemble" plot-diff "$tmp/e32.csv" \
+        "$tmp/e64.csv" -o d.png
+else
+    skip "the scripts on f64 ensembles" "no Python 3 with numpy and matplotlib"
+fi
 
 finish
