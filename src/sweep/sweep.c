@@ -89,7 +89,8 @@ static long compute_chunk64(const gs_sweep_task *task, int64_t begin, int64_t en
 {
     const gs_sweep_config *cfg = task->cfg;
     const gs_kernels *k = task->kernels;
-    const int nx = cfg->x.n, lanes = k->lanes64, seeds = cfg->train.seeds > 1 ? cfg->train.seeds : 1;
+    const int nx = cfg->x.n, lanes = k->lanes64;
+    const int seeds = cfg->train.seeds > 1 ? cfg->train.seeds : 1;
     const gs_train64_fn train = k->train64[cfg->train.act][cfg->train.loss];
     const gs_eval64_fn eval = k->eval64[cfg->train.act];
     gs_block64 blk;
