@@ -1,6 +1,7 @@
 /* The ensemble combination (gridsweep/ensemble.h): shares, the mode and its
  * tie rule, population moments, NaN, the column set from the tables, and a
- * row that reads back as written. */
+ * row that reads back as written, in f32 (float32 values, %.9g) and in f64
+ * (doubles, 17 significant digits). */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
@@ -100,6 +101,60 @@ Test(ensemble, a_row_reads_back_as_written)
     gs_error err;
     cr_assert_eq(gs_ens_read_row(f, &info, 3, &back, NULL, &err), 1, "%s", err.msg);
     fclose(f);
+    cr_expect_eq(gs_ens_format_row(again, sizeof again, &back), len);
+    cr_expect_str_eq(again, line);
+}
+
+/* Outcome codes 1, 2 and 5: the shares' loop (6 doubles) is where GCC 12.2
+ * -O3 once left the last pair unrounded. */
+static void three_seeds(gs_precision precision, gs_ens_row *e)
+{
+    gs_map_row rows[] = {row_with(1, 1, 10), row_with(2, 2, 11), row_with(5, 4, 13)};
+    for (int s = 0; s < 3; s++) {
+        rows[s].precision = precision;
+        rows[s].start[GS_P_B] = 0.1;   /* a double that is not a float */
+        rows[s].res.final_loss = 1.0 / (s + 3);
+    }
+    gs_ens_combine(rows, 3, e);
+}
+
+Test(ensemble, shares_as_the_precision_writes_them)
+{
+    gs_ens_row e32, e64;
+    three_seeds(GS_PRECISION_F32, &e32);
+    three_seeds(GS_PRECISION_F64, &e64);
+    for (int k = 1; k < GS_OUT_COUNT; k++) {
+        const bool held = k == 1 || k == 2 || k == 5;
+        cr_expect_eq(e32.p[k], held ? (double)(float)(1.0 / 3) : 0.0, "f32 p[%d]", k);
+        cr_expect_eq(e64.p[k], held ? 1.0 / 3 : 0.0, "f64 p[%d]", k);
+    }
+    const double mean = (1.0 / 3 + 1.0 / 4 + 1.0 / 5) / 3;
+    cr_expect_eq(e32.mean[GS_COLUMN_final_loss], (double)(float)mean);
+    cr_expect_eq(e64.mean[GS_COLUMN_final_loss], mean);
+    cr_expect_eq(e64.cell.start[GS_P_B], 0.1);
+}
+
+/* An f64 row: 17 significant digits, read back per the header's precision
+ * as exactly the doubles combined. */
+Test(ensemble, an_f64_row_reads_back_as_written)
+{
+    gs_ens_row e, back;
+    three_seeds(GS_PRECISION_F64, &e);
+    char line[GS_ENS_ROW_MAX + 1], again[GS_ENS_ROW_MAX + 1];
+    const int len = gs_ens_format_row(line, sizeof line, &e);
+    cr_assert_gt(len, 0);
+    cr_expect(strstr(line, ",0.10000000000000001,") != NULL, "b0 in 17 digits: %s", line);
+    cr_expect(strstr(line, ",0.33333333333333331,") != NULL, "a share in 17 digits: %s", line);
+    FILE *f = fmemopen(line, (size_t)len, "r");
+    gs_map_info info = {.seeds = 3, .row_lo = 1, .row_hi = 2, .header = "", .header_len = 0,
+                        .precision = GS_PRECISION_F64};
+    info.x.n = 4;
+    gs_error err;
+    cr_assert_eq(gs_ens_read_row(f, &info, 3, &back, NULL, &err), 1, "%s", err.msg);
+    fclose(f);
+    cr_expect_eq(back.mean[GS_COLUMN_final_loss], e.mean[GS_COLUMN_final_loss]);
+    cr_expect_eq(back.std[GS_COLUMN_final_loss], e.std[GS_COLUMN_final_loss]);
+    cr_expect_eq(back.cell.precision, GS_PRECISION_F64);
     cr_expect_eq(gs_ens_format_row(again, sizeof again, &back), len);
     cr_expect_str_eq(again, line);
 }

@@ -11,6 +11,9 @@
  *     for "never" counts as -1, and one NaN makes both NaN);
  *   - seed_outcomes: the outcome code of each seed, seed order, one digit each,
  *     so the per-seed maps (and their statistics) can be read back.
+ * The values are written as a single-seed map of the same precision writes
+ * its floats (%.9g of float32 in an f32 map, %.17g in an f64 one) and read
+ * back per the header's precision line.
  * gs_ens_combine makes such a row from N single-seed rows; the sweep
  * (--seeds N) and `gridsweep ensemble` (N single-seed maps) both use it, so
  * their files agree byte for byte. */
@@ -26,12 +29,15 @@
 
 _Static_assert(GS_OUT_COUNT <= 10, "seed_outcomes keeps one decimal digit per seed");
 
+/* The shares, means and spreads are doubles; in an f32 map (cell.precision)
+ * each is the float32 the map writes, widened, so that a row read back
+ * equals the row combined. */
 typedef struct gs_ens_row {
-    gs_map_row cell;                     /* ix, iy, start (its res is unused) */
-    float p[GS_OUT_COUNT];
+    gs_map_row cell;                     /* ix, iy, start, precision (its res is unused) */
+    double p[GS_OUT_COUNT];
     gs_outcome outcome;                  /* the mode */
-    float mean[GS_MAP_NCOLUMNS];         /* by column index, result columns only */
-    float std[GS_MAP_NCOLUMNS];
+    double mean[GS_MAP_NCOLUMNS];        /* by column index, result columns only */
+    double std[GS_MAP_NCOLUMNS];
     int seeds;
     char seed_outcomes[GS_MAX_SEEDS + 1];   /* digits, NUL-terminated */
 } gs_ens_row;
@@ -66,7 +72,7 @@ int gs_ens_column_line(char *buf, size_t size);
 #define GS_ENS_ROW_MAX 4096
 
 /* The ensemble row of rows[0..n-1]: one cell, seeds in order (n in
- * [1, GS_MAX_SEEDS]). */
+ * [1, GS_MAX_SEEDS]), all of one precision (rows[0].precision). */
 void gs_ens_combine(const gs_map_row *rows, int n, gs_ens_row *out);
 /* As gs_map_format_row, for an ensemble row. */
 int gs_ens_format_row(char *buf, size_t size, const gs_ens_row *row);

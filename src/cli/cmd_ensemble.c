@@ -41,9 +41,6 @@ static int open_member(member *m)
     if (m->info.seeds > 1)
         return cli_usage_error("ensemble: '%s' is an ensemble map already (%d seeds)", m->path,
                                m->info.seeds);
-    if (m->info.precision == GS_PRECISION_F64)   /* as the sweep refuses --seeds in f64 */
-        return cli_usage_error("ensemble: '%s' is an f64 map: seed ensembles are float32 only",
-                               m->path);
     if (gs_map_read_settings(&m->info, m->path, &m->train, &err))
         return cli_usage_error("ensemble: %s", err.msg);
     char *h = gs_map_header(&m->train, &m->info.plane);
@@ -80,6 +77,11 @@ static int check_members(member *m, int n)
                                  "seeds must be S .. S+N-1)",
                                  (unsigned long long)m[i - 1].train.seed + 1, m[i - 1].path,
                                  m[i].path);
+        else if (m[i].info.precision != m[0].info.precision)
+            rc = cli_usage_error("ensemble: '%s' is an %s map and '%s' an %s map: precisions "
+                                 "do not mix", m[0].path,
+                                 gs_precision_name(m[0].info.precision), m[i].path,
+                                 gs_precision_name(m[i].info.precision));
         if (rc)
             break;
         gs_train_config t = m[i].train;

@@ -104,8 +104,22 @@ static double column_value(const gs_map_row *row, const gs_map_column *col)
                                    : CVALUE(row, col, double);
 }
 
+/* A share, mean or spread as the map holds it: an f32 map's is the float32
+ * it writes (the sums stay in double either way). */
+static double as_written(double v, gs_precision precision)
+{
+    if (precision == GS_PRECISION_F64)
+        return v;
+    /* Through a volatile float: GCC 12.2 at -O3 vectorizes a loop of
+     * (double)(float)x over 6 doubles (the shares) and drops the rounding of
+     * the last pair (test_ensemble's shares_as_the_precision_writes_them). */
+    volatile float f = (float)v;
+    return f;
+}
+
 void gs_ens_combine(const gs_map_row *rows, int n, gs_ens_row *out)
 {
+    const gs_precision precision = rows[0].precision;
     memset(out, 0, sizeof *out);
     out->cell = rows[0];
     memset(&out->cell.res, 0, sizeof out->cell.res);
@@ -117,7 +131,7 @@ void gs_ens_combine(const gs_map_row *rows, int n, gs_ens_row *out)
     }
     out->outcome = (gs_outcome)0;
     for (int k = 0; k < GS_OUT_COUNT; k++) {
-        out->p[k] = (float)((double)count[k] / n);
+        out->p[k] = as_written((double)count[k] / n, precision);
         if (count[k] > count[out->outcome])   /* strictly more: a tie keeps the lower code */
             out->outcome = (gs_outcome)k;
     }
@@ -133,8 +147,8 @@ void gs_ens_combine(const gs_map_row *rows, int n, gs_ens_row *out)
             const double d = column_value(&rows[s], col) - mean;
             ss += d * d;
         }
-        out->mean[i] = (float)mean;
-        out->std[i] = (float)sqrt(ss / n);
+        out->mean[i] = as_written(mean, precision);
+        out->std[i] = as_written(sqrt(ss / n), precision);
     }
 }
 
@@ -151,21 +165,16 @@ void gs_ens_project(const gs_ens_row *ens, gs_map_row *row)
         else if (col->type == GS_COL_FLOAT)
             *(double *)field = ens->mean[i];
         else
-            *(int32_t *)field = isnan(ens->mean[i]) ? -1 : (int32_t)lrintf(ens->mean[i]);
+            *(int32_t *)field = isnan(ens->mean[i]) ? -1 : (int32_t)lrint(ens->mean[i]);
     }
 }
 
 /* ---- writing ---------------------------------------------------------- */
 
-static char *put_float(char *p, float v, char end)
-{
-    /* NaN is "nan" whatever its sign bit, as in a single-seed row. */
-    return p + (isnan(v) ? sprintf(p, "nan%c", end) : sprintf(p, "%.9g%c", (double)v, end));
-}
-
 int gs_ens_format_row(char *buf, size_t size, const gs_ens_row *row)
 {
     char tmp[GS_ENS_ROW_MAX + 64], *p = tmp;
+    const gs_precision prec = row->cell.precision;
     const int n = gs_ens_column_count();
     for (int i = 0; i < n; i++) {
         const gs_ens_column *c = gs_ens_column_at(i);
@@ -175,14 +184,14 @@ int gs_ens_format_row(char *buf, size_t size, const gs_ens_row *row)
             const gs_map_column *col = gs_map_column_at(c->of);
             p = col->type == GS_COL_INT ? p + sprintf(p, "%d%c", (int)CVALUE(&row->cell, col,
                                                                                int32_t), end)
-                                        : put_float(p, (float)CVALUE(&row->cell, col, double),
-                                                    end);
+                                        : map_put_float(p, CVALUE(&row->cell, col, double),
+                                                        prec, end);
             break;
         }
-        case GS_ENS_PROB: p = put_float(p, row->p[c->of], end); break;
+        case GS_ENS_PROB: p = map_put_float(p, row->p[c->of], prec, end); break;
         case GS_ENS_MODE: p += sprintf(p, "%s%c", gs_outcome_name(row->outcome), end); break;
-        case GS_ENS_MEAN: p = put_float(p, row->mean[c->of], end); break;
-        case GS_ENS_STD: p = put_float(p, row->std[c->of], end); break;
+        case GS_ENS_MEAN: p = map_put_float(p, row->mean[c->of], prec, end); break;
+        case GS_ENS_STD: p = map_put_float(p, row->std[c->of], prec, end); break;
         case GS_ENS_SEEDS: p += sprintf(p, "%s%c", row->seed_outcomes, end); break;
         }
     }
@@ -195,32 +204,26 @@ int gs_ens_format_row(char *buf, size_t size, const gs_ens_row *row)
 
 /* ---- reading ---------------------------------------------------------- */
 
-static int parse_float(const char *s, float *out) { return gs_parse_float_any(s, out); }
-
-/* One field by its column; 0 or -1. */
+/* One field by its column, floats per row->cell.precision; 0 or -1. */
 static int parse_field(const gs_ens_column *c, const char *s, int seeds, gs_ens_row *row)
 {
+    const gs_precision prec = row->cell.precision;
     switch (c->kind) {
     case GS_ENS_CELL: {
         const gs_map_column *col = gs_map_column_at(c->of);
         void *field = (char *)&row->cell + col->offset;
-        if (col->type == GS_COL_FLOAT) {   /* a float (ensembles are f32), widened */
-            float f;
-            if (parse_float(s, &f))
-                return -1;
-            *(double *)field = f;
-            return 0;
-        }
+        if (col->type == GS_COL_FLOAT)
+            return map_float(s, prec, (double *)field);
         int64_t v;
         if (map_int(s, INT32_MIN, INT32_MAX, &v))
             return -1;
         *(int32_t *)field = (int32_t)v;
         return 0;
     }
-    case GS_ENS_PROB: return parse_float(s, &row->p[c->of]);
+    case GS_ENS_PROB: return map_float(s, prec, &row->p[c->of]);
     case GS_ENS_MODE: return gs_outcome_parse(s, &row->outcome);
-    case GS_ENS_MEAN: return parse_float(s, &row->mean[c->of]);
-    case GS_ENS_STD: return parse_float(s, &row->std[c->of]);
+    case GS_ENS_MEAN: return map_float(s, prec, &row->mean[c->of]);
+    case GS_ENS_STD: return map_float(s, prec, &row->std[c->of]);
     case GS_ENS_SEEDS:
         if ((int)strlen(s) != seeds)
             return -1;
@@ -240,8 +243,10 @@ static bool consistent(const gs_ens_row *row)
     gs_map_row one[GS_MAX_SEEDS];
     gs_ens_row want;
     memset(one, 0, sizeof one);
-    for (int s = 0; s < row->seeds; s++)
+    for (int s = 0; s < row->seeds; s++) {
+        one[s].precision = row->cell.precision;
         one[s].res.outcome = (gs_outcome)(row->seed_outcomes[s] - '0');
+    }
     gs_ens_combine(one, row->seeds, &want);
     return want.outcome == row->outcome && memcmp(want.p, row->p, sizeof want.p) == 0;
 }
@@ -264,6 +269,7 @@ int gs_ens_read_row(FILE *f, const gs_map_info *info, int64_t expected_index, gs
                        (long long)file_rows, info->tile_n > 1 ? "of this band" : "of the map");
     buf[len - 1] = 0;
     memset(row, 0, sizeof *row);
+    row->cell.precision = info->precision;
     const int n = gs_ens_column_count();
     char *p = buf;
     for (int i = 0; i < n; i++) {

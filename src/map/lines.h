@@ -20,6 +20,13 @@ const char *map_line_problem(long code);
 const char *map_excerpt(const char *s, char out[48]);
 /* An integer within [lo, hi] (gridsweep/numparse.h's grammar). */
 int map_int(const char *s, int64_t lo, int64_t hi, int64_t *out);
+/* A float value as every map row writes it (map_row.c), then `end`: %.17g in
+ * an f64 map, %.9g of its float32 in an f32 one, "nan" for any NaN. Returns
+ * the end of what it wrote (at most 26 characters). */
+char *map_put_float(char *p, double v, gs_precision precision, char end);
+/* A float field read back per the map's precision (an f32 map's values are
+ * floats, widened): 0, or -1 if it is not a number. */
+int map_float(const char *s, gs_precision precision, double *out);
 /* The file line number of row `index` (1-based: the header, the column line, then rows). */
 long long map_row_line(const gs_map_info *info, int64_t index);
 

@@ -46,6 +46,20 @@ const char *gs_column_type_name(gs_column_type type)
 
 /* ---- writing --------------------------------------------------------- */
 
+/* The one writer of a map's float values (single-seed and ensemble rows):
+ * an f64 map's as %.17g, which reads back as the double written; an f32
+ * map's as %.9g of its float32, exact. NaN is "nan" whatever its sign bit:
+ * kernel sets reach a divergence by different operations, and the sign of
+ * the NaN is not a result. */
+char *map_put_float(char *p, double v, gs_precision precision, char end)
+{
+    if (isnan(v))
+        return p + sprintf(p, "nan%c", end);
+    if (precision == GS_PRECISION_F64)
+        return p + sprintf(p, "%.17g%c", v, end);
+    return p + sprintf(p, "%.9g%c", (double)(float)v, end);
+}
+
 int gs_map_format_row(char *buf, size_t size, const gs_map_row *row)
 {
     char tmp[512], *p = tmp;
@@ -54,18 +68,9 @@ int gs_map_format_row(char *buf, size_t size, const gs_map_row *row)
         const char end = i + 1 < GS_MAP_NCOLUMNS ? ',' : '\n';
         switch (col->type) {
         case GS_COL_INT: p += sprintf(p, "%d%c", (int)VALUE(row, col, int32_t), end); break;
-        case GS_COL_FLOAT: {
-            /* NaN is "nan" whatever its sign bit: kernel sets reach a divergence
-             * by different operations, and the sign of the NaN is not a result. */
-            const double v = VALUE(row, col, double);
-            if (isnan(v))
-                p += sprintf(p, "nan%c", end);
-            else if (row->precision == GS_PRECISION_F64)
-                p += sprintf(p, "%.17g%c", v, end);
-            else
-                p += sprintf(p, "%.9g%c", (double)(float)v, end);
+        case GS_COL_FLOAT:
+            p = map_put_float(p, VALUE(row, col, double), row->precision, end);
             break;
-        }
         case GS_COL_OUTCOME:
             p += sprintf(p, "%s%c", gs_outcome_name(VALUE(row, col, gs_outcome)), end);
             break;
@@ -105,6 +110,17 @@ static int split_fields(char *s, char *field[NFIELDS])
     return n;
 }
 
+int map_float(const char *s, gs_precision precision, double *out)
+{
+    if (precision == GS_PRECISION_F64)
+        return gs_parse_double_any(s, out);
+    float f;   /* an f32 map's values are floats: read as floats, widened */
+    if (gs_parse_float_any(s, &f))
+        return -1;
+    *out = f;
+    return 0;
+}
+
 #define FIELD(row, col, type) ((type *)(void *)((char *)(row) + (col)->offset))
 
 /* Each field by its column's type; returns the index of the first bad field,
@@ -122,15 +138,10 @@ static int parse_fields(char *field[NFIELDS], gs_map_row *row, gs_precision prec
             *FIELD(row, col, int32_t) = (int32_t)v;
             break;
         }
-        case GS_COL_FLOAT: {
-            float f;   /* an f32 map's values are floats: read as floats, widened */
-            if (precision == GS_PRECISION_F64 ? gs_parse_double_any(field[i], FIELD(row, col, double))
-                                              : gs_parse_float_any(field[i], &f))
+        case GS_COL_FLOAT:
+            if (map_float(field[i], precision, FIELD(row, col, double)))
                 return i;
-            if (precision != GS_PRECISION_F64)
-                *FIELD(row, col, double) = f;
             break;
-        }
         case GS_COL_OUTCOME:
             if (gs_outcome_parse(field[i], FIELD(row, col, gs_outcome)))
                 return i;

@@ -65,14 +65,32 @@ static bool train_block64(const gs_train_plan *plan, gs_train64_fn train, gs_blo
     return true;
 }
 
-/* compute_chunk of an f64 run: gs_block64, the f64 kernels, the f64 judge
- * (seed ensembles are f32 only: gs_sweep_validate). */
+/* Formats the rows of a block's n cells (rows[lane * seeds + seed]): each
+ * cell's row, or the ensemble row of its seeds' rows. Returns the length. */
+static size_t format_rows(const gs_map_row *rows, int n, int seeds, char *buf)
+{
+    size_t len = 0;
+    for (int l = 0; l < n; l++) {
+        if (seeds == 1) {
+            len += (size_t)gs_map_format_row(buf + len, ROW_MAX, &rows[l]);
+        } else {
+            gs_ens_row ens;
+            gs_ens_combine(&rows[l * seeds], seeds, &ens);
+            len += (size_t)gs_ens_format_row(buf + len, ROW_MAX, &ens);
+        }
+    }
+    return len;
+}
+
+/* compute_chunk of an f64 run: gs_block64, the f64 kernels, the f64 judge;
+ * an ensemble trains each block once per seed, as compute_chunk does. */
 static long compute_chunk64(const gs_sweep_task *task, int64_t begin, int64_t end, char *buf,
                             gs_map_row *rows, atomic_int *halt, const atomic_int *stop)
 {
     const gs_sweep_config *cfg = task->cfg;
     const gs_kernels *k = task->kernels;
     const int nx = cfg->x.n, lanes = k->lanes64;
+    const int seeds = cfg->train.seeds > 1 ? cfg->train.seeds : 1;
     const gs_train64_fn train = k->train64[cfg->train.act][cfg->train.loss];
     const gs_eval64_fn eval = k->eval64[cfg->train.act];
     gs_block64 blk;
@@ -87,22 +105,25 @@ static long compute_chunk64(const gs_sweep_task *task, int64_t begin, int64_t en
             memcpy(start5[l], start[l], sizeof start5[l]);
             point[l] = (uint64_t)cell;
         }
-        gs_block64_init(&blk, n, (const double(*)[5])start5, point);
-        for (int l = 0; l < n; l++)
-            gs_block64_set_rates(&blk, l, start[l][GS_P_LR_IN], start[l][GS_P_LR_OUT]);
-        if (!train_block64(&task->plan[0], train, &blk, halt, stop))
-            return -1;
-        for (int l = 0; l < n; l++) {
-            gs_map_row *row = &rows[l];
-            *row = (gs_map_row){.ix = (int32_t)((b0 + l) % nx), .iy = (int32_t)((b0 + l) / nx),
-                                .precision = GS_PRECISION_F64};
-            memcpy(row->start, start[l], sizeof row->start);
-            if (gs_train_judge64(&task->plan[0], eval, &blk, l, &row->res)) {
-                raise_halt(halt, GS_SWEEP_FAILED);
+        for (int s = 0; s < seeds; s++) {
+            gs_block64_init(&blk, n, (const double(*)[5])start5, point);
+            for (int l = 0; l < n; l++)
+                gs_block64_set_rates(&blk, l, start[l][GS_P_LR_IN], start[l][GS_P_LR_OUT]);
+            if (!train_block64(&task->plan[s], train, &blk, halt, stop))
                 return -1;
+            for (int l = 0; l < n; l++) {
+                gs_map_row *row = &rows[l * seeds + s];
+                *row = (gs_map_row){.ix = (int32_t)((b0 + l) % nx),
+                                    .iy = (int32_t)((b0 + l) / nx),
+                                    .precision = GS_PRECISION_F64};
+                memcpy(row->start, start[l], sizeof row->start);
+                if (gs_train_judge64(&task->plan[s], eval, &blk, l, &row->res)) {
+                    raise_halt(halt, GS_SWEEP_FAILED);
+                    return -1;
+                }
             }
-            len += (size_t)gs_map_format_row(buf + len, ROW_MAX, row);
         }
+        len += format_rows(rows, n, seeds, buf + len);
     }
     return (long)len;
 }
@@ -153,15 +174,7 @@ static long compute_chunk(const gs_sweep_task *task, int64_t begin, int64_t end,
                 }
             }
         }
-        for (int l = 0; l < n; l++) {
-            if (seeds == 1) {
-                len += (size_t)gs_map_format_row(buf + len, ROW_MAX, &rows[l]);
-            } else {
-                gs_ens_row ens;
-                gs_ens_combine(&rows[l * seeds], seeds, &ens);
-                len += (size_t)gs_ens_format_row(buf + len, ROW_MAX, &ens);
-            }
-        }
+        len += format_rows(rows, n, seeds, buf + len);
     }
     return (long)len;
 }

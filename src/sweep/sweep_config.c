@@ -13,9 +13,6 @@ int gs_sweep_validate(const gs_sweep_config *c, gs_error *err)
         return gs_fail(err, "--seed %llu with --seeds %d runs past the last seed, %llu",
                        (unsigned long long)c->train.seed, c->train.seeds,
                        (unsigned long long)UINT64_MAX);
-    if (c->train.precision == GS_PRECISION_F64 && c->train.seeds > 1)
-        return gs_fail(err, "--precision f64 with --seeds %d: seed ensembles are float32 only "
-                            "(their means and spreads are float32 columns)", c->train.seeds);
     return gs_plane_validate(&c->plane, err);
 }
 

@@ -55,6 +55,13 @@ for n in 2 3; do
         --x b:0.1:0.100000000001 -o "r64_$n.csv"
     check "$n ranks, --precision f64: the same bytes" cmp -s ref64.csv "r64_$n.csv"
 done
+"$GS" --res 9,7 --steps 80 --seeds 3 --precision f64 --quiet -o refe64.csv ||
+    fail "single-process reference (f64 ensemble)"
+for n in 2 3; do
+    GRIDSWEEP_MPI_CHUNK=7 mpi "$n" --res 9,7 --steps 80 --seeds 3 --precision f64 --quiet \
+        -o "re64_$n.csv"
+    check "$n ranks, an f64 seed ensemble: the same bytes" cmp -s refe64.csv "re64_$n.csv"
+done
 
 mkdir m3
 GRIDSWEEP_MPI_CHUNK=50 mpi 3 --act relu,selu,tanh --res 24,20 --steps 150 --quiet -o m3/

@@ -4,9 +4,11 @@
 # and both outcomes, where float32 has one start; the header says f64 (and
 # an f32 map has no precision line); f64 maps are byte-identical for any
 # thread count and kernel set; an interrupted f64 sweep resumes to the same
-# bytes; maps of two precisions are refused by merge, diff and --resume (one
-# line, exit 2).
+# bytes; seed ensembles in f64 likewise (17 digits, exact moments, tiles,
+# resume, `gridsweep ensemble`); maps of two precisions, ensembles or not,
+# are refused by merge, diff, --resume and ensemble (one line, exit 2).
 GS=${1:?usage: precision.sh /path/to/gridsweep}
+ROOT=${SOURCE_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$(dirname "$0")/lib.sh"
 cd "$tmp" || exit 1
 
@@ -96,8 +98,114 @@ head -n 40 a32.csv > r.csv.part
 refused "--resume of an f32 map with --precision f64" "this command has '# precision: f64'" \
     "$GS" --act relu --res 4 --steps 30 --precision f64 --quiet --resume r.csv.part
 expect_error "--precision f16" "$GS" --precision f16 --res 2 --steps 3 -o m.csv
-"$GS" --act relu --res 4 --steps 30 --precision f64 --seed 1 --quiet -o s1.csv
-refused "ensemble of f64 maps" "is an f64 map" "$GS" ensemble a64.csv s1.csv -o ens.csv
-expect_error "f64 seed ensembles" "$GS" --precision f64 --seeds 2 --res 2 --steps 3 -o m.csv
+
+# Seed ensembles in f64: byte-identical for any thread count and kernel set,
+# the shares, means and spreads in 17 digits (exactly the doubles of the
+# seeds' rows, summed in seed order), `gridsweep ensemble` of the single-seed
+# f64 maps gives the same bytes, so do bands merged and a resume; stats and
+# diff read them.
+ens=(--act selu --res 9,7 --steps 80 --batch 16 --seed 4 --seeds 3 --precision f64 --quiet)
+"$GS" "${ens[@]}" --isa scalar --threads 1 -o e64.csv
+check "f64 ensemble: exit 0" [ $? -eq 0 ]
+check "f64 ensemble header: precision f64" grep -qx '# precision: f64' e64.csv
+check "f64 ensemble header: seeds 3" grep -qx '# seeds: 3' e64.csv
+for isa in $(supported_isas); do
+    for th in 1 2; do
+        "$GS" "${ens[@]}" --isa "$isa" --threads "$th" -o "e64-$isa-$th.csv"
+        same "f64 ensemble: $isa, $th threads = scalar, 1 thread" e64.csv "e64-$isa-$th.csv"
+    done
+done
+one=(--act selu --res 9,7 --steps 80 --batch 16 --precision f64 --quiet)
+for s in 4 5 6; do "$GS" "${one[@]}" --seed $s -o s64_$s.csv; done
+"$GS" ensemble s64_6.csv s64_4.csv s64_5.csv -o c64.csv
+same "f64: ensemble of 3 single-seed maps = --seeds 3" e64.csv c64.csv
+python3 - e64.csv s64_4.csv s64_5.csv s64_6.csv "$("$GS" --list outcomes | paste -sd,)" \
+    "$("$GS" --list columns --json)" <<'PY' && ok || fail "f64 ensemble: 17 digits, exact moments"
+import csv, json, math, sys
+def rows(p):
+    return list(csv.DictReader(l for l in open(p) if not l.startswith("#")))
+ens, singles = rows(sys.argv[1]), [rows(p) for p in sys.argv[2:5]]
+outcomes, cols = sys.argv[5].split(","), json.loads(sys.argv[6])
+n, long_values = len(singles), 0
+for i, e in enumerate(ens):
+    seeds = [s[i] for s in singles]
+    got = [x["outcome"] for x in seeds]
+    for o in outcomes:
+        assert float(e["p_" + o]) == got.count(o) / n, (i, o)   # the double, not float32's
+    for c in cols:
+        name = c["name"]
+        if c["type"] == "outcome":
+            continue
+        if name + "_mean" not in e:
+            assert e[name] == seeds[0][name], (i, name)   # a column of the cell, as written
+            continue
+        v = [float(x[name]) for x in seeds]
+        m = 0.0
+        for x in v:
+            m += x
+        m /= n
+        ss = 0.0
+        for x in v:
+            ss += (x - m) * (x - m)
+        for key, want in ((name + "_mean", m), (name + "_std", math.sqrt(ss / n))):
+            g = float(e[key])
+            assert (math.isnan(g) and math.isnan(want)) or g == want, (i, key, g, want)
+            long_values += len(e[key].lstrip("-").replace(".", "").lstrip("0")) == 17
+assert long_values > 100, long_values
+PY
+for k in 1 2 3; do "$GS" "${ens[@]}" --tile $k/3 -o eb$k.csv; done
+"$GS" merge eb3.csv eb1.csv eb2.csv -o ebm.csv
+same "f64 ensemble bands merged = the whole map" e64.csv ebm.csv
+head -c 5000 e64.csv > er.csv.part
+"$GS" "${ens[@]}" --resume er.csv 2> /dev/null
+same "f64 ensemble: a torn .part resumed = the whole map" e64.csv er.csv
+lens=(--act gelu --res 24,16 --steps 2000 --batch 64 --threads 2 --precision f64 --seeds 3 --quiet)
+"$GS" "${lens[@]}" -o ewhole.csv
+"$GS" "${lens[@]}" -o eint.csv 2> /dev/null &
+pid=$!
+for i in $(seq 3000); do
+    [ -e eint.csv.part ] && [ "$(grep -vc '^#' eint.csv.part)" -ge 2 ] && break
+    [ -e eint.csv ] && break
+    sleep 0.02
+done
+kill -INT "$pid" 2> /dev/null
+wait "$pid"
+[ -e eint.csv.part ] && "$GS" "${lens[@]}" --resume eint.csv.part 2> /dev/null
+same "f64 ensemble interrupted then --resume = uninterrupted" ewhole.csv eint.csv
+"$GS" stats e64.csv --json > e64.json
+check "stats of an f64 ensemble: the spread over 3 seeds" grep -q '"seeds": 3' e64.json
+"$GS" diff e64.csv s64_4.csv > /dev/null
+check "diff of an f64 ensemble and an f64 map: exit 0" [ $? -eq 0 ]
+
+# Two precisions never mix, in ensembles either.
+e32=(--act selu --res 9,7 --steps 80 --batch 16 --seed 4 --seeds 3 --quiet)
+"$GS" "${e32[@]}" -o e32.csv
+refused "diff of an f32 and an f64 ensemble" "e32.csv is an f32 map and e64.csv an f64 map" \
+    "$GS" diff e32.csv e64.csv
+"$GS" "${e32[@]}" --tile 1/3 -o f1.csv
+refused "merge of an f32 and an f64 ensemble band" "not bands of the same map" \
+    "$GS" merge f1.csv eb2.csv eb3.csv -o fm.csv
+check "merge refused: nothing written" [ ! -e fm.csv ]
+head -c 5000 e32.csv > e32r.csv.part
+refused "--resume of an f32 ensemble with --precision f64" "this command has '# precision: f64'" \
+    "$GS" "${ens[@]}" --resume e32r.csv.part
+"$GS" --act selu --res 9,7 --steps 80 --batch 16 --seed 5 --quiet -o s32_5.csv
+refused "ensemble of an f32 and an f64 map" "s64_4.csv' is an f64 map and 's32_5.csv' an f32 map" \
+    "$GS" ensemble s64_4.csv s32_5.csv -o mixed.csv
+check "ensemble refused: nothing written" [ ! -e mixed.csv ]
+
+# The scripts: a heatmap of an f64 ensemble, the transitions between two f64
+# ensembles, and none between an f32 and an f64 one.
+if py=$(bash "$ROOT/scripts/find-python" 2>/dev/null); then
+    export GRIDSWEEP_PYTHON=$py GRIDSWEEP_BIN=$GS
+    "$ROOT/scripts/heatmap" e64.csv -o e64.png && is_png e64.png && ok ||
+        fail "heatmap of an f64 ensemble map"
+    "$ROOT/scripts/plot-diff" e64.csv c64.csv -o d64.png && is_png d64.png && ok ||
+        fail "plot-diff of two f64 ensemble maps"
+    script_error "plot-diff of an f32 and an f64 ensemble" plot-diff "$tmp/e32.csv" \
+        "$tmp/e64.csv" -o d.png
+else
+    skip "the scripts on f64 ensembles" "no Python 3 with numpy and matplotlib"
+fi
 
 finish

@@ -14,6 +14,10 @@ pid=
 
 # start ARGS...: a server on a free port; sets pid, base (http://HOST:PORT), tok.
 start() {
+    # Emptied first: the wait below must never see the last server's line and
+    # signal this one before it handles signals (a background job starts with
+    # SIGINT ignored, so that signal would be lost and stop would hang).
+    : > "$tmp/serve.out"
     "$GS" serve --port 0 "$@" > "$tmp/serve.out" 2> "$tmp/serve.err" &
     pid=$!
     local i
@@ -26,7 +30,17 @@ start() {
     base=${url%/\?token=*}
     tok=${url#*\?token=}
 }
-stop() { kill -INT "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; }
+# stop: SIGINT, and a failure (not a hang) if the server outlives it by 10 s.
+stop() {
+    kill -INT "$pid" 2>/dev/null
+    local i
+    for i in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+    if kill -0 "$pid" 2>/dev/null; then
+        fail "the server ($pid) still runs 10 s after SIGINT"
+        kill -9 "$pid" 2>/dev/null
+    fi
+    wait "$pid" 2>/dev/null
+}
 trap 'kill -9 $pid 2>/dev/null; rm -rf "$tmp"' EXIT
 
 # get PATH-AND-QUERY: body into $tmp/body, headers into $tmp/head, status in $code.
@@ -113,6 +127,24 @@ same "the cached tile is the same bytes" "$tmp/body" sub.csv
 n=$(find "$tmp/cache" -name '*.csv' | wc -l)
 check "the cache holds one file per tile ($n)" test "$n" -eq 2
 check "cache names are hashes" test -z "$(ls "$tmp/cache" | grep -vx '[0-9a-f]\{16\}\.csv')"
+# float64 (issue 12): a deep window that float32 cannot resolve, served as the
+# f64 map of its canonical command, 17-digit values and all; and a cell's trace.
+f64q="act=tanh&precision=f64&x=b:0.152011559871413:0.152011559871414&y=d:-0.125000000000001:-0.124999999999999&res=8&steps=200&batch=32"
+get "/api/tile?token=$tok&$f64q"
+check "an f64 tile" test "$code" = 200
+cp "$tmp/body" f64.csv
+check "the f64 tile says so in its header" grep -qx '# precision: f64' f64.csv
+same_as_cli "an f64 tile is its canonical command's map" f64.csv
+n=$(awk -F, '/^[0-9]/ {print $4}' f64.csv | sort -u | wc -l)
+check "an f64 tile tells its 8 columns of starts apart ($n)" test "$n" -eq 8
+get "/api/trace?token=$tok&$f64q&ix=3&iy=5"
+check "an f64 trace" test "$code" = 200
+cp "$tmp/body" trace64.csv
+read -r -a cmd <<< "$(sed -n 's/^# command: gridsweep //p' trace64.csv)"
+"$GS" "${cmd[@]}" --every "$(sed -n 's/^# every: //p' trace64.csv)" \
+    --snapshots "$(sed -n 's/^# snapshots: //p' trace64.csv)" > cli-trace64.csv
+same "the f64 trace is the CLI's trace of that cell" trace64.csv cli-trace64.csv
+
 get "/api/tile?token=$tok&res=32&download=1"
 check "a download is an attachment" grep -qi '^content-disposition: attachment' "$tmp/head"
 
@@ -259,6 +291,7 @@ check "SIGTERM stops it within 5 s (${ms} ms, exit $rc)" test "$ms" -lt 5000 -a 
 # The default cache: $XDG_CACHE_HOME/gridsweep, else ~/.cache/gridsweep.
 for env in "XDG_CACHE_HOME=$tmp/xdg" "XDG_CACHE_HOME="; do
     rm -rf "$tmp/home" "$tmp/xdg" && mkdir -p "$tmp/home"
+    : > "$tmp/serve.out"
     HOME=$tmp/home env "$env" bash -c 'exec "$0" serve --port 0' "$GS" > "$tmp/serve.out" 2>&1 &
     pid=$!
     for i in $(seq 200); do grep -q serving "$tmp/serve.out" && break; sleep 0.05; done
@@ -271,6 +304,7 @@ for env in "XDG_CACHE_HOME=$tmp/xdg" "XDG_CACHE_HOME="; do
 done
 
 # IPv6 loopback, where the machine has it.
+: > "$tmp/serve.out"
 "$GS" serve --port 0 --no-cache --bind ::1 > "$tmp/serve.out" 2> "$tmp/serve.err" &
 pid=$!
 for i in $(seq 200); do grep -q serving "$tmp/serve.out" && break; sleep 0.05; done
