@@ -5,9 +5,9 @@ python3-mpmath, which python3-torch and python3-sympy pull in):
   expm1: expm1(r) = r + r^2/2 + r^3 R(r) on |r| <= ln2/2 (after Cody-Waite
          reduction; a margin for the rounding of x/ln2), R of degree 8,
          fitted in expm1's relative error. exp(r) = 1 + expm1(r) reuses it.
-  log1p: log1p(f) = 2 atanh(s), s = f / (2 + f), for f in [-1/4, 1/2)
-         (s in [-1/7, 1/5]): 2 atanh(s) = 2s + s w P(w), w = s^2, P of
-         degree 7, fitted in log1p's relative error (weight w).
+  log1p: log1p(t) = 2 atanh(s), s = t / (2 + t), for t in [0, 1] (s in
+         [0, 1/3]): 2 atanh(s) = 2s + s w P(w), w = s^2, P of degree 9,
+         fitted in log1p's relative error.
 Near-minimax (Lawson's iteration of weighted least squares on Chebyshev
 nodes); the coefficients are rounded to double one at a time from the
 constant term up, the rest refitted after each rounding. Printed: each
@@ -78,11 +78,11 @@ def main():
     show("VEXPM1_R64", coef, err)
 
     # 2 atanh(s) = 2s + s w P(w): the error s w dP, relative to 2 atanh(s)
-    smax = mp.mpf(1) / 5
+    smax = mp.mpf(1) / 3
     wv = [v for v in nodes(0, smax ** 2, 120) if v > 0]
     y = [(2 * mp.atanh(mp.sqrt(v)) - 2 * mp.sqrt(v)) / (mp.sqrt(v) * v) for v in wv]
     ww = [mp.sqrt(v) * v / (2 * mp.atanh(mp.sqrt(v))) for v in wv]
-    coef, err = fit_rounded(wv, y, ww, 7)
+    coef, err = fit_rounded(wv, y, ww, 9)
     show("VLOG1P_P64", coef, err)
 
 

@@ -3,15 +3,14 @@
  * bit for bit, and they are inlined into act_impl64.h's activations, where
  * SLEEF's out-of-line 1-ULP calls cost most of the f64 step. vmath.h's
  * methods in double: Cody-Waite reduction to |r| <= ln2/2 and one fitted
- * polynomial for exp and expm1, an atanh series after splitting off ln 2 for
- * log1p. Coefficients: scripts/py/fit_vmath64.py. Accuracy, asserted by
+ * polynomial for exp and expm1, a fitted atanh series for log1p. Coefficients: scripts/py/fit_vmath64.py. Accuracy, asserted by
  * tests/test_vmath64.c against MPFR (a walk through the bit patterns of each
  * domain down to the subnormals, dense uniform samples, special inputs);
  * measured maximum there, SLEEF u10's on the same inputs in brackets:
  *   vexp64_neg     x <= 0        bound 1.5 ulp (1.00; SLEEF 0.83), subnormals too
  *   vexpm1_exp64   x <= 0        expm1 bound 1.5 ulp (1.12; SLEEF 1.00),
  *                                its exp as vexp64_neg's (x > 0 taken as 0)
- *   vlog1p64_01    t in [0, 1]   bound 1.5 ulp (1.07; SLEEF 1.00)
+ *   vlog1p64_01    t in [0, 1]   bound 1.5 ulp (1.02; SLEEF 1.00)
  *   vtanh64        every double  bound 2.5 ulp (2.29; SLEEF 1.00); its sech^2
  *                                bound 3 ulp (2.88; 4e/(1+e)^2 from SLEEF's
  *                                exp 4.21)
@@ -37,10 +36,11 @@ static const double VEXPM1_R64[9] = {
     0x1.555555555553ep-3,  0x1.5555555553b15p-5,  0x1.1111111118cffp-7,
     0x1.6c16c179fbc30p-10, 0x1.a01a0171b0883p-13, 0x1.a019b3a7f215cp-16,
     0x1.71de9774500bdp-19, 0x1.28975935df219p-22, 0x1.ae48f6c6af8d0p-26};
-/* 2 atanh(s) = 2s + s w P(w), w = s^2 <= 1/25. */
-static const double VLOG1P_P64[8] = {
-    0x1.555555555554fp-1, 0x1.999999999c151p-2, 0x1.24924921e80a1p-2, 0x1.c71c748babcdbp-3,
-    0x1.745c4bef71ee1p-3, 0x1.3b359abbbcc62p-3, 0x1.0dce395f0623dp-3, 0x1.1b6efca001f97p-3};
+/* 2 atanh(s) = 2s + s w P(w), w = s^2 <= 1/9. */
+static const double VLOG1P_P64[10] = {
+    0x1.5555555555535p-1, 0x1.99999999a0726p-2, 0x1.249249208e85ep-2, 0x1.c71c741b13ab3p-3,
+    0x1.745cb439789dep-3, 0x1.3b1dd60c42d62p-3, 0x1.106812eab9f3fp-3, 0x1.efd31d72c9dc9p-4,
+    0x1.55c91b4d1b41ep-4, 0x1.5c61746389ed5p-3};
 
 /* c[0] + c[1] x + ... + c[n-1] x^(n-1), Horner, one rounding a step. */
 VM64_INLINE vf vm64_horner(const double *c, int n, vf x)
@@ -93,22 +93,17 @@ VM64_INLINE vf vexpm1_exp64(vf x, vf *e)
     return vf_sel(vf_gt(xc, vf_set1(-0x1p-60)), xc, em);
 }
 
-/* log1p(t) for t in [0, 1] (the callers' exp(-|z|)), or NaN. 1 + t = 2^k
- * (1 + f) with f = t (k = 0, t < 1/2) or f = (t - 1)/2 (k = 1, exact by
- * Sterbenz), f in [-1/4, 1/2). log1p(f) = 2 atanh(s), s = f / (2 + f), =
- * 2s + s w P(w) with w = s^2; as 2s = f - s f, it is f - s (f - w P(w)),
- * where f is exact and the rounding of s costs a fraction of an ulp. */
+/* log1p(t) for t in [0, 1] (the callers' exp(-|z|)), or NaN: log1p(t) =
+ * 2 atanh(s), s = t / (2 + t) in [0, 1/3], = 2s + s w P(w) with w = s^2;
+ * as 2s = t - s t, it is t - s (t - w P(w)), where t is exact and the
+ * rounding of s costs a fraction of an ulp (s t is at most half the
+ * result). No reduction: P's degree 9 covers w up to 1/9. */
 VM64_INLINE vf vlog1p64_01(vf t)
 {
-    const vf one = vf_set1(1.0);
-    vm hi = vf_ge(t, vf_set1(0.5));
-    vf k = vf_selz(hi, one);
-    vf f = vf_sel(hi, vf_mul(vf_sub(t, one), vf_set1(0.5)), t);
-    vf s = vf_div(f, vf_add(vf_set1(2.0), f));
+    vf s = vf_div(t, vf_add(vf_set1(2.0), t));
     vf w = vf_mul(s, s);
-    vf fwp = vf_fma(vf_sub(vf_set1(0.0), w), vm64_horner(VLOG1P_P64, 8, w), f);
-    vf l = vf_fma(vf_sub(vf_set1(0.0), s), fwp, f);
-    return vf_fma(k, vf_set1(VM64_LN2_HI), vf_fma(k, vf_set1(VM64_LN2_LO), l));
+    vf twp = vf_fma(vf_sub(vf_set1(0.0), w), vm64_horner(VLOG1P_P64, 10, w), t);
+    return vf_fma(vf_sub(vf_set1(0.0), s), twp, t);
 }
 
 /* tanh(z) and *sech2 = 1 - tanh(z)^2 from a = -2|z| (a = min(-2z, 2z) keeps
