@@ -3,7 +3,8 @@
  * bit for bit, and they are inlined into act_impl64.h's activations, where
  * SLEEF's out-of-line 1-ULP calls cost most of the f64 step. vmath.h's
  * methods in double: Cody-Waite reduction to |r| <= ln2/2 and one fitted
- * polynomial for exp and expm1, a fitted atanh series for log1p. Coefficients: scripts/py/fit_vmath64.py. Accuracy, asserted by
+ * polynomial for exp and expm1, a fitted atanh series for log1p.
+ * Coefficients: scripts/py/fit_vmath64.py. Accuracy, asserted by
  * tests/test_vmath64.c against MPFR (a walk through the bit patterns of each
  * domain down to the subnormals, dense uniform samples, special inputs);
  * measured maximum there, SLEEF u10's on the same inputs in brackets:
