@@ -2,9 +2,10 @@
  * once in vf_* operations over simd_<set>_f64.h. The f32 kernels' act_impl.h
  * trades accuracy for speed (exp for expm1, fitted erf); here each function
  * takes exp, expm1, log1p and tanh of about 1 ulp, inlined from vmath64.h
- * (SLEEF's out-of-line 1-ULP calls cost most of the step), SLEEF's erfc
- * (1.5 ULP, the most accurate SLEEF has), and the formulas that keep their
- * accuracy in the tails. The operation sequence is the rounding contract of every f64 set.
+ * (SLEEF's out-of-line 1-ULP calls cost most of the step), gelu's Phi from
+ * one of those exps and a rational function (vmath64_erf.h), and the
+ * formulas that keep their accuracy in the tails. The operation sequence is
+ * the rounding contract of every f64 set.
  * Values follow PyTorch's float64 definitions, kinks autograd's choices
  * (softplus included: torch returns z itself above its threshold 20, which
  * float32 cannot see and float64 can). Clamps keep +-inf at their limits and
@@ -15,6 +16,7 @@
 
 #include "gridsweep/activation.h"
 #include "vmath64.h"
+#include "vmath64_erf.h"
 
 #ifndef GS_INLINE
 #define GS_INLINE static inline __attribute__((always_inline))
@@ -25,12 +27,6 @@
 #define SELU_LAMBDA64 1.0507009873554804934193349852946
 #define SELU_ALPHA64 1.6732632423543772848170429916717
 static const double SELU_NEGCOEF64 = SELU_ALPHA64 * SELU_LAMBDA64;
-/* 1/sqrt 2 as a double and its rounding error: x = z/sqrt 2 is formed with
- * its error, which erfc's tail would otherwise multiply by 2x^2. */
-#define INV_SQRT2_HI64 0x1.6a09e667f3bcdp-1
-#define INV_SQRT2_LO64 (-0x1.bdd3413b26456p-55)
-#define INV_SQRT_PI64 0x1.20dd750429b6dp-1    /* 1 / sqrt(pi) */
-#define INV_SQRT_2PI64 0x1.9884533d43651p-2   /* 1 / sqrt(2 pi) */
 #define GELU_K64 0x1.9884533d43651p-1         /* sqrt(2/pi), torch's kBeta */
 #define GELU_C64 0.044715                     /* torch's kKappa */
 #define SOFTPLUS_THRESHOLD64 20.0             /* torch's softplus threshold (beta 1) */
@@ -105,27 +101,11 @@ GS_INLINE vf act_eval(gs_act act, vf z, const vf *tp, vf *df)
         return vf_sel(above, z, vf_add(vf_max(z, zero), vlog1p64_01(t)));
     }
     case GS_ACT_GELU: {
-        /* Phi(z) = erfc(-z/sqrt 2) / 2, which keeps its relative accuracy in
-         * the negative tail where 1 + erf(x) cancels. x = z/sqrt 2 rounds by
-         * dx, which erfc's tail would multiply by 2x^2 (1000 ulp at z = -38):
-         * dx is formed exactly enough by two FMAs and added back as
-         * erfc(-x - dx)/2 = erfc(-x)/2 + exp(-x^2) dx / sqrt(pi). The density
-         * t = exp(-z^2/2) is exp of u = z^2/2 corrected by u's rounding error
-         * e (exp(-u - e) = t - t e), as act_impl.h does. At |z| = 40 exp
-         * has underflowed, so the clamp leaves exact limits. */
-        vf x = vf_mul(z, vf_set1(INV_SQRT2_HI64));
-        vf zc = vf_clamp(z, -40.0, 40.0);
-        vf zz = vf_mul(zc, zc), u = vf_mul(vf_set1(0.5), zz);
-        vf e = vf_mul(vf_set1(0.5), vf_fma(zc, zc, vf_sub(zero, zz)));
-        vf t = vf_exp(vf_sub(zero, u));
-        t = vf_fma(vf_sub(zero, t), e, t);
-        vf xc = vf_mul(zc, vf_set1(INV_SQRT2_HI64));
-        vf dx = vf_fma(zc, vf_set1(INV_SQRT2_LO64),
-                       vf_fma(zc, vf_set1(INV_SQRT2_HI64), vf_sub(zero, xc)));
-        vf q = vf_fma(vf_mul(t, vf_set1(INV_SQRT_PI64)), dx,
-                      vf_mul(vf_set1(0.5), vf_erfc(vf_sub(zero, x))));
-        *df = vf_fma(zc, vf_mul(vf_set1(INV_SQRT_2PI64), t), q);
-        return vf_mul(vf_max(vf_set1(-40.0), z), q);
+        /* z Phi(z) and Phi + z phi from one exp (vmath64_erf.h). */
+        vf phi, q = vphi64(z, &phi);
+        vf zc = vf_clamp(z, -VERF64_ZMAX, VERF64_ZMAX);
+        *df = vf_fma(zc, phi, q);
+        return vf_mul(vf_max(vf_set1(-VERF64_ZMAX), z), q);
     }
     case GS_ACT_GELU_TANH: {
         /* act_impl.h's form: (1 + tanh u)/2 = sigmoid(2u) and sech^2 u =

@@ -42,7 +42,7 @@ static const gs_act_info table[GS_ACT_COUNT] = {
     ROW(softplus, "max(z, 0) + log1p(exp(-|z|))", "smooth", 1,
         {CURVED(-INF, INF)}, 2.5f, 0, 3.5f, 0, F64(2, 0, 3, 0)),
     ROW(gelu, "z * (1 + erf(z / sqrt 2)) / 2", "smooth", 1,
-        {CURVED(-INF, INF)}, 2, 1e-7f, 2, 1.5e-7f, F64(2.5, 1e-320, 1, 1.5e-16)),
+        {CURVED(-INF, INF)}, 2, 1e-7f, 2, 1.5e-7f, F64(5, 1e-320, 1.5, 1.5e-16)),
     ROW(gelu_tanh, "z * (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3))) / 2",
         "smooth", 1, {CURVED(-INF, INF)}, 5, 2.5e-8f, 2, 8e-8f, F64(4.5, 1e-17, 1.5, 1.5e-16)),
     ROW(silu, "z * sigmoid(z)", "smooth", 1, {CURVED(-INF, INF)}, 4, 1e-43f, 3,

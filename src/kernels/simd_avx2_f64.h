@@ -62,6 +62,5 @@ static inline vf vf_exp(vf a) { return Sleef_expd4_u10avx2(a); }
 static inline vf vf_expm1(vf a) { return Sleef_expm1d4_u10avx2(a); }
 static inline vf vf_log1p(vf a) { return Sleef_log1pd4_u10avx2(a); }
 static inline vf vf_tanh(vf a) { return Sleef_tanhd4_u10avx2(a); }
-static inline vf vf_erfc(vf a) { return Sleef_erfcd4_u15avx2(a); }
 
 #endif

@@ -55,6 +55,5 @@ static inline vf vf_exp(vf a) { return Sleef_expd8_u10avx512f(a); }
 static inline vf vf_expm1(vf a) { return Sleef_expm1d8_u10avx512f(a); }
 static inline vf vf_log1p(vf a) { return Sleef_log1pd8_u10avx512f(a); }
 static inline vf vf_tanh(vf a) { return Sleef_tanhd8_u10avx512f(a); }
-static inline vf vf_erfc(vf a) { return Sleef_erfcd8_u15avx512f(a); }
 
 #endif

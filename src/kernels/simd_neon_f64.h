@@ -64,6 +64,5 @@ static inline vf vf_exp(vf a) { return Sleef_expd2_u10advsimd(a); }
 static inline vf vf_expm1(vf a) { return Sleef_expm1d2_u10advsimd(a); }
 static inline vf vf_log1p(vf a) { return Sleef_log1pd2_u10advsimd(a); }
 static inline vf vf_tanh(vf a) { return Sleef_tanhd2_u10advsimd(a); }
-static inline vf vf_erfc(vf a) { return Sleef_erfcd2_u15advsimd(a); }
 
 #endif

@@ -63,12 +63,10 @@ double Sleef_expd1_u10purecfma(double);
 double Sleef_expm1d1_u10purecfma(double);
 double Sleef_log1pd1_u10purecfma(double);
 double Sleef_tanhd1_u10purecfma(double);
-double Sleef_erfcd1_u15purecfma(double);
 
 static inline vf vf_exp(vf a) { return Sleef_expd1_u10purecfma(a); }
 static inline vf vf_expm1(vf a) { return Sleef_expm1d1_u10purecfma(a); }
 static inline vf vf_log1p(vf a) { return Sleef_log1pd1_u10purecfma(a); }
 static inline vf vf_tanh(vf a) { return Sleef_tanhd1_u10purecfma(a); }
-static inline vf vf_erfc(vf a) { return Sleef_erfcd1_u15purecfma(a); }
 
 #endif
