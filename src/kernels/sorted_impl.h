@@ -280,7 +280,7 @@ GS_INLINE void sorted_step(const sorted_row *r, const pl_fn *f, const pl_fn *tf,
     int tk[2];
     double flev[2][2];   /* f's kinks' levels, rising and falling */
     for (int k = 0; k < tf->nk; k++)
-        tk[k] = first_above(r->x, r->n, pl_level(tf, k, 1));
+        tk[k] = first_above(r, pl_level(tf, k, 1));
     for (int k = 0; k < f->nk; k++)
         flev[k][0] = pl_level(f, k, 1), flev[k][1] = pl_level(f, k, -1);
     start_v st[SORTED_VECS];

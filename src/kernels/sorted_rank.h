@@ -47,17 +47,23 @@ static inline sorted_row sorted_row_at(const gs_step_data *step, int t)
     return r;
 }
 
-/* The first i with x[i] > lev (n if none): the target's kinks, once a step;
- * without branches (a mispredicted one a halving costs more than the rest). */
-static inline int first_above(const float *x, int n, double lev)
+/* The first i with x[i] > lev (n if none): the target's kinks, once a step,
+ * among the samples the bucket index leaves (theta = lev exactly), without
+ * branches. */
+static inline int first_above(const sorted_row *r, double lev)
 {
-    int i = 0;
-    for (int len = n; len > 1;) {
+    int i = 0, len = r->n;
+    if (r->idx) {
+        const double eps = (fabs(lev) * 0x1p-46 + 0x1p-1000) + 0x1p-1000;
+        i = r->idx[gs_sorted_bucket(lev - eps, r->lo, r->inv_width, r->k)];
+        len = r->idx[gs_sorted_bucket(lev + eps, r->lo, r->inv_width, r->k) + 1] - i;
+    }
+    for (; len > 1;) {
         const int half = len / 2;
-        i += (double)x[i + half] > lev ? 0 : half;
+        i += (double)r->x[i + half] > lev ? 0 : half;
         len -= half;
     }
-    return n > 0 ? i + !((double)x[i] > lev) : 0;
+    return len > 0 ? i + !((double)r->x[i] > lev) : i;
 }
 
 static inline si si_clamp(si k, si lo, si hi) { return si_min(si_max(k, lo), hi); }
