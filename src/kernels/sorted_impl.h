@@ -334,7 +334,8 @@ GS_INLINE void sorted_step(const sorted_row *r, const pl_fn *f, const pl_fn *tf,
 }
 
 /* The searches jump about a row: fetch the next step's row into cache while
- * this step's runs (every step's row is a new one, a few KiB). */
+ * this step's runs (every step's row is a new one, a few KiB; a longer row
+ * costs more prefetches than its few gathers wait). */
 static inline void prefetch_row(const gs_step_data *step, int t)
 {
     const sorted_row r = sorted_row_at(step, t);
@@ -358,7 +359,7 @@ GS_INLINE void sorted_block_impl(const gs_step_data *step, gs_block *blk, int t_
     const int n = blk->n < 1 ? 1 : (blk->n < LANES ? blk->n : LANES);
     for (int t = blk->t; t < t_end; t++) {
         const sorted_row row = sorted_row_at(step, t);
-        if (t + 1 < t_end && step->s_stride)
+        if (t + 1 < t_end && step->s_stride && step->batch <= 1024)
             prefetch_row(step, t + 1);
         double o[5][GS_BLOCK_LANES];
         sorted_step(&row, &f, &tf, loss, delta, (const float(*)[GS_BLOCK_LANES])blk->p, n, o);
