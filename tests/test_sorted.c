@@ -154,6 +154,45 @@ Test(sorted, sums_equal_a_double_direct_pass)
                 }
 }
 
+/* The bucket index only narrows the searches: without it (every search
+ * over the whole row) every set finds the same sums, bit for bit, on starts
+ * whose kinks and crossings fall on samples and far outside the data. */
+Test(sorted, the_bucket_index_changes_no_bit)
+{
+    for (int ia = 0; ia < NPL; ia++)
+        for (int loss = 0; loss < GS_LOSS_COUNT; loss++) {
+            gs_train_plan plan = make_plan(PL[ia], PL[(ia + loss) % NPL], (gs_loss)loss,
+                                           GS_SAMPLING_SHARED, 2, 193);
+            cr_assert_not_null(plan.step.sidx);
+            gs_step_data bare = plan.step;
+            bare.sidx = NULL;
+            float s[64][4];
+            int n = crafted_starts(&plan, 1, s);
+            while (n < 64) {
+                const float v[4] = {uniform(-40, 40), uniform(-20, 20), uniform(-3, 3),
+                                    uniform(-1, 1)};
+                memcpy(s[n++], v, sizeof v);
+            }
+            for (int isa = 0; isa < GS_ISA_COUNT; isa++) {
+                const gs_kernels *k = gs_kernels_get((gs_isa)isa);
+                if (!k)
+                    continue;
+                for (int i = 0; i < n; i++) {
+                    double got[5], want[5];
+                    k->sorted_sums(&plan.step, 1, PL[ia], s[i], got);
+                    k->sorted_sums(&bare, 1, PL[ia], s[i], want);
+                    cr_expect_eq(memcmp(got, want, sizeof got), 0,
+                                 "%s %s %s start %d (%g, %g, %g, %g): index %.17g, none %.17g",
+                                 gs_isa_name((gs_isa)isa), gs_act_get(PL[ia])->name,
+                                 gs_loss_name((gs_loss)loss), i, (double)s[i][0],
+                                 (double)s[i][1], (double)s[i][2], (double)s[i][3], got[0],
+                                 want[0]);
+                }
+            }
+            gs_train_plan_free(&plan);
+        }
+}
+
 Test(sorted, an_exact_fit_has_zero_sums)
 {
     gs_train_plan plan = make_plan(GS_ACT_RELU, GS_ACT_RELU, GS_LOSS_MAE, GS_SAMPLING_SHARED, 2, 64);

@@ -116,6 +116,9 @@ typedef struct gs_step_data {
     const float *sx;
     const double *s1, *s2;
     size_t s_stride;
+    /* Each row's bucket index (sorted_index.h), gs_sorted_buckets(batch) + 1
+     * entries a row, rows as sx's; NULL: none, every search spans the row. */
+    const int32_t *sidx;
     int window_start;        /* first step whose loss is summed into wsum */
     int prev_start;          /* first step summed into wprev (up to window_start) */
     double tol;              /* t_enter: the smoothed loss below this */

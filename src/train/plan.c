@@ -6,6 +6,7 @@
 
 #include "gridsweep/train.h"
 #include "../kernels/rng.h"
+#include "../kernels/sorted_index.h"
 
 /* y = target(x) by the target's eval kernel, the one independent sampling
  * uses inside the kernels (every set gives the same bits), in chunks so the
@@ -179,10 +180,13 @@ static int sorted_tables(gs_train_plan *plan, const gs_train_config *cfg)
     const int batch = cfg->batch, rows = cfg->sampling == GS_SAMPLING_GRID ? 1 : cfg->steps;
     const size_t stride = (size_t)batch + 1, n = (size_t)rows * stride;
     const int sums = cfg->loss == GS_LOSS_MAE ? 1 : 2;
-    double *s = malloc(n * (sums * sizeof(double) + sizeof(float)));
+    const size_t index_row = (size_t)gs_sorted_buckets(batch) + 1;
+    double *s = malloc(n * (sums * sizeof(double) + sizeof(float)) +
+                       rows * index_row * sizeof(int32_t));
     if (!s)
         return -1;
     float *sx = (float *)(s + sums * n);
+    int32_t *sidx = (int32_t *)(sx + n);
     uint32_t *keys = malloc(2 * (size_t)batch * sizeof *keys);
     if (!keys) {
         free(s);
@@ -205,6 +209,7 @@ static int sorted_tables(gs_train_plan *plan, const gs_train_config *cfg)
             for (int i = 0; i < batch; i++)
                 s2[i + 1] = s2[i] + (double)x[i] * (double)x[i];
         }
+        gs_sorted_index(x, batch, sidx + (size_t)t * index_row);
     }
     free(keys);
     plan->sorted = s;
@@ -212,6 +217,7 @@ static int sorted_tables(gs_train_plan *plan, const gs_train_config *cfg)
     plan->step.s1 = s;
     plan->step.s2 = sums > 1 ? s + n : NULL;
     plan->step.s_stride = rows > 1 ? stride : 0;
+    plan->step.sidx = sidx;
     return 0;
 }
 
