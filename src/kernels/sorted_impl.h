@@ -14,7 +14,12 @@
  * does (no contraction, no reassociation: -ffp-contract=off), and then
  * apply_step, so the sets agree bit for bit. A step goes in stages over all
  * of a block's vectors (kinks, pieces, crossings, sums), so that the
- * searches of every vector overlap. */
+ * searches of every vector overlap.
+ *
+ * Over 400 lines: the piecewise-linear functions, the pieces and their runs'
+ * sums, and the staged step are one rounding contract, read together; the
+ * searches, the bucket index and the vector operations have files of their
+ * own (sorted_rank.h, sorted_index.h, sorted_simd.h). */
 #ifndef GS_SORTED_IMPL_H
 #define GS_SORTED_IMPL_H
 
