@@ -12,47 +12,9 @@
 #define GS_CAT2(a, b) a##_##b
 #define GS_CAT(a, b) GS_CAT2(a, b)
 
-#define T_BLOCK 512   /* floats of t = exp(-|z|) computed ahead (see act_uses_t) */
-
-/* Whole vectors straight from the arrays; the tail through a padded buffer,
- * so it runs the very same vector code. */
-GS_INLINE void eval_impl(gs_act act, const float *z, float *f, float *df, size_t n)
-{
-    size_t i = 0;
-    if (act_uses_t(act)) {
-        _Alignas(GS_ALIGN) float tb[T_BLOCK];
-        for (; i + VW <= n; i += T_BLOCK) {
-            const size_t m = (n - i) / VW * VW < T_BLOCK ? (n - i) / VW * VW : T_BLOCK;
-            for (size_t j = 0; j < m; j += VW)
-                vf_store(&tb[j], act_t(vf_loadu(&z[i + j])));
-            for (size_t j = 0; j < m; j += VW) {
-                vf t = vf_load(&tb[j]), d;
-                vf_storeu(&f[i + j], act_eval(act, vf_loadu(&z[i + j]), &t, &d));
-                vf_storeu(&df[i + j], d);
-            }
-            if (m < T_BLOCK) {
-                i += m;
-                break;
-            }
-        }
-    }
-    for (; i + VW <= n; i += VW) {
-        vf zi = vf_loadu(&z[i]), fi, d;
-        if (!act_positive_branch(act, zi, &fi, &d))
-            fi = act_apply(act, zi, &d);
-        vf_storeu(&f[i], fi);
-        vf_storeu(&df[i], d);
-    }
-    if (i < n) {
-        _Alignas(GS_ALIGN) float zt[VW] = {0}, ft[VW], dft[VW];
-        memcpy(zt, &z[i], (n - i) * sizeof *z);
-        vf d;
-        vf_store(ft, act_apply(act, vf_load(zt), &d));
-        vf_store(dft, d);
-        memcpy(&f[i], ft, (n - i) * sizeof *f);
-        memcpy(&df[i], dft, (n - i) * sizeof *df);
-    }
-}
+#define EVAL_REAL float
+#define EVAL_IMPL eval_impl
+#include "eval_impl.h"
 
 /* Not inlined: the training loop calls them once per sub-batch. */
 #define GS_EVAL_FN(ID, name)                                                              \

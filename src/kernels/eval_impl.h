@@ -1,0 +1,53 @@
+/* One activation over an array, f and f' of every z: written once for both
+ * precisions. Include after act_impl.h (or act_impl64.h) and a simd header,
+ * with EVAL_REAL (float or double) and EVAL_IMPL (the function's name)
+ * defined; it undefines both, so one translation unit may include it again.
+ *
+ * Whole vectors straight from the arrays; the tail through a padded buffer,
+ * so it runs the very same vector code. Where the activation is built on
+ * t = exp(-|z|) (act_uses_t), t for a block of 2 KiB first, then the rest:
+ * the exp's temporaries and the rest's do not share registers. elu, celu and
+ * selu skip their exp where a whole vector is positive. */
+#define EVAL_T_BLOCK (2048 / sizeof(EVAL_REAL))
+
+GS_INLINE void EVAL_IMPL(gs_act act, const EVAL_REAL *z, EVAL_REAL *f, EVAL_REAL *df, size_t n)
+{
+    size_t i = 0;
+    if (act_uses_t(act)) {
+        _Alignas(GS_ALIGN) EVAL_REAL tb[EVAL_T_BLOCK];
+        for (; i + VW <= n; i += EVAL_T_BLOCK) {
+            const size_t m = (n - i) / VW * VW < EVAL_T_BLOCK ? (n - i) / VW * VW : EVAL_T_BLOCK;
+            for (size_t j = 0; j < m; j += VW)
+                vf_store(&tb[j], act_t(vf_loadu(&z[i + j])));
+            for (size_t j = 0; j < m; j += VW) {
+                vf t = vf_load(&tb[j]), d;
+                vf_storeu(&f[i + j], act_eval(act, vf_loadu(&z[i + j]), &t, &d));
+                vf_storeu(&df[i + j], d);
+            }
+            if (m < EVAL_T_BLOCK) {
+                i += m;
+                break;
+            }
+        }
+    }
+    for (; i + VW <= n; i += VW) {
+        vf zi = vf_loadu(&z[i]), fi, d;
+        if (!act_positive_branch(act, zi, &fi, &d))
+            fi = act_apply(act, zi, &d);
+        vf_storeu(&f[i], fi);
+        vf_storeu(&df[i], d);
+    }
+    if (i < n) {
+        _Alignas(GS_ALIGN) EVAL_REAL zt[VW] = {0}, ft[VW], dft[VW];
+        memcpy(zt, &z[i], (n - i) * sizeof *z);
+        vf d;
+        vf_store(ft, act_apply(act, vf_load(zt), &d));
+        vf_store(dft, d);
+        memcpy(&f[i], ft, (n - i) * sizeof *f);
+        memcpy(&df[i], dft, (n - i) * sizeof *df);
+    }
+}
+
+#undef EVAL_T_BLOCK
+#undef EVAL_REAL
+#undef EVAL_IMPL
