@@ -136,7 +136,12 @@ GS_INLINE vf act_eval(gs_act act, vf z, const vf *tp, vf *df)
         vf n = vf_sel(pos, vf_fma(vf_set1(2.0), t, one), vf_mul(t, vf_add(t, vf_set1(2.0))));
         vf a = vf_sel(pos, t, one), a2 = vf_add(vf_mul(a, a), vf_mul(a, a));
         vf den = vf_add(n, a2);
-        vf th = vf_div(n, den), m = vf_div(a2, den);
+        /* n / den and a2 / den from one division, each corrected once
+         * (e = n - th den is exact in an FMA): a double division costs more
+         * than the four FMAs and two products. */
+        vf q = vf_div(one, den), th = vf_mul(n, q), m = vf_mul(a2, q);
+        th = vf_fma(vf_fma(vf_sub(zero, th), den, n), q, th);
+        m = vf_fma(vf_fma(vf_sub(zero, m), den, a2), q, m);
         vf unused, s = sigmoid_pair(z, t, &unused);
         vf zc = vf_clamp(z, -800.0, 800.0);
         vf sech2 = vf_mul(m, vf_sub(vf_set1(2.0), m));
