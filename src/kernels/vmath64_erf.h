@@ -52,15 +52,6 @@ static const double VERF64_Q[11] = {
     0x1.23a2003ab2a0ep-15, 0x1.37fe8abc8d7f8p-20,
 };
 
-/* c[0] + c[1] w + ... + c[n-1] w^(n-1), one rounding a step. */
-GS_INLINE vf verf64_horner(const double *c, int n, vf w)
-{
-    vf acc = vf_set1(c[n - 1]);
-    for (int k = n - 2; k >= 0; k--)
-        acc = vf_fma(acc, w, vf_set1(c[k]));
-    return acc;
-}
-
 /* Phi(z), and phi(z) into *pdf. */
 GS_INLINE vf vphi64(vf z, vf *pdf)
 {
@@ -72,7 +63,7 @@ GS_INLINE vf vphi64(vf z, vf *pdf)
     t = vf_fma(vf_sub(zero, t), e, t);
     vf phi = vf_fma(t, vf_set1(VERF64_INV_SQRT_2PI_HI), vf_mul(t, vf_set1(VERF64_INV_SQRT_2PI_LO)));
     vf w = vf_abs(zc);
-    vf p = verf64_horner(VERF64_P, 10, w), q = verf64_horner(VERF64_Q, 11, w);
+    vf p = vm64_horner(VERF64_P, 10, w), q = vm64_horner(VERF64_Q, 11, w);
     vf h = vf_mul(phi, vf_div(q, vf_fma(w, q, p)));   /* Phi(-w) */
     *pdf = phi;
     return vf_sel(vf_gt(z, zero), vf_sub(vf_set1(1.0), h), h);

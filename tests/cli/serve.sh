@@ -66,6 +66,17 @@ expect_400() {
     fi
 }
 
+# same_trace NAME FILE: FILE (a trace from the server) is byte for byte what
+# `gridsweep trace` writes when run with the command, every and snapshots of
+# FILE's own header.
+same_trace() {
+    local -a cmd
+    read -r -a cmd <<< "$(sed -n 's/^# command: gridsweep //p' "$2")"
+    "$GS" "${cmd[@]}" --every "$(sed -n 's/^# every: //p' "$2")" \
+        --snapshots "$(sed -n 's/^# snapshots: //p' "$2")" > "$tmp/cli-trace.csv"
+    same "$1" "$2" "$tmp/cli-trace.csv"
+}
+
 # same_as_cli NAME FILE: FILE (a map from the server) is byte for byte what the
 # CLI writes when run with the command in FILE's own header.
 same_as_cli() {
@@ -140,10 +151,7 @@ check "an f64 tile tells its 8 columns of starts apart ($n)" test "$n" -eq 8
 get "/api/trace?token=$tok&$f64q&ix=3&iy=5"
 check "an f64 trace" test "$code" = 200
 cp "$tmp/body" trace64.csv
-read -r -a cmd <<< "$(sed -n 's/^# command: gridsweep //p' trace64.csv)"
-"$GS" "${cmd[@]}" --every "$(sed -n 's/^# every: //p' trace64.csv)" \
-    --snapshots "$(sed -n 's/^# snapshots: //p' trace64.csv)" > cli-trace64.csv
-same "the f64 trace is the CLI's trace of that cell" trace64.csv cli-trace64.csv
+same_trace "the f64 trace is the CLI's trace of that cell" trace64.csv
 
 get "/api/tile?token=$tok&res=32&download=1"
 check "a download is an attachment" grep -qi '^content-disposition: attachment' "$tmp/head"
@@ -152,10 +160,7 @@ check "a download is an attachment" grep -qi '^content-disposition: attachment' 
 get "/api/trace?token=$tok&act=tanh&x=b:0.15625:0.6&y=lr:0.001:1:log&res=16,8&steps=300&opt=sgd&sampling=independent&seed=7&at=a=1.5,c=1,d=0.25&ix=5&iy=3"
 check "a trace" test "$code" = 200
 cp "$tmp/body" trace.csv
-read -r -a cmd <<< "$(sed -n 's/^# command: gridsweep //p' trace.csv)"
-"$GS" "${cmd[@]}" --every "$(sed -n 's/^# every: //p' trace.csv)" \
-    --snapshots "$(sed -n 's/^# snapshots: //p' trace.csv)" > cli-trace.csv
-same "the trace is the CLI's trace of that cell" trace.csv cli-trace.csv
+same_trace "the trace is the CLI's trace of that cell" trace.csv
 check "the cell's start and stream id" grep -q -- "--point 53" trace.csv
 get "/api/trace?token=$tok&res=4&ix=4&iy=0"
 check "a trace outside the plane: 400" test "$code" = 400
