@@ -2,9 +2,13 @@
 and tanh of the f64 kernels) in 60-digit arithmetic (mpmath; Debian's
 python3-mpmath, which python3-torch and python3-sympy pull in):
     /usr/bin/python3 scripts/py/fit_vmath64.py
+  exp:   exp(x) = 2^(k/16) exp(r), |r| <= ln2/32 (reduction in steps of
+         ln2/16, a margin for the rounding of x 16/ln2): exp(r) - 1 =
+         r + r^2/2 + r^3 E(r), E of degree 3, fitted in the error relative
+         to exp(r); and the table 2^(j/16) = T_HI[j] + T_LO[j], j = 0..15.
   expm1: expm1(r) = r + r^2/2 + r^3 R(r) on |r| <= ln2/2 (after Cody-Waite
          reduction; a margin for the rounding of x/ln2), R of degree 8,
-         fitted in expm1's relative error. exp(r) = 1 + expm1(r) reuses it.
+         fitted in expm1's relative error.
   log1p: log1p(t) = 2 atanh(s), s = t / (2 + t), for t in [0, 1] (s in
          [0, 1/3]): 2 atanh(s) = 2s + s w P(w), w = s^2, P of degree 9,
          fitted in log1p's relative error.
@@ -68,7 +72,26 @@ def show(name, coef, err):
     print("    /* " + ", ".join("%.17g" % c for c in coef) + " */")
 
 
+def table(name, vals):
+    print(f"static const double {name}[16] = {{")
+    for i in range(0, 16, 4):
+        print("    " + " ".join(float.hex(float(v)) + "," for v in vals[i:i + 4]))
+    print("};")
+
+
 def main():
+    h = mp.log(2) / 32 * (1 + mp.mpf(2) ** -40)
+    r = [v for v in nodes(-h, h, 120) if abs(v) > mp.mpf(10) ** -30]
+    # exp(r) - 1 = r + r^2/2 + r^3 E(r): the error r^3 dE, relative to exp(r)
+    y = [(mp.expm1(v) - v - v * v / 2) / v ** 3 for v in r]
+    w = [abs(v ** 3 / mp.exp(v)) for v in r]
+    coef, err = fit_rounded(r, y, w, 3)
+    show("VEXP_E64", coef, err)
+    t = [mp.mpf(2) ** (mp.mpf(j) / 16) for j in range(16)]
+    hi = [mp.mpf(float(v)) for v in t]
+    table("VEXP_T64_HI", hi)
+    table("VEXP_T64_LO", [t[j] - hi[j] for j in range(16)])
+
     h = mp.log(2) / 2 * (1 + mp.mpf(2) ** -40)
     r = [v for v in nodes(-h, h, 160) if abs(v) > mp.mpf(10) ** -30]
     # expm1(r) = r + r^2/2 + r^3 R(r): the error r^3 dR, relative to expm1(r)

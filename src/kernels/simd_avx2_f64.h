@@ -57,6 +57,13 @@ static inline vf vf_ldexp(vf a, vf n)
     vf big = _mm256_mul_pd(a, vi_pow2i_biased(n, 1023 + 100));   /* a 2^(n+100), exact */
     return _mm256_mul_pd(big, _mm256_set1_pd(0x1p-100));
 }
+static inline vf vf_ldexp_floor(vf a, vf y) { return vf_ldexp(a, _mm256_floor_pd(y)); }
+/* One gather: four indices in the low bits of key's lanes. */
+static inline vf vf_lut16(const double *tab, vf key)
+{
+    __m256i idx = _mm256_and_si256(_mm256_castpd_si256(key), _mm256_set1_epi64x(15));
+    return _mm256_i64gather_pd(tab, idx, 8);
+}
 
 static inline vf vf_exp(vf a) { return Sleef_expd4_u10avx2(a); }
 static inline vf vf_expm1(vf a) { return Sleef_expm1d4_u10avx2(a); }

@@ -50,6 +50,14 @@ static inline vf vf_sign(vf r)
  * is exact, a 2^n rounds once, as the scalar reference's two steps. */
 static inline vf vf_pow2i(vf n) { return _mm512_scalef_pd(_mm512_set1_pd(1.0), n); }
 static inline vf vf_ldexp(vf a, vf n) { return _mm512_scalef_pd(a, n); }
+static inline vf vf_ldexp_floor(vf a, vf y) { return _mm512_scalef_pd(a, y); }   /* floors y itself */
+/* The 16-entry table in two registers, one vpermt2pd: it reads bits 0-3 of
+ * each index lane and ignores the rest. */
+static inline vf vf_lut16(const double *tab, vf key)
+{
+    return _mm512_permutex2var_pd(_mm512_loadu_pd(tab), _mm512_castpd_si512(key),
+                                  _mm512_loadu_pd(tab + 8));
+}
 
 static inline vf vf_exp(vf a) { return Sleef_expd8_u10avx512f(a); }
 static inline vf vf_expm1(vf a) { return Sleef_expm1d8_u10avx512f(a); }

@@ -59,6 +59,14 @@ static inline vf vf_ldexp(vf a, vf n)
     vf big = vmulq_f64(a, vi_pow2i_biased(n, 1023 + 100));   /* a 2^(n+100), exact */
     return vmulq_f64(big, vdupq_n_f64(0x1p-100));
 }
+static inline vf vf_ldexp_floor(vf a, vf y) { return vf_ldexp(a, vrndmq_f64(y)); }
+/* Two lane loads (AdvSIMD has no gather). */
+static inline vf vf_lut16(const double *tab, vf key)
+{
+    uint64x2_t idx = vandq_u64(vreinterpretq_u64_f64(key), vdupq_n_u64(15));
+    vf r = vdupq_n_f64(tab[vgetq_lane_u64(idx, 0)]);
+    return vld1q_lane_f64(&tab[vgetq_lane_u64(idx, 1)], r, 1);
+}
 
 static inline vf vf_exp(vf a) { return Sleef_expd2_u10advsimd(a); }
 static inline vf vf_expm1(vf a) { return Sleef_expm1d2_u10advsimd(a); }

@@ -56,6 +56,16 @@ static inline vf vf_pow2i(vf n)
  * with 2^-100 rounds once (subnormal results). AVX-512's vscalefpd rounds
  * alike. */
 static inline vf vf_ldexp(vf a, vf n) { return a * vf_pow2i(n + 100.0) * 0x1p-100; }
+/* a 2^floor(y): vf_ldexp's contract, as AVX-512's one vscalefpd does it. */
+static inline vf vf_ldexp_floor(vf a, vf y) { return vf_ldexp(a, floor(y)); }
+/* tab[bits of key & 15]: vmath64.h's exp keeps its table index in the low
+ * bits of a double's significand. */
+static inline vf vf_lut16(const double *tab, vf key)
+{
+    uint64_t bits;
+    memcpy(&bits, &key, sizeof bits);
+    return tab[bits & 15];
+}
 
 /* SLEEF's FMA-based scalar double code, bit-identical to its AVX2, AVX-512
  * and AdvSIMD code (declared here as simd_scalar.h does for the floats). */

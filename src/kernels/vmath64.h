@@ -2,15 +2,18 @@
  * (include after a simd_<set>_f64.h): every f64 kernel set rounds them alike,
  * bit for bit, and they are inlined into act_impl64.h's activations, where
  * SLEEF's out-of-line 1-ULP calls cost most of the f64 step. vmath.h's
- * methods in double: Cody-Waite reduction to |r| <= ln2/2 and one fitted
- * polynomial for exp and expm1, a fitted atanh series for log1p.
+ * methods in double: for exp, a reduction in steps of ln2/16 to |r| <=
+ * ln2/32, a table of 2^(j/16) in two parts and a short polynomial (the f64
+ * step's most frequent function, so its cheapest form); for expm1,
+ * Cody-Waite reduction to |r| <= ln2/2 and one fitted polynomial; for
+ * log1p, a fitted atanh series.
  * Coefficients: scripts/py/fit_vmath64.py. Accuracy, asserted by
  * tests/test_vmath64.c against MPFR (a walk through the bit patterns of each
  * domain down to the subnormals, dense uniform samples, special inputs);
  * measured maximum there, SLEEF u10's on the same inputs in brackets:
- *   vexp64_neg     x <= 0        bound 1.5 ulp (1.00; SLEEF 0.83), subnormals too
- *   vexpm1_exp64   x <= 0        expm1 bound 1.5 ulp (1.12; SLEEF 1.00),
- *                                its exp as vexp64_neg's (x > 0 taken as 0)
+ *   vexp64_neg     x <= 0        bound 1 ulp (0.64; SLEEF 0.83), subnormals too
+ *   vexpm1_exp64   x <= 0        expm1 bound 1.5 ulp (1.12; SLEEF 1.00), its
+ *                                exp bound 1.5 ulp (1.00) (x > 0 taken as 0)
  *   vlog1p64_01    t in [0, 1]   bound 1.5 ulp (1.02; SLEEF 1.00)
  *   vtanh64        every double  bound 2.5 ulp (2.29; SLEEF 1.00); its sech^2
  *                                bound 3 ulp (2.88; 4e/(1+e)^2 from SLEEF's
@@ -31,6 +34,29 @@
  * to even) for |x| < 2^51, and minus SHIFT gives that integer exactly
  * (never -0). */
 #define VM64_SHIFT 0x1.8p52
+
+/* 1.5 2^48: x + SHIFT16, rounded, is SHIFT16 plus x rounded to a multiple
+ * of 1/16 (for |x| < 2^47), whose sixteenths k sit in the low bits of the
+ * significand: k & 15 is the table index (SHIFT16 is a multiple of 16
+ * sixteenths), and minus SHIFT16 gives k/16 exactly. */
+#define VM64_SHIFT16 0x1.8p48
+
+/* exp(r) - 1 = r + r^2/2 + r^3 E(r) on |r| <= ln2/32. */
+static const double VEXP_E64[4] = {0x1.555555548fdc3p-3, 0x1.55555555dfdbbp-5,
+                                   0x1.11123a7eadff0p-7, 0x1.6c16d97bcf1ddp-10};
+/* 2^(j/16) = VEXP_T64_HI[j] + VEXP_T64_LO[j], each rounded to nearest. */
+static const double VEXP_T64_HI[16] = {
+    0x1.0000000000000p+0, 0x1.0b5586cf9890fp+0, 0x1.172b83c7d517bp+0, 0x1.2387a6e756238p+0,
+    0x1.306fe0a31b715p+0, 0x1.3dea64c123422p+0, 0x1.4bfdad5362a27p+0, 0x1.5ab07dd485429p+0,
+    0x1.6a09e667f3bcdp+0, 0x1.7a11473eb0187p+0, 0x1.8ace5422aa0dbp+0, 0x1.9c49182a3f090p+0,
+    0x1.ae89f995ad3adp+0, 0x1.c199bdd85529cp+0, 0x1.d5818dcfba487p+0, 0x1.ea4afa2a490dap+0,
+};
+static const double VEXP_T64_LO[16] = {
+    0x0.0p+0,               0x1.8a62e4adc610bp-54,  -0x1.19041b9d78a76p-55, 0x1.9b07eb6c70573p-54,
+    0x1.6f46ad23182e4p-55,  0x1.ada0911f09ebcp-55,  0x1.d4397afec42e2p-56,  0x1.6324c054647adp-54,
+    -0x1.bdd3413b26456p-54, -0x1.41577ee04992fp-55, 0x1.6e9f156864b27p-54,  0x1.c7c46b071f2bep-56,
+    0x1.7a1cd345dcc81p-54,  0x1.11065895048ddp-55,  0x1.2ed02d75b3707p-55,  -0x1.e9c23179c2893p-54,
+};
 
 /* expm1(r) = r + r^2/2 + r^3 R(r) on |r| <= ln2/2. */
 static const double VEXPM1_R64[9] = {
@@ -66,16 +92,26 @@ VM64_INLINE vf vm64_expm1_reduced(vf x, vf *n)
 }
 
 /* exp(x) for x <= 0 (the callers' -|z| and -2|u|; elu and selu, whose z
- * has positive lanes, take vexpm1_exp64): exp(x) = 2^n (1 + expm1(r)),
- * scaled with one rounding where subnormal; below -746 it rounds to 0, so
- * -inf gives 0. NaN passes the clamp (vf_max returns its second operand
- * when unordered). */
+ * has positive lanes, take vexpm1_exp64). With y = k/16 the multiple of
+ * 1/16 nearest x log2(e), r = x - y ln2 is exact in the first FMA (x and
+ * y LN2_HI are multiples of 2^-58 wherever y != 0, and |r| < 2^-5, so r
+ * fits in 53 bits), and |r| <= ln2/32 plus the LN2_LO term. exp(x) =
+ * 2^floor(y) 2^(j/16) exp(r), j = k & 15: T (1 + p) = T_HI + (T_HI p +
+ * T_LO), whose sum lies in [0.97, 1.96], scaled with one rounding where
+ * subnormal; below -746 it rounds to 0, so -inf gives 0. NaN passes the
+ * clamp (vf_max returns its second operand when unordered). */
 VM64_INLINE vf vexp64_neg(vf x)
 {
-    vf n;
+    const vf shift = vf_set1(VM64_SHIFT16);
     x = vf_max(vf_set1(-746.0), x);
-    vf p = vm64_expm1_reduced(x, &n);
-    return vf_ldexp(vf_add(vf_set1(1.0), p), n);
+    vf key = vf_fma(x, vf_set1(VM64_LOG2E), shift);
+    vf y = vf_sub(key, shift);
+    vf r = vf_fma(y, vf_set1(-VM64_LN2_HI), x);
+    r = vf_fma(y, vf_set1(-VM64_LN2_LO), r);
+    vf q = vf_fma(vm64_horner(VEXP_E64, 4, r), r, vf_set1(0.5));
+    vf p = vf_fma(vf_mul(r, r), q, r);
+    vf hi = vf_lut16(VEXP_T64_HI, key);
+    return vf_ldexp_floor(vf_add(hi, vf_fma(hi, p, vf_lut16(VEXP_T64_LO, key))), y);
 }
 
 /* expm1(x) and *e = exp(x) for x <= 0 (x > 0 taken as 0) from one
