@@ -2,10 +2,9 @@
  * (include after a simd_<set>_f64.h): every f64 kernel set rounds them alike,
  * bit for bit, and they are inlined into act_impl64.h's activations, where
  * SLEEF's out-of-line 1-ULP calls cost most of the f64 step. vmath.h's
- * methods in double: for exp, a reduction in steps of ln2/16 to |r| <=
- * ln2/32, a table of 2^(j/16) in two parts and a short polynomial (the f64
- * step's most frequent function, so its cheapest form); for expm1,
- * Cody-Waite reduction to |r| <= ln2/2 and one fitted polynomial; for
+ * methods in double, but for exp and expm1 a reduction in steps of ln2/16
+ * to |r| <= ln2/32, a table of 2^(j/16) in two parts and a short polynomial
+ * (the f64 step's most frequent functions, so their cheapest form); for
  * log1p, a fitted atanh series.
  * Coefficients: scripts/py/fit_vmath64.py. Accuracy, asserted by
  * tests/test_vmath64.c against MPFR (a walk through the bit patterns of each
@@ -25,16 +24,10 @@
 #define VM64_INLINE static inline __attribute__((always_inline))
 
 #define VM64_LOG2E 0x1.71547652b82fep+0
-/* ln 2 = LN2_HI + LN2_LO: LN2_HI has 42 significant bits, so n LN2_HI is
- * exact for |n| < 2^11 (every n the reduction meets) and x - n LN2_HI is
- * exact too (|x - n LN2_HI| < 1, both multiples of x's ulp or finer). */
+/* ln 2 = LN2_HI + LN2_LO: LN2_HI has 42 significant bits, so y LN2_HI is a
+ * multiple of 2^-46 for every y = k/16 (vm64_exp_reduced). */
 #define VM64_LN2_HI 0x1.62e42fefa3800p-1
 #define VM64_LN2_LO 0x1.ef35793c76730p-45
-/* 1.5 2^52: x + SHIFT, rounded, is SHIFT plus the integer nearest x (ties
- * to even) for |x| < 2^51, and minus SHIFT gives that integer exactly
- * (never -0). */
-#define VM64_SHIFT 0x1.8p52
-
 /* 1.5 2^48: x + SHIFT16, rounded, is SHIFT16 plus x rounded to a multiple
  * of 1/16 (for |x| < 2^47), whose sixteenths k sit in the low bits of the
  * significand: k & 15 is the table index (SHIFT16 is a multiple of 16
@@ -44,6 +37,12 @@
 /* exp(r) - 1 = r + r^2/2 + r^3 E(r) on |r| <= ln2/32. */
 static const double VEXP_E64[4] = {0x1.555555548fdc3p-3, 0x1.55555555dfdbbp-5,
                                    0x1.11123a7eadff0p-7, 0x1.6c16d97bcf1ddp-10};
+/* expm1(r) = r + r^2/2 + r^3 E1(r) on |r| <= ln2/32: one degree more than
+ * exp's E, fitted in expm1's relative error (exp's E, fitted relative to
+ * exp(r), is 7 ulp off expm1 near r = 0.02). */
+static const double VEXPM1_E64[5] = {0x1.555555555554dp-3, 0x1.55555554f26dap-5,
+                                     0x1.11111111d4aadp-7, 0x1.6c17eb0b377b6p-10,
+                                     0x1.a0199765816c5p-13};
 /* 2^(j/16) = VEXP_T64_HI[j] + VEXP_T64_LO[j], each rounded to nearest. */
 static const double VEXP_T64_HI[16] = {
     0x1.0000000000000p+0, 0x1.0b5586cf9890fp+0, 0x1.172b83c7d517bp+0, 0x1.2387a6e756238p+0,
@@ -58,11 +57,6 @@ static const double VEXP_T64_LO[16] = {
     0x1.7a1cd345dcc81p-54,  0x1.11065895048ddp-55,  0x1.2ed02d75b3707p-55,  -0x1.e9c23179c2893p-54,
 };
 
-/* expm1(r) = r + r^2/2 + r^3 R(r) on |r| <= ln2/2. */
-static const double VEXPM1_R64[9] = {
-    0x1.555555555553ep-3,  0x1.5555555553b15p-5,  0x1.1111111118cffp-7,
-    0x1.6c16c179fbc30p-10, 0x1.a01a0171b0883p-13, 0x1.a019b3a7f215cp-16,
-    0x1.71de9774500bdp-19, 0x1.28975935df219p-22, 0x1.ae48f6c6af8d0p-26};
 /* 2 atanh(s) = 2s + s w P(w), w = s^2 <= 1/9. */
 static const double VLOG1P_P64[10] = {
     0x1.5555555555535p-1, 0x1.99999999a0726p-2, 0x1.249249208e85ep-2, 0x1.c71c741b13ab3p-3,
@@ -78,55 +72,59 @@ VM64_INLINE vf vm64_horner(const double *c, int n, vf x)
     return acc;
 }
 
-/* x = n ln2 + r with n the integer nearest x / ln2, |r| <= ln2/2 (and a
- * hair: the product x log2(e) rounds once inside the FMA); expm1(r) =
- * r + r^2 (1/2 + r R(r)). */
-VM64_INLINE vf vm64_expm1_reduced(vf x, vf *n)
-{
-    const vf shift = vf_set1(VM64_SHIFT);
-    *n = vf_sub(vf_fma(x, vf_set1(VM64_LOG2E), shift), shift);
-    vf r = vf_fma(*n, vf_set1(-VM64_LN2_HI), x);
-    r = vf_fma(*n, vf_set1(-VM64_LN2_LO), r);
-    vf q = vf_fma(vm64_horner(VEXPM1_R64, 9, r), r, vf_set1(0.5));
-    return vf_fma(vf_mul(r, r), q, r);
-}
-
-/* exp(x) for x <= 0 (the callers' -|z| and -2|u|; elu and selu, whose z
- * has positive lanes, take vexpm1_exp64). With y = k/16 the multiple of
- * 1/16 nearest x log2(e), r = x - y ln2 is exact in the first FMA (x and
- * y LN2_HI are multiples of 2^-58 wherever y != 0, and |r| < 2^-5, so r
- * fits in 53 bits), and |r| <= ln2/32 plus the LN2_LO term. exp(x) =
- * 2^floor(y) 2^(j/16) exp(r), j = k & 15: T (1 + p) = T_HI + (T_HI p +
- * T_LO), whose sum lies in [0.97, 1.96], scaled with one rounding where
- * subnormal; below -746 it rounds to 0, so -inf gives 0. NaN passes the
- * clamp (vf_max returns its second operand when unordered). */
-VM64_INLINE vf vexp64_neg(vf x)
+/* For x in [-746, 0] (or NaN): exp(x) = 2^floor(y) (*hi + *tail), *hi =
+ * T_HI[j], *tail = T_HI[j] p + T_LO[j], p = exp(r) - 1 with the n
+ * coefficients e of VEXP_E64 or VEXPM1_E64; returns y. With y =
+ * k/16 the multiple of 1/16 nearest x log2(e), r = x - y ln2 is exact in the
+ * first FMA (x and y LN2_HI are multiples of 2^-58 wherever y != 0, and |r|
+ * < 2^-5, so r fits in 53 bits), and |r| <= ln2/32 plus the LN2_LO term;
+ * j = k & 15. *hi + *tail lies in [0.97, 1.96]. */
+VM64_INLINE vf vm64_exp_reduced(vf x, const double *e, int n, vf *hi, vf *tail)
 {
     const vf shift = vf_set1(VM64_SHIFT16);
-    x = vf_max(vf_set1(-746.0), x);
     vf key = vf_fma(x, vf_set1(VM64_LOG2E), shift);
     vf y = vf_sub(key, shift);
     vf r = vf_fma(y, vf_set1(-VM64_LN2_HI), x);
     r = vf_fma(y, vf_set1(-VM64_LN2_LO), r);
-    vf q = vf_fma(vm64_horner(VEXP_E64, 4, r), r, vf_set1(0.5));
+    vf q = vf_fma(vm64_horner(e, n, r), r, vf_set1(0.5));
     vf p = vf_fma(vf_mul(r, r), q, r);
-    vf hi = vf_lut16(VEXP_T64_HI, key);
-    return vf_ldexp_floor(vf_add(hi, vf_fma(hi, p, vf_lut16(VEXP_T64_LO, key))), y);
+    *hi = vf_lut16(VEXP_T64_HI, key);
+    *tail = vf_fma(*hi, p, vf_lut16(VEXP_T64_LO, key));
+    return y;
+}
+
+/* exp(x) for x <= 0 (the callers' -|z| and -2|u|; elu and selu, whose z
+ * has positive lanes, take vexpm1_exp64): hi + tail scaled with one
+ * rounding where subnormal; below -746 it rounds to 0, so -inf gives 0.
+ * NaN passes the clamp (vf_max returns its second operand when
+ * unordered). */
+VM64_INLINE vf vexp64_neg(vf x)
+{
+    vf hi, tail, y = vm64_exp_reduced(vf_max(vf_set1(-746.0), x), VEXP_E64, 4, &hi, &tail);
+    return vf_ldexp_floor(vf_add(hi, tail), y);
 }
 
 /* expm1(x) and *e = exp(x) for x <= 0 (x > 0 taken as 0) from one
  * reduction: elu's and selu's value and derivative, and tanh's. With s =
- * 2^n, expm1(x) = s expm1(r) + (s - 1): s - 1 is exact for n >= -53, and
- * below n = -55 (x < -37.4, where expm1 rounds to -1) s stays at 2^-64,
- * which still gives -1. Above -2^-60, expm1(x) rounds to x itself, which
- * keeps -0 and the subnormals exact. */
+ * 2^floor(y), expm1(x) = (s hi - 1) + s tail: d = s hi - 1 is one rounding
+ * in an FMA, exact wherever s hi >= 1/2 (x > -0.69), and below, where d is
+ * in [-0.75, -0.5], its error s hi - (1 + d) is exact in a second FMA (1 +
+ * d is exact, and the error a multiple of s hi's ulp); s tail is exact, so
+ * the sum rounds once more (tanh near |z| = 0.5 amplifies expm1's error by
+ * 1.5: without the error term it reached 3.1 ulp). Where the two parts
+ * cancel (just below x = -ln2/32, expm1 about -0.0214) tail's rounding is
+ * half an ulp of the result. Below floor(y) = -64 (x < -44, where expm1 rounds to -1) s stays
+ * at 2^-64, which still gives -1. Above -2^-60, expm1(x) rounds to x
+ * itself, which keeps -0 and the subnormals exact. */
 VM64_INLINE vf vexpm1_exp64(vf x, vf *e)
 {
-    vf n, xc = vf_min(vf_set1(0.0), vf_max(vf_set1(-746.0), x));
-    vf p = vm64_expm1_reduced(xc, &n);
-    *e = vf_ldexp(vf_add(vf_set1(1.0), p), n);
-    vf s = vf_pow2i(vf_max(vf_set1(-64.0), n));
-    vf em = vf_fma(p, s, vf_sub(s, vf_set1(1.0)));
+    vf xc = vf_min(vf_set1(0.0), vf_max(vf_set1(-746.0), x));
+    vf hi, tail, y = vm64_exp_reduced(xc, VEXPM1_E64, 5, &hi, &tail);
+    *e = vf_ldexp_floor(vf_add(hi, tail), y);
+    vf s = vf_ldexp_floor(vf_set1(1.0), vf_max(vf_set1(-64.0), y));
+    vf d = vf_fma(s, hi, vf_set1(-1.0));
+    vf err = vf_fma(s, hi, vf_sub(vf_set1(0.0), vf_add(vf_set1(1.0), d)));
+    vf em = vf_add(d, vf_fma(s, tail, err));
     return vf_sel(vf_gt(xc, vf_set1(-0x1p-60)), xc, em);
 }
 
