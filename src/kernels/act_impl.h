@@ -66,18 +66,25 @@ GS_INLINE vf sigmoid_from(vf z, vf t)
 /* t = exp(-|z|), the first step of softplus, silu, mish and sigmoid. */
 GS_INLINE vf act_t(vf z) { return vexp_neg(vf_sub(vf_set1(0.0f), vf_abs(z))); }
 
-/* The activations built on t: eval computes t for a whole block first, then
- * the rest, two short loops whose iterations overlap (measured 20-30% faster
- * on AVX2 than one loop doing both). elu and selu keep one loop: it skips
- * the exp where a whole vector is positive. */
-static inline int act_uses_t(gs_act act)
+/* The activations built on t: eval computes their first stage (act_pre: t)
+ * for a whole block first, then the rest, two short loops whose iterations
+ * overlap (measured 20-30% faster on AVX2 than one loop doing both). elu and
+ * selu keep one loop: it skips the exp where a whole vector is positive.
+ * act_impl64.h's first stage holds more for some activations. */
+#define ACT_PRE_MAX 1
+static inline int act_pre_count(gs_act act)
 {
     return act == GS_ACT_SOFTPLUS || act == GS_ACT_SILU || act == GS_ACT_MISH ||
            act == GS_ACT_SIGMOID;
 }
+GS_INLINE void act_pre(gs_act act, vf z, vf *pre)
+{
+    (void)act;
+    pre[0] = act_t(z);
+}
 
-/* f(z) and f'(z); tp, when not NULL, holds act_t(z) already. */
-GS_INLINE vf act_eval(gs_act act, vf z, const vf *tp, vf *df)
+/* f(z) and f'(z); pre, when not NULL, holds act_pre(z) already. */
+GS_INLINE vf act_eval(gs_act act, vf z, const vf *pre, vf *df)
 {
     const vf zero = vf_set1(0.0f), one = vf_set1(1.0f);
     switch (act) {
@@ -109,7 +116,7 @@ GS_INLINE vf act_eval(gs_act act, vf z, const vf *tp, vf *df)
         return vf_sel(pos, vf_mul(vf_set1(SELU_LAMBDA), z), vf_fma(la, e, vf_sub(zero, la)));
     }
     case GS_ACT_SOFTPLUS: {      /* max(z,0) + log1p(exp(-|z|)); f' = sigmoid */
-        vf t = tp ? *tp : act_t(z);
+        vf t = pre ? pre[0] : act_t(z);
         *df = sigmoid_from(z, t);
         return vf_add(vf_max(z, zero), vlog1p01(t));
     }
@@ -151,7 +158,7 @@ GS_INLINE vf act_eval(gs_act act, vf z, const vf *tp, vf *df)
         return vf_mul(vf_max(vf_set1(-12.0f), z), h);
     }
     case GS_ACT_SILU: {
-        vf sc, s = sigmoid_pair(z, tp ? *tp : act_t(z), &sc);
+        vf sc, s = sigmoid_pair(z, pre ? pre[0] : act_t(z), &sc);
         vf zc = vf_clamp(z, -100.0f, 100.0f);
         *df = vf_mul(s, vf_fma(zc, sc, one));
         return vf_mul(vf_max(vf_set1(-100.0f), z), s);
@@ -162,7 +169,7 @@ GS_INLINE vf act_eval(gs_act act, vf z, const vf *tp, vf *df)
          * den = n + 2. One exp and no log1p or tanh; every term is positive,
          * so nothing cancels. 1 - tanh = 2a^2 / den (a = t or 1) gives
          * sech^2 = m (2 - m) without cancelling either. */
-        vf t = tp ? *tp : act_t(z);
+        vf t = pre ? pre[0] : act_t(z);
         vm pos = vf_ge(z, zero);
         vf n = vf_sel(pos, vf_fma(vf_set1(2.0f), t, one), vf_mul(t, vf_add(t, vf_set1(2.0f))));
         vf a = vf_sel(pos, t, one), a2 = vf_add(vf_mul(a, a), vf_mul(a, a));
@@ -180,7 +187,7 @@ GS_INLINE vf act_eval(gs_act act, vf z, const vf *tp, vf *df)
         return t;
     }
     case GS_ACT_SIGMOID: {
-        vf sc, s = sigmoid_pair(z, tp ? *tp : act_t(z), &sc);
+        vf sc, s = sigmoid_pair(z, pre ? pre[0] : act_t(z), &sc);
         *df = vf_mul(s, sc);
         return s;
     }

@@ -4,24 +4,32 @@
  * defined; it undefines both, so one translation unit may include it again.
  *
  * Whole vectors straight from the arrays; the tail through a padded buffer,
- * so it runs the very same vector code. Where the activation is built on
- * t = exp(-|z|) (act_uses_t), t for a block of 2 KiB first, then the rest:
- * the exp's temporaries and the rest's do not share registers. elu, celu and
- * selu skip their exp where a whole vector is positive. */
+ * so it runs the very same vector code. Where the activation has a first
+ * stage (act_pre_count: t = exp(-|z|), and for some more), that stage for a
+ * block of 2 KiB per value first, then the rest: the exp's temporaries and
+ * the rest's do not share registers. elu, celu and selu skip their exp
+ * where a whole vector is positive. */
 #define EVAL_T_BLOCK (2048 / sizeof(EVAL_REAL))
 
 GS_INLINE void EVAL_IMPL(gs_act act, const EVAL_REAL *z, EVAL_REAL *f, EVAL_REAL *df, size_t n)
 {
     size_t i = 0;
-    if (act_uses_t(act)) {
-        _Alignas(GS_ALIGN) EVAL_REAL tb[EVAL_T_BLOCK];
+    const int np = act_pre_count(act);
+    if (np) {
+        _Alignas(GS_ALIGN) EVAL_REAL pb[ACT_PRE_MAX][EVAL_T_BLOCK];
         for (; i + VW <= n; i += EVAL_T_BLOCK) {
             const size_t m = (n - i) / VW * VW < EVAL_T_BLOCK ? (n - i) / VW * VW : EVAL_T_BLOCK;
-            for (size_t j = 0; j < m; j += VW)
-                vf_store(&tb[j], act_t(vf_loadu(&z[i + j])));
             for (size_t j = 0; j < m; j += VW) {
-                vf t = vf_load(&tb[j]), d;
-                vf_storeu(&f[i + j], act_eval(act, vf_loadu(&z[i + j]), &t, &d));
+                vf pre[ACT_PRE_MAX];
+                act_pre(act, vf_loadu(&z[i + j]), pre);
+                for (int q = 0; q < np; q++)
+                    vf_store(&pb[q][j], pre[q]);
+            }
+            for (size_t j = 0; j < m; j += VW) {
+                vf pre[ACT_PRE_MAX], d;
+                for (int q = 0; q < np; q++)
+                    pre[q] = vf_load(&pb[q][j]);
+                vf_storeu(&f[i + j], act_eval(act, vf_loadu(&z[i + j]), pre, &d));
                 vf_storeu(&df[i + j], d);
             }
             if (m < EVAL_T_BLOCK) {

@@ -26,6 +26,8 @@ static inline vf vf_div(vf a, vf b) { return _mm256_div_pd(a, b); }
 static inline vf vf_sqrt(vf a) { return _mm256_sqrt_pd(a); }
 static inline vf vf_fma(vf a, vf b, vf c) { return _mm256_fmadd_pd(a, b, c); }
 static inline vf vf_abs(vf a) { return _mm256_andnot_pd(_mm256_set1_pd(-0.0), a); }
+static inline vf vf_fnma(vf a, vf b, vf c) { return _mm256_fnmadd_pd(a, b, c); }
+static inline vf vf_negabs(vf a) { return _mm256_or_pd(_mm256_set1_pd(-0.0), a); }
 static inline vf vf_max(vf a, vf b) { return _mm256_max_pd(a, b); }
 static inline vf vf_min(vf a, vf b) { return _mm256_min_pd(a, b); }
 static inline vm vf_gt(vf a, vf b) { return _mm256_cmp_pd(a, b, _CMP_GT_OQ); }

@@ -26,6 +26,12 @@ static inline vf vf_div(vf a, vf b) { return _mm512_div_pd(a, b); }
 static inline vf vf_sqrt(vf a) { return _mm512_sqrt_pd(a); }
 static inline vf vf_fma(vf a, vf b, vf c) { return _mm512_fmadd_pd(a, b, c); }
 static inline vf vf_abs(vf a) { return _mm512_abs_pd(a); }
+static inline vf vf_fnma(vf a, vf b, vf c) { return _mm512_fnmadd_pd(a, b, c); }
+static inline vf vf_negabs(vf a)
+{
+    return _mm512_castsi512_pd(_mm512_or_epi64(_mm512_castpd_si512(a),
+                                               _mm512_set1_epi64((long long)0x8000000000000000ull)));
+}
 static inline vf vf_max(vf a, vf b) { return _mm512_max_pd(a, b); }
 static inline vf vf_min(vf a, vf b) { return _mm512_min_pd(a, b); }
 static inline vm vf_gt(vf a, vf b) { return _mm512_cmp_pd_mask(a, b, _CMP_GT_OQ); }

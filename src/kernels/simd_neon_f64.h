@@ -27,6 +27,12 @@ static inline vf vf_div(vf a, vf b) { return vdivq_f64(a, b); }
 static inline vf vf_sqrt(vf a) { return vsqrtq_f64(a); }
 static inline vf vf_fma(vf a, vf b, vf c) { return vfmaq_f64(c, a, b); }
 static inline vf vf_abs(vf a) { return vabsq_f64(a); }
+static inline vf vf_fnma(vf a, vf b, vf c) { return vfmsq_f64(c, a, b); }
+static inline vf vf_negabs(vf a)
+{
+    return vreinterpretq_f64_u64(
+        vorrq_u64(vreinterpretq_u64_f64(a), vdupq_n_u64(0x8000000000000000ull)));
+}
 static inline vm vf_gt(vf a, vf b) { return vcgtq_f64(a, b); }
 static inline vm vf_ge(vf a, vf b) { return vcgeq_f64(a, b); }
 static inline vm vf_lt(vf a, vf b) { return vcltq_f64(a, b); }

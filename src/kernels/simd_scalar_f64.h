@@ -29,6 +29,10 @@ static inline vf vf_div(vf a, vf b) { return a / b; }
 static inline vf vf_sqrt(vf a) { return sqrt(a); }
 static inline vf vf_fma(vf a, vf b, vf c) { return fma(a, b, c); }
 static inline vf vf_abs(vf a) { return fabs(a); }
+/* c - a b rounded once, and -|a|: the negations of vf_sub(0, x) folded in
+ * (every set's one instruction, NEON's vfmsq too, rounds alike). */
+static inline vf vf_fnma(vf a, vf b, vf c) { return fma(-a, b, c); }
+static inline vf vf_negabs(vf a) { return -fabs(a); }
 /* The x86 semantics, as in simd_scalar.h. */
 static inline vf vf_max(vf a, vf b) { return a > b ? a : b; }
 static inline vf vf_min(vf a, vf b) { return a < b ? a : b; }

@@ -113,18 +113,18 @@ VM64_INLINE vf vexp64_neg(vf x)
  * the sum rounds once more (tanh near |z| = 0.5 amplifies expm1's error by
  * 1.5: without the error term it reached 3.1 ulp). Where the two parts
  * cancel (just below x = -ln2/32, expm1 about -0.0214) tail's rounding is
- * half an ulp of the result. Below floor(y) = -64 (x < -44, where expm1 rounds to -1) s stays
- * at 2^-64, which still gives -1. Above -2^-60, expm1(x) rounds to x
+ * half an ulp of the result. Far below, s underflows (to 0 under x =
+ * -746), and d = -1 with nothing left to add. Above -2^-60, expm1(x) rounds to x
  * itself, which keeps -0 and the subnormals exact. */
 VM64_INLINE vf vexpm1_exp64(vf x, vf *e)
 {
     vf xc = vf_min(vf_set1(0.0), vf_max(vf_set1(-746.0), x));
     vf hi, tail, y = vm64_exp_reduced(xc, VEXPM1_E64, 5, &hi, &tail);
     *e = vf_ldexp_floor(vf_add(hi, tail), y);
-    vf s = vf_ldexp_floor(vf_set1(1.0), vf_max(vf_set1(-64.0), y));
+    vf s = vf_ldexp_floor(vf_set1(1.0), y);
     vf d = vf_fma(s, hi, vf_set1(-1.0));
-    vf err = vf_fma(s, hi, vf_sub(vf_set1(0.0), vf_add(vf_set1(1.0), d)));
-    vf em = vf_add(d, vf_fma(s, tail, err));
+    vf nerr = vf_fnma(s, hi, vf_add(vf_set1(1.0), d));   /* -(s hi - 1 - d) */
+    vf em = vf_sub(d, vf_fnma(s, tail, nerr));
     return vf_sel(vf_gt(xc, vf_set1(-0x1p-60)), xc, em);
 }
 
@@ -133,18 +133,22 @@ VM64_INLINE vf vexpm1_exp64(vf x, vf *e)
  * as 2s = t - s t, it is t - s (t - w P(w)), where t is exact and the
  * rounding of s costs a fraction of an ulp (s t is at most half the
  * result). No reduction: P's degree 9 covers w up to 1/9. */
-VM64_INLINE vf vlog1p64_01(vf t)
+VM64_INLINE vf vlog1p64_s(vf t) { return vf_div(t, vf_add(vf_set1(2.0), t)); }
+
+/* The rest, from s = vlog1p64_s(t), which eval's first stage may hold. */
+VM64_INLINE vf vlog1p64_01_s(vf t, vf s)
 {
-    vf s = vf_div(t, vf_add(vf_set1(2.0), t));
     vf w = vf_mul(s, s);
-    vf twp = vf_fma(vf_sub(vf_set1(0.0), w), vm64_horner(VLOG1P_P64, 10, w), t);
-    return vf_fma(vf_sub(vf_set1(0.0), s), twp, t);
+    vf twp = vf_fnma(w, vm64_horner(VLOG1P_P64, 10, w), t);
+    return vf_fnma(s, twp, t);
 }
+
+VM64_INLINE vf vlog1p64_01(vf t) { return vlog1p64_01_s(t, vlog1p64_s(t)); }
 
 /* tanh(z) and *sech2 = 1 - tanh(z)^2 from a = -2|z| (a = min(-2z, 2z) keeps
  * the sign of -0, so tanh(-0) = -0), with e = expm1(a) and t = exp(a) from
- * one reduction, one division:
- *   |z| <= 0.55: -tanh|z| = e / (2 + e), where nothing cancels, and
+ * one reduction, one division by 1 + t (= 2 + e, and as accurate):
+ *   |z| <= 0.55: -tanh|z| = e / (1 + t), where nothing cancels, and
  *                sech^2 = 1 - tanh^2 >= 0.74;
  *   beyond:      q = 2t / (1 + t) = 1 - tanh|z| (e's rounding near -1 would
  *                cost ulps), tanh|z| = 1 - q and sech^2 = q (2 - q), which
@@ -155,9 +159,9 @@ VM64_INLINE vf vtanh64(vf z, vf *sech2)
     vf z2 = vf_add(z, z), a = vf_min(vf_sub(zero, z2), z2);
     vf t, e = vexpm1_exp64(a, &t);
     vm big = vf_lt(a, vf_set1(-1.1));
-    vf q = vf_div(vf_sel(big, vf_add(t, t), e), vf_sel(big, vf_add(one, t), vf_add(two, e)));
+    vf q = vf_div(vf_sel(big, vf_add(t, t), e), vf_add(one, t));
     vf neg = vf_sel(big, vf_sub(q, one), q);   /* -tanh|z| */
-    *sech2 = vf_sel(big, vf_mul(q, vf_sub(two, q)), vf_fma(vf_sub(zero, neg), neg, one));
+    *sech2 = vf_sel(big, vf_mul(q, vf_sub(two, q)), vf_fnma(neg, neg, one));
     return vf_sel(vf_gt(z, zero), vf_sub(zero, neg), neg);
 }
 

@@ -58,9 +58,9 @@ GS_INLINE vf vphi64(vf z, vf *pdf)
     const vf zero = vf_set1(0.0);
     vf zc = vf_min(vf_set1(VERF64_ZMAX), vf_max(vf_set1(-VERF64_ZMAX), z));
     vf zz = vf_mul(zc, zc), u = vf_mul(vf_set1(0.5), zz);
-    vf e = vf_mul(vf_set1(0.5), vf_fma(zc, zc, vf_sub(zero, zz)));
-    vf t = VERF64_EXP(vf_sub(zero, u));
-    t = vf_fma(vf_sub(zero, t), e, t);
+    vf e = vf_mul(vf_set1(-0.5), vf_fnma(zc, zc, zz));   /* (zc^2 - zz) / 2 */
+    vf t = VERF64_EXP(vf_negabs(u));                     /* u >= 0 */
+    t = vf_fnma(t, e, t);
     vf phi = vf_fma(t, vf_set1(VERF64_INV_SQRT_2PI_HI), vf_mul(t, vf_set1(VERF64_INV_SQRT_2PI_LO)));
     vf w = vf_abs(zc);
     vf p = vm64_horner(VERF64_P, 10, w), q = vm64_horner(VERF64_Q, 11, w);
