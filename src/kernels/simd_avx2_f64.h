@@ -60,11 +60,16 @@ static inline vf vf_ldexp(vf a, vf n)
     return _mm256_mul_pd(big, _mm256_set1_pd(0x1p-100));
 }
 static inline vf vf_ldexp_floor(vf a, vf y) { return vf_ldexp(a, _mm256_floor_pd(y)); }
-/* One gather: four indices in the low bits of key's lanes. */
+/* Four indices in the low bits of key's lanes, four scalar loads: f64 tanh
+ * ran 10% faster so than with one vgatherqpd per lookup (Zen 4), and the
+ * two lookups of one key share the index extraction. */
 static inline vf vf_lut16(const double *tab, vf key)
 {
     __m256i idx = _mm256_and_si256(_mm256_castpd_si256(key), _mm256_set1_epi64x(15));
-    return _mm256_i64gather_pd(tab, idx, 8);
+    __m128i lo = _mm256_castsi256_si128(idx), hi = _mm256_extracti128_si256(idx, 1);
+    __m128d a = _mm_loadh_pd(_mm_load_sd(&tab[_mm_cvtsi128_si64(lo)]), &tab[_mm_extract_epi64(lo, 1)]);
+    __m128d b = _mm_loadh_pd(_mm_load_sd(&tab[_mm_cvtsi128_si64(hi)]), &tab[_mm_extract_epi64(hi, 1)]);
+    return _mm256_insertf128_pd(_mm256_castpd128_pd256(a), b, 1);
 }
 
 static inline vf vf_exp(vf a) { return Sleef_expd4_u10avx2(a); }
