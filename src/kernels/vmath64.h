@@ -108,10 +108,11 @@ VM64_INLINE vf vexp64_neg(vf x)
  * reduction: elu's and selu's value and derivative, and tanh's. With s =
  * 2^floor(y), expm1(x) = (s hi - 1) + s tail: d = s hi - 1 is one rounding
  * in an FMA, exact wherever s hi >= 1/2 (x > -0.69), and below, where d is
- * in [-0.75, -0.5], its error s hi - (1 + d) is exact in a second FMA (1 +
- * d is exact, and the error a multiple of s hi's ulp); s tail is exact, so
- * the sum rounds once more (tanh near |z| = 0.5 amplifies expm1's error by
- * 1.5: without the error term it reached 3.1 ulp). Where the two parts
+ * in (-1, -0.5], its error s hi - (1 + d) is exact in a second FMA (1 + d
+ * is exact, and the error a multiple of s hi's ulp while s is normal); s
+ * tail plus that error rounds once in a third FMA, and its sum with d once
+ * more (tanh near |z| = 0.5 amplifies expm1's error by 1.5: without the
+ * error term it reached 3.1 ulp). Where the two parts
  * cancel (just below x = -ln2/32, expm1 about -0.0214) tail's rounding is
  * half an ulp of the result. Far below, s underflows (to 0 under x =
  * -746), and d = -1 with nothing left to add. Above -2^-60, expm1(x) rounds to x
