@@ -71,11 +71,10 @@ def show(name, coef, err):
     print("    /* " + ", ".join("%.17g" % c for c in coef) + " */")
 
 
-def table(name, vals):
-    print(f"static const double {name}[16] = {{")
-    for i in range(0, 16, 4):
-        print("    " + " ".join(float.hex(float(v)) + "," for v in vals[i:i + 4]))
-    print("};")
+def pairs(name, hi, lo):
+    print(f"#define {name}(X) \\")
+    print(" \\\n".join(f"    X({float.hex(float(h))}, {float.hex(float(l))})"
+                        for h, l in zip(hi, lo)))
 
 
 def main():
@@ -88,8 +87,7 @@ def main():
     show("VEXP_E64", coef, err)
     t = [mp.mpf(2) ** (mp.mpf(j) / 16) for j in range(16)]
     hi = [mp.mpf(float(v)) for v in t]
-    table("VEXP_T64_HI", hi)
-    table("VEXP_T64_LO", [t[j] - hi[j] for j in range(16)])
+    pairs("VEXP_T64_PAIRS", hi, [t[j] - hi[j] for j in range(16)])
 
     # expm1(r) = r + r^2/2 + r^3 E1(r): the same error, relative to expm1(r)
     w = [abs(v ** 3 / mp.expm1(v)) for v in r]

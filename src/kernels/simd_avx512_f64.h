@@ -6,6 +6,8 @@
 #include <immintrin.h>
 #include <sleef.h>
 
+#include "lut16x2.h"
+
 #define VW 8
 #define NV 2
 #define GS_KSUFFIX avx512
@@ -57,12 +59,13 @@ static inline vf vf_sign(vf r)
 static inline vf vf_pow2i(vf n) { return _mm512_scalef_pd(_mm512_set1_pd(1.0), n); }
 static inline vf vf_ldexp(vf a, vf n) { return _mm512_scalef_pd(a, n); }
 static inline vf vf_ldexp_floor(vf a, vf y) { return _mm512_scalef_pd(a, y); }   /* floors y itself */
-/* The 16-entry table in two registers, one vpermt2pd: it reads bits 0-3 of
- * each index lane and ignores the rest. */
-static inline vf vf_lut16(const double *tab, vf key)
+/* Each half of the table in two registers, one vpermt2pd a half: it reads
+ * bits 0-3 of each index lane and ignores the rest. */
+static inline void vf_lut16x2(const gs_lut16x2 *t, vf key, vf *hi, vf *lo)
 {
-    return _mm512_permutex2var_pd(_mm512_loadu_pd(tab), _mm512_castpd_si512(key),
-                                  _mm512_loadu_pd(tab + 8));
+    __m512i idx = _mm512_castpd_si512(key);
+    *hi = _mm512_permutex2var_pd(_mm512_loadu_pd(t->hi), idx, _mm512_loadu_pd(t->hi + 8));
+    *lo = _mm512_permutex2var_pd(_mm512_loadu_pd(t->lo), idx, _mm512_loadu_pd(t->lo + 8));
 }
 
 static inline vf vf_exp(vf a) { return Sleef_expd8_u10avx512f(a); }

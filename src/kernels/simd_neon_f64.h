@@ -7,6 +7,8 @@
 #include <arm_neon.h>
 #include <sleef.h>
 
+#include "lut16x2.h"
+
 #define VW 2
 #define NV 2
 #define GS_KSUFFIX neon
@@ -66,12 +68,15 @@ static inline vf vf_ldexp(vf a, vf n)
     return vmulq_f64(big, vdupq_n_f64(0x1p-100));
 }
 static inline vf vf_ldexp_floor(vf a, vf y) { return vf_ldexp(a, vrndmq_f64(y)); }
-/* Two lane loads (AdvSIMD has no gather). */
-static inline vf vf_lut16(const double *tab, vf key)
+/* One 16-byte load of (hi, lo) per lane and two zips (AdvSIMD has no
+ * gather). */
+static inline void vf_lut16x2(const gs_lut16x2 *t, vf key, vf *hi, vf *lo)
 {
     uint64x2_t idx = vandq_u64(vreinterpretq_u64_f64(key), vdupq_n_u64(15));
-    vf r = vdupq_n_f64(tab[vgetq_lane_u64(idx, 0)]);
-    return vld1q_lane_f64(&tab[vgetq_lane_u64(idx, 1)], r, 1);
+    vf a = vld1q_f64(&t->pair[2 * vgetq_lane_u64(idx, 0)]);
+    vf b = vld1q_f64(&t->pair[2 * vgetq_lane_u64(idx, 1)]);
+    *hi = vzip1q_f64(a, b);
+    *lo = vzip2q_f64(a, b);
 }
 
 static inline vf vf_exp(vf a) { return Sleef_expd2_u10advsimd(a); }

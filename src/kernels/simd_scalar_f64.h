@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "lut16x2.h"
+
 #define VW 1
 #define NV 1
 #define GS_KSUFFIX scalar
@@ -62,13 +64,14 @@ static inline vf vf_pow2i(vf n)
 static inline vf vf_ldexp(vf a, vf n) { return a * vf_pow2i(n + 100.0) * 0x1p-100; }
 /* a 2^floor(y): vf_ldexp's contract, as AVX-512's one vscalefpd does it. */
 static inline vf vf_ldexp_floor(vf a, vf y) { return vf_ldexp(a, floor(y)); }
-/* tab[bits of key & 15]: vmath64.h's exp keeps its table index in the low
- * bits of a double's significand. */
-static inline vf vf_lut16(const double *tab, vf key)
+/* Entry (bits of key & 15): vmath64.h's exp keeps its table index in the
+ * low bits of a double's significand. */
+static inline void vf_lut16x2(const gs_lut16x2 *t, vf key, vf *hi, vf *lo)
 {
     uint64_t bits;
     memcpy(&bits, &key, sizeof bits);
-    return tab[bits & 15];
+    *hi = t->hi[bits & 15];
+    *lo = t->lo[bits & 15];
 }
 
 /* SLEEF's FMA-based scalar double code, bit-identical to its AVX2, AVX-512

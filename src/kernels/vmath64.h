@@ -43,19 +43,36 @@ static const double VEXP_E64[4] = {0x1.555555548fdc3p-3, 0x1.55555555dfdbbp-5,
 static const double VEXPM1_E64[5] = {0x1.555555555554dp-3, 0x1.55555554f26dap-5,
                                      0x1.11111111d4aadp-7, 0x1.6c17eb0b377b6p-10,
                                      0x1.a0199765816c5p-13};
-/* 2^(j/16) = VEXP_T64_HI[j] + VEXP_T64_LO[j], each rounded to nearest. */
-static const double VEXP_T64_HI[16] = {
-    0x1.0000000000000p+0, 0x1.0b5586cf9890fp+0, 0x1.172b83c7d517bp+0, 0x1.2387a6e756238p+0,
-    0x1.306fe0a31b715p+0, 0x1.3dea64c123422p+0, 0x1.4bfdad5362a27p+0, 0x1.5ab07dd485429p+0,
-    0x1.6a09e667f3bcdp+0, 0x1.7a11473eb0187p+0, 0x1.8ace5422aa0dbp+0, 0x1.9c49182a3f090p+0,
-    0x1.ae89f995ad3adp+0, 0x1.c199bdd85529cp+0, 0x1.d5818dcfba487p+0, 0x1.ea4afa2a490dap+0,
+/* 2^(j/16) = hi + lo, each rounded to nearest, for j = 0 .. 15, in both of
+ * lut16x2.h's layouts. */
+#define VEXP_T64_PAIRS(X) \
+    X(0x1.0000000000000p+0, 0x0.0p+0) \
+    X(0x1.0b5586cf9890fp+0, 0x1.8a62e4adc610bp-54) \
+    X(0x1.172b83c7d517bp+0, -0x1.19041b9d78a76p-55) \
+    X(0x1.2387a6e756238p+0, 0x1.9b07eb6c70573p-54) \
+    X(0x1.306fe0a31b715p+0, 0x1.6f46ad23182e4p-55) \
+    X(0x1.3dea64c123422p+0, 0x1.ada0911f09ebcp-55) \
+    X(0x1.4bfdad5362a27p+0, 0x1.d4397afec42e2p-56) \
+    X(0x1.5ab07dd485429p+0, 0x1.6324c054647adp-54) \
+    X(0x1.6a09e667f3bcdp+0, -0x1.bdd3413b26456p-54) \
+    X(0x1.7a11473eb0187p+0, -0x1.41577ee04992fp-55) \
+    X(0x1.8ace5422aa0dbp+0, 0x1.6e9f156864b27p-54) \
+    X(0x1.9c49182a3f090p+0, 0x1.c7c46b071f2bep-56) \
+    X(0x1.ae89f995ad3adp+0, 0x1.7a1cd345dcc81p-54) \
+    X(0x1.c199bdd85529cp+0, 0x1.11065895048ddp-55) \
+    X(0x1.d5818dcfba487p+0, 0x1.2ed02d75b3707p-55) \
+    X(0x1.ea4afa2a490dap+0, -0x1.e9c23179c2893p-54)
+#define VM64_HI(h, l) h,
+#define VM64_LO(h, l) l,
+#define VM64_PAIR(h, l) h, l,
+static const gs_lut16x2 VEXP_T64 = {
+    .hi = {VEXP_T64_PAIRS(VM64_HI)},
+    .lo = {VEXP_T64_PAIRS(VM64_LO)},
+    .pair = {VEXP_T64_PAIRS(VM64_PAIR)},
 };
-static const double VEXP_T64_LO[16] = {
-    0x0.0p+0,               0x1.8a62e4adc610bp-54,  -0x1.19041b9d78a76p-55, 0x1.9b07eb6c70573p-54,
-    0x1.6f46ad23182e4p-55,  0x1.ada0911f09ebcp-55,  0x1.d4397afec42e2p-56,  0x1.6324c054647adp-54,
-    -0x1.bdd3413b26456p-54, -0x1.41577ee04992fp-55, 0x1.6e9f156864b27p-54,  0x1.c7c46b071f2bep-56,
-    0x1.7a1cd345dcc81p-54,  0x1.11065895048ddp-55,  0x1.2ed02d75b3707p-55,  -0x1.e9c23179c2893p-54,
-};
+#undef VM64_HI
+#undef VM64_LO
+#undef VM64_PAIR
 
 /* 2 atanh(s) = 2s + s w P(w), w = s^2 <= 1/9. */
 static const double VLOG1P_P64[10] = {
@@ -73,7 +90,7 @@ VM64_INLINE vf vm64_horner(const double *c, int n, vf x)
 }
 
 /* For x in [-746, 0] (or NaN): exp(x) = 2^floor(y) (*hi + *tail), *hi =
- * T_HI[j], *tail = T_HI[j] p + T_LO[j], p = exp(r) - 1 with the n
+ * the table's hi[j], *tail = hi[j] p + lo[j], p = exp(r) - 1 with the n
  * coefficients e of VEXP_E64 or VEXPM1_E64; returns y. With y =
  * k/16 the multiple of 1/16 nearest x log2(e), r = x - y ln2 is exact in the
  * first FMA (x and y LN2_HI are multiples of 2^-58 wherever y != 0, and |r|
@@ -88,8 +105,9 @@ VM64_INLINE vf vm64_exp_reduced(vf x, const double *e, int n, vf *hi, vf *tail)
     r = vf_fma(y, vf_set1(-VM64_LN2_LO), r);
     vf q = vf_fma(vm64_horner(e, n, r), r, vf_set1(0.5));
     vf p = vf_fma(vf_mul(r, r), q, r);
-    *hi = vf_lut16(VEXP_T64_HI, key);
-    *tail = vf_fma(*hi, p, vf_lut16(VEXP_T64_LO, key));
+    vf lo;
+    vf_lut16x2(&VEXP_T64, key, hi, &lo);
+    *tail = vf_fma(*hi, p, lo);
     return y;
 }
 
