@@ -58,7 +58,11 @@ static inline vf vf_sign(vf r)
  * is exact, a 2^n rounds once, as the scalar reference's two steps. */
 static inline vf vf_pow2i(vf n) { return _mm512_scalef_pd(_mm512_set1_pd(1.0), n); }
 static inline vf vf_ldexp(vf a, vf n) { return _mm512_scalef_pd(a, n); }
-static inline vf vf_ldexp_floor(vf a, vf y) { return _mm512_scalef_pd(a, y); }   /* floors y itself */
+static inline vf vf_ldexp_key16(vf a, vf key, vf y)   /* vscalefpd floors y itself */
+{
+    (void)key;
+    return _mm512_scalef_pd(a, y);
+}
 /* Each half of the table in two registers, one vpermt2pd a half: it reads
  * bits 0-3 of each index lane and ignores the rest. */
 static inline void vf_lut16x2(const gs_lut16x2 *t, vf key, vf *hi, vf *lo)

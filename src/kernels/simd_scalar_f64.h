@@ -62,8 +62,15 @@ static inline vf vf_pow2i(vf n)
  * with 2^-100 rounds once (subnormal results). AVX-512's vscalefpd rounds
  * alike. */
 static inline vf vf_ldexp(vf a, vf n) { return a * vf_pow2i(n + 100.0) * 0x1p-100; }
-/* a 2^floor(y): vf_ldexp's contract, as AVX-512's one vscalefpd does it. */
-static inline vf vf_ldexp_floor(vf a, vf y) { return vf_ldexp(a, floor(y)); }
+/* a 2^floor(y), vf_ldexp's contract, where y = k/16 and key =
+ * VM64_SHIFT16 + y holds the integer k in its low bits (vmath64.h's exp
+ * reduction): the sets read floor(y) = k >> 4 from whichever is cheaper,
+ * AVX2 and NEON from key, this reference and AVX-512's vscalefpd from y. */
+static inline vf vf_ldexp_key16(vf a, vf key, vf y)
+{
+    (void)key;
+    return vf_ldexp(a, floor(y));
+}
 /* Entry (bits of key & 15): vmath64.h's exp keeps its table index in the
  * low bits of a double's significand. */
 static inline void vf_lut16x2(const gs_lut16x2 *t, vf key, vf *hi, vf *lo)

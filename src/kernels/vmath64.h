@@ -95,11 +95,13 @@ VM64_INLINE vf vm64_horner(const double *c, int n, vf x)
  * k/16 the multiple of 1/16 nearest x log2(e), r = x - y ln2 is exact in the
  * first FMA (x and y LN2_HI are multiples of 2^-58 wherever y != 0, and |r|
  * < 2^-5, so r fits in 53 bits), and |r| <= ln2/32 plus the LN2_LO term;
- * j = k & 15. *hi + *tail lies in [0.97, 1.96]. */
-VM64_INLINE vf vm64_exp_reduced(vf x, const double *e, int n, vf *hi, vf *tail)
+ * j = k & 15. *hi + *tail lies in [0.97, 1.96]. *keyp = SHIFT16 + y, which
+ * holds k in its low bits, for vf_ldexp_key16. */
+VM64_INLINE vf vm64_exp_reduced(vf x, const double *e, int n, vf *hi, vf *tail, vf *keyp)
 {
     const vf shift = vf_set1(VM64_SHIFT16);
     vf key = vf_fma(x, vf_set1(VM64_LOG2E), shift);
+    *keyp = key;
     vf y = vf_sub(key, shift);
     vf r = vf_fma(y, vf_set1(-VM64_LN2_HI), x);
     r = vf_fma(y, vf_set1(-VM64_LN2_LO), r);
@@ -118,8 +120,8 @@ VM64_INLINE vf vm64_exp_reduced(vf x, const double *e, int n, vf *hi, vf *tail)
  * unordered). */
 VM64_INLINE vf vexp64_neg(vf x)
 {
-    vf hi, tail, y = vm64_exp_reduced(vf_max(vf_set1(-746.0), x), VEXP_E64, 4, &hi, &tail);
-    return vf_ldexp_floor(vf_add(hi, tail), y);
+    vf hi, tail, key, y = vm64_exp_reduced(vf_max(vf_set1(-746.0), x), VEXP_E64, 4, &hi, &tail, &key);
+    return vf_ldexp_key16(vf_add(hi, tail), key, y);
 }
 
 /* expm1(x) and *e = exp(x) for x <= 0 (x > 0 taken as 0) from one
@@ -138,9 +140,9 @@ VM64_INLINE vf vexp64_neg(vf x)
 VM64_INLINE vf vexpm1_exp64(vf x, vf *e)
 {
     vf xc = vf_min(vf_set1(0.0), vf_max(vf_set1(-746.0), x));
-    vf hi, tail, y = vm64_exp_reduced(xc, VEXPM1_E64, 5, &hi, &tail);
-    *e = vf_ldexp_floor(vf_add(hi, tail), y);
-    vf s = vf_ldexp_floor(vf_set1(1.0), y);
+    vf hi, tail, key, y = vm64_exp_reduced(xc, VEXPM1_E64, 5, &hi, &tail, &key);
+    *e = vf_ldexp_key16(vf_add(hi, tail), key, y);
+    vf s = vf_ldexp_key16(vf_set1(1.0), key, y);
     vf d = vf_fma(s, hi, vf_set1(-1.0));
     vf nerr = vf_fnma(s, hi, vf_add(vf_set1(1.0), d));   /* -(s hi - 1 - d) */
     vf em = vf_sub(d, vf_fnma(s, tail, nerr));
