@@ -54,16 +54,23 @@ GS_INLINE vf act_t(vf z) { return vexp64_neg(vf_negabs(z)); }
  * stage for a block first, then the rest (eval_impl.h). softplus's first
  * stage takes log1p's division s = t / (2 + t) too, which leaves one
  * division to each stage (measured 5% faster on AVX-512; both divisions in
- * the first stage gained nothing). */
+ * the first stage gained nothing). tanh's first stage is its expm1 and exp
+ * (e and t), the rest its division and selections: 10% faster on AVX2, 8%
+ * on AVX-512 than in one pass (f64 `sweep --act tanh`, 1 thread, min of 8
+ * alternated runs). */
 #define ACT_PRE_MAX 2
 static inline int act_pre_count(gs_act act)
 {
-    if (act == GS_ACT_SOFTPLUS)
+    if (act == GS_ACT_SOFTPLUS || act == GS_ACT_TANH)
         return 2;
     return act == GS_ACT_SILU || act == GS_ACT_MISH || act == GS_ACT_SIGMOID;
 }
 GS_INLINE void act_pre(gs_act act, vf z, vf *pre)
 {
+    if (act == GS_ACT_TANH) {
+        pre[0] = vexpm1_exp64(vtanh64_a(z), &pre[1]);
+        return;
+    }
     pre[0] = act_t(z);
     if (act == GS_ACT_SOFTPLUS)
         pre[1] = vlog1p64_s(pre[0]);
@@ -164,7 +171,7 @@ GS_INLINE vf act_eval(gs_act act, vf z, const vf *pre, vf *df)
         /* sech^2 from 1 - tanh = 2 exp(-2|z|) / (1 + exp(-2|z|)) beyond
          * |z| = 0.55: 1 - tanh^2 would keep only tanh's absolute error where
          * sech^2 is small. */
-        return vtanh64(z, df);
+        return pre ? vtanh64_et(z, pre[0], pre[1], df) : vtanh64(z, df);
     case GS_ACT_SIGMOID: {
         vf sc, s = sigmoid_pair(z, pre ? pre[0] : act_t(z), &sc);
         *df = vf_mul(s, sc);

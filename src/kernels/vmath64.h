@@ -174,16 +174,29 @@ VM64_INLINE vf vlog1p64_01(vf t) { return vlog1p64_01_s(t, vlog1p64_s(t)); }
  *   beyond:      q = 2t / (1 + t) = 1 - tanh|z| (e's rounding near -1 would
  *                cost ulps), tanh|z| = 1 - q and sech^2 = q (2 - q), which
  *                keeps its relative accuracy to the underflow of t. */
-VM64_INLINE vf vtanh64(vf z, vf *sech2)
+VM64_INLINE vf vtanh64_a(vf z)
+{
+    vf z2 = vf_add(z, z);
+    return vf_min(vf_sub(vf_set1(0.0), z2), z2);
+}
+
+/* The rest, from e = expm1(a) and t = exp(a), which eval's first stage may
+ * hold. */
+VM64_INLINE vf vtanh64_et(vf z, vf e, vf t, vf *sech2)
 {
     const vf zero = vf_set1(0.0), one = vf_set1(1.0), two = vf_set1(2.0);
-    vf z2 = vf_add(z, z), a = vf_min(vf_sub(zero, z2), z2);
-    vf t, e = vexpm1_exp64(a, &t);
+    vf a = vtanh64_a(z);
     vm big = vf_lt(a, vf_set1(-1.1));
     vf q = vf_div(vf_sel(big, vf_add(t, t), e), vf_add(one, t));
     vf neg = vf_sel(big, vf_sub(q, one), q);   /* -tanh|z| */
     *sech2 = vf_sel(big, vf_mul(q, vf_sub(two, q)), vf_fnma(neg, neg, one));
     return vf_sel(vf_gt(z, zero), vf_sub(zero, neg), neg);
+}
+
+VM64_INLINE vf vtanh64(vf z, vf *sech2)
+{
+    vf t, e = vexpm1_exp64(vtanh64_a(z), &t);
+    return vtanh64_et(z, e, t, sech2);
 }
 
 #endif
