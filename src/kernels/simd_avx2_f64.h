@@ -61,24 +61,26 @@ static inline vf vf_ldexp(vf a, vf n)
     vf big = _mm256_mul_pd(a, vi_pow2i_biased(n, 1023 + 100));   /* a 2^(n+100), exact */
     return _mm256_mul_pd(big, _mm256_set1_pd(0x1p-100));
 }
-/* a 2^floor(y) (simd_scalar_f64.h) from key's bits: its low 16 bits are k
- * mod 2^16 (VM64_SHIFT16's are zero), so (k + 16 bias) << 48 has floor(k/16)
- * + bias in the exponent field and k & 15 below it, which the mask clears;
- * for vmath64.h's k in [-17220, 0] the biased exponent stays in [46, 1123].
- * Three integer operations instead of vroundpd, an add and two integer
- * operations. */
+/* a 2^floor(y) (simd_scalar_f64.h) for an a that carries the pair table's
+ * 2^-100 (vf_lut16x2): one multiplication by 2^(floor(y)+100) rounds once,
+ * as the reference's two steps. The power of 2 from key's bits: its low 16
+ * bits are k mod 2^16 (VM64_SHIFT16's are zero), so (k + 16 bias) << 48 has
+ * floor(k/16) + bias in the exponent field and k & 15 below it, which the
+ * mask clears; for vmath64.h's k in [-17220, 0] the biased exponent stays
+ * in [46, 1123]. Three integer operations and a multiplication instead of
+ * vroundpd, an add, two integer operations and two multiplications. */
 static inline vf vf_ldexp_key16(vf a, vf key, vf y)
 {
     (void)y;
     __m256i e = _mm256_add_epi64(_mm256_castpd_si256(key), _mm256_set1_epi64x(16 * (1023 + 100)));
     e = _mm256_and_si256(_mm256_slli_epi64(e, 48), _mm256_set1_epi64x((long long)0xfff0000000000000ull));
-    vf big = _mm256_mul_pd(a, _mm256_castsi256_pd(e));   /* a 2^(floor(y)+100), exact */
-    return _mm256_mul_pd(big, _mm256_set1_pd(0x1p-100));
+    return _mm256_mul_pd(a, _mm256_castsi256_pd(e));
 }
 /* Four indices in the low bits of key's lanes, one 16-byte load of (hi, lo)
  * per lane, two unpacks: f64 tanh ran 10% faster with scalar loads than with
  * one vgatherqpd per lookup (Zen 4), and exp 4% faster again with the pairs
- * (Zen 5) than with two lookups of four scalar loads. */
+ * (Zen 5) than with two lookups of four scalar loads. The pairs are scaled
+ * by GS_LUT16X2_PAIR_SCALE, which vf_ldexp_key16 takes back out. */
 static inline void vf_lut16x2(const gs_lut16x2 *t, vf key, vf *hi, vf *lo)
 {
     __m256i idx = _mm256_and_si256(_mm256_castpd_si256(key), _mm256_set1_epi64x(15));

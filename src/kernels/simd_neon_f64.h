@@ -67,17 +67,17 @@ static inline vf vf_ldexp(vf a, vf n)
     vf big = vmulq_f64(a, vi_pow2i_biased(n, 1023 + 100));   /* a 2^(n+100), exact */
     return vmulq_f64(big, vdupq_n_f64(0x1p-100));
 }
-/* a 2^floor(y) from key's bits, as simd_avx2_f64.h. */
+/* a 2^floor(y) for an a that carries the pair table's 2^-100, from key's
+ * bits, as simd_avx2_f64.h. */
 static inline vf vf_ldexp_key16(vf a, vf key, vf y)
 {
     (void)y;
     uint64x2_t e = vaddq_u64(vreinterpretq_u64_f64(key), vdupq_n_u64(16 * (1023 + 100)));
     e = vandq_u64(vshlq_n_u64(e, 48), vdupq_n_u64(0xfff0000000000000ull));
-    vf big = vmulq_f64(a, vreinterpretq_f64_u64(e));   /* a 2^(floor(y)+100), exact */
-    return vmulq_f64(big, vdupq_n_f64(0x1p-100));
+    return vmulq_f64(a, vreinterpretq_f64_u64(e));
 }
 /* One 16-byte load of (hi, lo) per lane and two zips (AdvSIMD has no
- * gather). */
+ * gather); scaled by GS_LUT16X2_PAIR_SCALE, as simd_avx2_f64.h. */
 static inline void vf_lut16x2(const gs_lut16x2 *t, vf key, vf *hi, vf *lo)
 {
     uint64x2_t idx = vandq_u64(vreinterpretq_u64_f64(key), vdupq_n_u64(15));

@@ -64,7 +64,7 @@ static const double VEXPM1_E64[5] = {0x1.555555555554dp-3, 0x1.55555554f26dap-5,
     X(0x1.ea4afa2a490dap+0, -0x1.e9c23179c2893p-54)
 #define VM64_HI(h, l) h,
 #define VM64_LO(h, l) l,
-#define VM64_PAIR(h, l) h, l,
+#define VM64_PAIR(h, l) (h) * GS_LUT16X2_PAIR_SCALE, (l) * GS_LUT16X2_PAIR_SCALE,
 static const gs_lut16x2 VEXP_T64 = {
     .hi = {VEXP_T64_PAIRS(VM64_HI)},
     .lo = {VEXP_T64_PAIRS(VM64_LO)},
@@ -95,8 +95,11 @@ VM64_INLINE vf vm64_horner(const double *c, int n, vf x)
  * k/16 the multiple of 1/16 nearest x log2(e), r = x - y ln2 is exact in the
  * first FMA (x and y LN2_HI are multiples of 2^-58 wherever y != 0, and |r|
  * < 2^-5, so r fits in 53 bits), and |r| <= ln2/32 plus the LN2_LO term;
- * j = k & 15. *hi + *tail lies in [0.97, 1.96]. *keyp = SHIFT16 + y, which
- * holds k in its low bits, for vf_ldexp_key16. */
+ * j = k & 15. *hi + *tail lies in [0.97, 1.96], times the scale of the
+ * set's vf_lut16x2 (1, or GS_LUT16X2_PAIR_SCALE where it reads the pairs:
+ * every operation here then rounds alike, no value nearing the subnormals).
+ * *keyp = SHIFT16 + y, which holds k in its low bits, for vf_ldexp_key16,
+ * which takes the table's scale back out. */
 VM64_INLINE vf vm64_exp_reduced(vf x, const double *e, int n, vf *hi, vf *tail, vf *keyp)
 {
     const vf shift = vf_set1(VM64_SHIFT16);
@@ -126,7 +129,10 @@ VM64_INLINE vf vexp64_neg(vf x)
 
 /* expm1(x) and *e = exp(x) for x <= 0 (x > 0 taken as 0) from one
  * reduction: elu's and selu's value and derivative, and tanh's. With s =
- * 2^floor(y), expm1(x) = (s hi - 1) + s tail: d = s hi - 1 is one rounding
+ * 2^floor(y) over the table's scale (s hi and s tail are each 2^floor(y)
+ * times the unscaled value; where 2^floor(y) < 2^-1074 and the unscaled s
+ * is 0, the terms s adds are far below d's ulp and round away alike),
+ * expm1(x) = (s hi - 1) + s tail: d = s hi - 1 is one rounding
  * in an FMA, exact wherever s hi >= 1/2 (x > -0.69), and below, where d is
  * in (-1, -0.5], its error s hi - (1 + d) is exact in a second FMA (1 + d
  * is exact, and the error a multiple of s hi's ulp while s is normal); s
