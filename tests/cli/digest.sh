@@ -173,7 +173,7 @@ if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=1m tmpfs full 2> /dev/null; th
     rc=$?
     check "checksum file on a full disk: exit 1 (got $rc)" [ "$rc" -eq 1 ]
     check "checksum file on a full disk: says so" grep -q "^gridsweep: writing 'm.csv.part.sum' failed: No space left on device; the whole rows of 'm.csv.part' are kept" full.err
-    check "checksum file on a full disk: the .part is kept" [ -f full/m.csv.part ] && [ ! -e full/m.csv ]
+    check_all "checksum file on a full disk: the .part is kept" '[ -f full/m.csv.part ] && [ ! -e full/m.csv ]'
     rm full/filler
     cmd=$(sed -n 's/^  gridsweep //p' full.err)
     (cd full && eval "\"\$GS\" $cmd" 2> /dev/null)

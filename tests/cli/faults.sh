@@ -72,7 +72,7 @@ if [ "$(id -u)" -eq 0 ] && mknod null c 1 3 2> /dev/null && mknod d.csv.part c 1
     refused "-o char device" "'null' is a character device" "$GS" "${small[@]}" -o null
     refused "trace -o char device" "is a character device" "$GS" trace --steps 5 -o null
     refused "a char device as FILE.part" "'d.csv.part' is a character device" "$GS" "${small[@]}" -o d.csv --force
-    check "the device nodes stay devices" [ -c null ] && [ -c d.csv.part ]
+    check_all "the device nodes stay devices" '[ -c null ] && [ -c d.csv.part ]'
 else
     skip "device nodes as outputs" "mknod needs root"
 fi
@@ -310,7 +310,7 @@ refused "merge: a row in no band" "no band holds rows 2:3" "$GS" merge b1.csv ga
 # Band 2 edited to start a row earlier, holding row 1 as well.
 { sed -n '/^#/p' b2.csv | sed 's/rows=2:4/rows=1:4/'; grep -E '^(ix,|[0-9]+,[1-3],)' whole.csv; } > overlap.csv
 refused "merge: a row in two bands" "rows 1:2 are in two bands" "$GS" merge b1.csv overlap.csv b3.csv -o m.csv
-check "merge left nothing" [ ! -e m.csv ] && [ ! -e m.csv.part ]
+check_all "merge left nothing" '[ ! -e m.csv ] && [ ! -e m.csv.part ]'
 "$GS" merge b3.csv b1.csv b2.csv -o m.csv
 same "merge of the true bands" whole.csv m.csv
 cd "$tmp" || exit 1
@@ -331,7 +331,7 @@ else
     (ulimit -v 1000000 && "$GS" --act relu --res 2 --steps 1000000 --batch 256 -o big.csv 2> big.err)
     check "out of memory: exit 1" [ $? -eq 1 ]
     check "out of memory: names the sample tables" grep -q "sample tables" big.err
-    check "out of memory: nothing left behind" [ ! -e big.csv ] && [ ! -e big.csv.part ]
+    check_all "out of memory: nothing left behind" '[ ! -e big.csv ] && [ ! -e big.csv.part ]'
 fi
 cd "$tmp" || exit 1
 refused "stats of a missing file: exit 2" "nope.csv" "$GS" stats nope.csv

@@ -88,6 +88,14 @@ check() {
     if "$@"; then ok; else fail "$name"; fi
 }
 
+# check_all NAME 'CONDITIONS': CONDITIONS is shell text, tests joined by &&
+# or ||, evaluated whole; `check NAME [ a ] && [ b ]` would check [ a ] only.
+# An exit status to test is saved first ($? is the caller's no longer).
+check_all() {
+    local name=$1
+    if eval "$2"; then ok; else fail "$name"; fi
+}
+
 # The last line of a test: "N passed, N failed[, N skipped]". The status is
 # 1 on a failure, 77 (meson's "skipped") only when every case was skipped,
 # else 0.

@@ -8,7 +8,8 @@ ROOT=${SOURCE_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 
 for what in activations outcomes columns settings ensemble_columns; do
     "$GS" --list "$what" > "$tmp/$what.txt" 2> "$tmp/stderr"
-    check "--list $what: exit 0, nothing on stderr" [ $? -eq 0 ] && [ ! -s "$tmp/stderr" ]
+    rc=$?
+    check_all "--list $what: exit 0, nothing on stderr" '[ $rc -eq 0 ] && [ ! -s "$tmp/stderr" ]'
     "$GS" --list "$what" --json > "$tmp/$what.json"
     check "--list $what --json: exit 0" [ $? -eq 0 ]
 done

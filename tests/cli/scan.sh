@@ -9,8 +9,9 @@ cd "$tmp" || exit 1
 
 base=(--res 10,8 --steps 60 --batch 16 --quiet)
 "$GS" scan --param lr=0.01:1:3:log "${base[@]}" -o lr
-check "scan: exit 0 and a map per value" [ $? -eq 0 ] && [ -f lr/lr=0.01.csv ] &&
-    [ -f lr/lr=0.1.csv ] && [ -f lr/lr=1.csv ] && [ -f lr/scan.csv ]
+rc=$?
+check_all "scan: exit 0 and a map per value" '[ $rc -eq 0 ] && [ -f lr/lr=0.01.csv ] &&
+    [ -f lr/lr=0.1.csv ] && [ -f lr/lr=1.csv ] && [ -f lr/scan.csv ]'
 "$GS" "${base[@]}" --lr 0.1 -o one.csv
 same "a scan's map is the sweep's map of its value" one.csv lr/lr=0.1.csv
 check "scan.csv: the log scale" grep -q '^# scale: log$' lr/scan.csv
@@ -39,10 +40,10 @@ check_table lr/scan.csv && ok || fail "scan.csv = stats of each map (lr)"
 check_table acts/scan.csv && ok || fail "scan.csv = stats of each map (act, ensembles)"
 check "an ensemble per value" grep -q '^# seeds: 2$' acts/act=selu.csv
 "$GS" scan --param batch=4:64:3:log --res 10,8 --steps 60 --quiet -o batch
-check "integer values, rounded" [ -f batch/batch=4.csv ] && [ -f batch/batch=16.csv ] &&
-    [ -f batch/batch=64.csv ]
+check_all "integer values, rounded" '[ -f batch/batch=4.csv ] && [ -f batch/batch=16.csv ] &&
+    [ -f batch/batch=64.csv ]'
 "$GS" scan --param data=-1:1,-0.5:0.5 "${base[@]}" -o data
-check "a range setting as a list" [ -f data/data=-1:1.csv ] && [ -f data/data=-0.5:0.5.csv ]
+check_all "a range setting as a list" '[ -f data/data=-1:1.csv ] && [ -f data/data=-0.5:0.5.csv ]'
 
 # A rerun skips the complete maps and resumes a .part.
 cp lr/lr=1.csv keep.csv
@@ -59,7 +60,7 @@ check_table lr/scan.csv && ok || fail "rerun: scan.csv"
 cp -r lr lr2 && rm lr2/lr=0.01.csv lr2/scan.csv
 expect_error "rerun with other settings" "$GS" scan --param lr=0.01:1:3:log --res 10,8 \
     --steps 61 --batch 16 --quiet -o "$tmp/lr2"
-check "nothing ran" [ ! -e lr2/lr=0.01.csv ] && [ ! -e lr2/lr=0.01.csv.part ]
+check_all "nothing ran" '[ ! -e lr2/lr=0.01.csv ] && [ ! -e lr2/lr=0.01.csv.part ]'
 
 # The figures (scripts/plot-scan, plot-diff, heatmap of an ensemble), where a
 # Python with numpy and matplotlib is found.

@@ -22,14 +22,16 @@ export GRIDSWEEP_PYTHON=$py GRIDSWEEP_BIN=$GS
 
 "$GS" zoom --center b=0.5,d=-0.5 --frames 3 --factor 4 --res 12,10 --steps 40 --quiet -o z
 "$ROOT/scripts/zoom-video" z -o z.mp4
-check "mp4: exit 0 and a file" [ $? -eq 0 ] && [ -s z.mp4 ]
+rc=$?
+check_all "mp4: exit 0 and a file" '[ $rc -eq 0 ] && [ -s z.mp4 ]'
 if command -v ffprobe > /dev/null; then
     got=$(ffprobe -v error -count_frames -show_entries stream=codec_name,nb_read_frames \
         -of csv=p=0 z.mp4)
     check "mp4: H.264, one video frame per map (got '$got')" [ "$got" = "h264,3" ]
 fi
 "$ROOT/scripts/zoom-video" z -o z.gif --fps 4
-check "gif: exit 0 and a GIF" [ $? -eq 0 ] && [ "$(head -c 6 z.gif)" = GIF89a ]
+rc=$?
+check_all "gif: exit 0 and a GIF" '[ $rc -eq 0 ] && [ "$(head -c 6 z.gif)" = GIF89a ]'
 check "no temporary left" [ -z "$(ls -A | grep -v '^z$\|^z\.mp4$\|^z\.gif$')" ]
 
 # Bad input.

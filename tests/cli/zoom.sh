@@ -10,8 +10,9 @@ cd "$tmp" || exit 1
 base=(--res 12,10 --steps 60 --batch 16 --quiet)
 zoom=(zoom --center b=0.5,d=-0.5 --frames 3 --factor 4)
 "$GS" "${zoom[@]}" "${base[@]}" -o z
-check "zoom: exit 0, three frames and zoom.csv" [ $? -eq 0 ] && [ -f z/frame-000.csv ] &&
-    [ -f z/frame-001.csv ] && [ -f z/frame-002.csv ] && [ ! -e z/frame-003.csv ] && [ -f z/zoom.csv ]
+rc=$?
+check_all "zoom: exit 0, three frames and zoom.csv" '[ $rc -eq 0 ] && [ -f z/frame-000.csv ] &&
+    [ -f z/frame-001.csv ] && [ -f z/frame-002.csv ] && [ ! -e z/frame-003.csv ] && [ -f z/zoom.csv ]'
 check "zoom.csv: the windows" grep -qx '1,frame-001.csv,b:-0.125:0.875,d:-0.875:0.125' z/zoom.csv
 check "zoom.csv: frame 2" grep -qx '2,frame-002.csv,b:0.34375:0.59375,d:-0.59375:-0.34375' z/zoom.csv
 "$GS" "${base[@]}" -o f0.csv
@@ -34,7 +35,9 @@ for k in 000 001 002; do same "rerun keeps frame $k" z_before/frame-$k.csv z/fra
 check "rerun: says the frames are complete" grep -q "frame-001.csv' is complete" rerun.err
 
 # Interrupted in frame 1 (kill), rerun: byte-identical to an uninterrupted run.
-long=(--res 32,24 --steps 20000 --threads 2 --quiet)   # seconds a frame, rows in blocks
+# A frame must outlast the sink's first write to the .part (half a second):
+# about 1.4 s on a fast AVX-512 core pair, longer elsewhere.
+long=(--res 32,24 --steps 60000 --threads 2 --quiet)
 "$GS" "${zoom[@]}" "${long[@]}" -o whole
 "$GS" "${zoom[@]}" "${long[@]}" -o cut 2> cut.err &
 pid=$!
@@ -47,8 +50,8 @@ kill -INT "$pid"
 wait "$pid"
 rc=$?
 check "interrupted: exit 130 (got $rc)" [ "$rc" -eq 130 ]
-check "interrupted: frame 0 kept, frame 1 a .part, frame 2 not started" [ -f cut/frame-000.csv ] &&
-    [ -f cut/frame-001.csv.part ] && [ ! -e cut/frame-001.csv ] && [ ! -e cut/frame-002.csv.part ]
+check_all "interrupted: frame 0 kept, frame 1 a .part, frame 2 not started" '[ -f cut/frame-000.csv ] &&
+    [ -f cut/frame-001.csv.part ] && [ ! -e cut/frame-001.csv ] && [ ! -e cut/frame-002.csv.part ]'
 check "interrupted: says how to finish" grep -q "1 of 3 frames are complete; run the same zoom again" cut.err
 "$GS" "${zoom[@]}" "${long[@]}" -o cut 2> resume.err
 check "resumed: exit 0 ($(head -c 300 resume.err))" [ $? -eq 0 ]
@@ -70,17 +73,19 @@ PY
 
 # float32 below its resolution: one warning line, the map still written.
 "$GS" --x b:0.49999995:0.50000005 --res 8,2 --steps 20 --quiet -o narrow.csv 2> narrow.err
-check "1e-7 wide: exit 0 and a map" [ $? -eq 0 ] && [ -f narrow.csv ]
-check "1e-7 wide: one warning line" [ "$(wc -l < narrow.err)" -eq 1 ] &&
-    grep -q "^gridsweep: warning: float32 holds only 3 distinct values of b over these 8 cells" narrow.err
+rc=$?
+check_all "1e-7 wide: exit 0 and a map" '[ $rc -eq 0 ] && [ -f narrow.csv ]'
+check_all "1e-7 wide: one warning line" '[ "$(wc -l < narrow.err)" -eq 1 ] &&
+    grep -q "^gridsweep: warning: float32 holds only 3 distinct values of b over these 8 cells" narrow.err'
 "$GS" --x b:0.499999995:0.500000005 --res 8,2 --steps 20 --quiet -o narrower.csv 2> narrower.err
 check "1e-8 wide: one distinct value" grep -q "float32 holds only 1 distinct value of b over these 8 cells" narrower.err
 grep -q -- ' --' narrower.err && fail "the warning names no option" || ok
 "$GS" --res 8,2 --steps 20 --quiet -o wide.csv 2> wide.err
 check "a normal plane: no warning" [ ! -s wide.err ]
 "$GS" zoom --center b=0.5,d=0 --frames 3 --factor 10000 --res 8,2 --steps 20 --quiet -o deep 2> deep.err
-check "zoom past float32: exit 0, a warning for the deep frames only" [ $? -eq 0 ] &&
-    [ "$(grep -c 'warning: float32' deep.err)" -ge 1 ] && [ "$(grep -c 'warning: float32' deep.err)" -le 2 ]
+rc=$?
+check_all "zoom past float32: exit 0, a warning for the deep frames only" '[ $rc -eq 0 ] &&
+    [ "$(grep -c "warning: float32" deep.err)" -ge 1 ] && [ "$(grep -c "warning: float32" deep.err)" -le 2 ]'
 
 # Bad input: one line, exit 2, nothing written.
 mkdir -p "$tmp/full" && echo x > "$tmp/full/notes.txt"
@@ -110,7 +115,7 @@ grep -q "its zoom.csv has 'center: b=0.5,d=-0.5' where this one has 'center: b=0
 rm z2/frame-002.csv
 expect_error "same zoom, other settings" "$GS" "${zoom[@]}" --res 12,10 --steps 61 --batch 16 \
     --quiet -o "$tmp/z2"
-check "other settings: nothing ran" [ ! -e z2/frame-002.csv ] && [ ! -e z2/frame-002.csv.part ]
+check_all "other settings: nothing ran" '[ ! -e z2/frame-002.csv ] && [ ! -e z2/frame-002.csv.part ]'
 "$GS" zoom --help > help.txt
 check "zoom --help" grep -q "usage: gridsweep zoom" help.txt
 
