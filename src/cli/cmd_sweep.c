@@ -224,10 +224,12 @@ static int run_map(map_job *job, const sweep_args *sa, const gs_kernels *k,
     }
     const bool to_file = of.path != NULL;
     char *part = to_file ? strdup(of.part) : NULL;
-    /* FILE alone is left. Synced first, so that a crash between the unlink
-     * and the rename (a .part with no checksum: its rows trained again on
-     * --resume) has microseconds to happen in, not a sync's time. */
-    if (to_file && fsync(of.fd) == 0)
+    /* FILE alone is left. Synced first, and the commit then syncs nothing
+     * more, so that a crash between the unlink and the rename (a .part with
+     * no checksum: its rows trained again on --resume) has microseconds to
+     * happen in, not a sync's time (on a busy disk, a sync of an unchanged
+     * file can still wait for the journal: CI caught a kill -9 there). */
+    if (to_file && outfile_sync(&of) == 0)
         part_digest_remove(&pc.digest);
     if ((rc = outfile_commit(&of)) && part)
         resume_print_hint(argc, argv, act, part);

@@ -276,12 +276,14 @@ int outfile_cut(outfile *of, int64_t keep)
         return cli_runtime_error("cannot cut the torn tail of '%s': %s", of->part,
                                  strerror(errno));
     of->written = keep;
+    of->synced = false;
     return 0;
 }
 
 int outfile_write(outfile *of, const void *buf, size_t len)
 {
     const char *p = buf;
+    of->synced = false;
     while (len > 0) {
         ssize_t n = of->path ? pwrite(of->fd, p, len, (off_t)of->written)
                              : write(of->fd, p, len);
@@ -320,6 +322,16 @@ void outfile_cut_torn(outfile *of)
     fsync(of->fd);
 }
 
+int outfile_sync(outfile *of)
+{
+    if (of->f == stdout)
+        return 0;
+    if (fflush(of->f) != 0 || ferror(of->f) || fsync(of->fd) != 0)
+        return -1;
+    of->synced = true;
+    return 0;
+}
+
 int outfile_commit(outfile *of)
 {
     int status = 0;
@@ -330,7 +342,7 @@ int outfile_commit(outfile *of)
         return status;
     }
     struct stat st;
-    if (fflush(of->f) != 0 || ferror(of->f) || fsync(of->fd) != 0) {
+    if (fflush(of->f) != 0 || ferror(of->f) || (!of->synced && fsync(of->fd) != 0)) {
         status = cli_runtime_error("writing '%s' failed: %s", of->part, strerror(errno));
     } else if (lstat(of->path, &st) == 0 && !S_ISREG(st.st_mode)) {
         status = cli_runtime_error("'%s' became %s during the run; the map stays in '%s'",

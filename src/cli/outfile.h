@@ -19,6 +19,7 @@ typedef struct outfile {
     int64_t written;  /* bytes known to be in the file, through outfile_write */
     bool resumable;   /* a failed commit keeps the .part (the sweep's maps) */
     bool binary;      /* not lines (NetCDF): no torn line to cut */
+    bool synced;      /* on disk as it is: outfile_sync, and no write since */
 } outfile;
 
 /* Checks the target (an existing file without force, anything but a regular
@@ -53,6 +54,10 @@ int outfile_relock_quiet(outfile *of);
 /* After a failed write: cuts a torn last line, so only whole lines stay
  * (nothing for a binary file). */
 void outfile_cut_torn(outfile *of);
+/* Flushes and syncs the file (PATH.part, standard output: nothing), so that
+ * a commit straight after has no disk wait left before its rename. 0, or -1
+ * with errno. */
+int outfile_sync(outfile *of);
 /* Flushes, syncs, renames PATH.part to PATH, closes; 0 or exit status. On a
  * failure the .part is removed, unless of->resumable (then it is kept, whole
  * lines only, and the caller says how to resume). */
