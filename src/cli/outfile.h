@@ -55,8 +55,9 @@ int outfile_relock_quiet(outfile *of);
  * (nothing for a binary file). */
 void outfile_cut_torn(outfile *of);
 /* Flushes and syncs the file (PATH.part, standard output: nothing), so that
- * a commit straight after has no disk wait left before its rename. 0, or -1
- * with errno. */
+ * a commit straight after has no disk wait left before its rename. Only
+ * outfile_write and outfile_cut undo it: nothing may go through of->f in
+ * between. 0, or -1 with errno. */
 int outfile_sync(outfile *of);
 /* Flushes, syncs, renames PATH.part to PATH, closes; 0 or exit status. On a
  * failure the .part is removed, unless of->resumable (then it is kept, whole
