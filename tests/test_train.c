@@ -281,13 +281,18 @@ static void check_determinism(gs_act act, gs_loss loss, gs_opt opt, gs_sampling 
     const gs_kernels *ks = gs_kernels_get(GS_ISA_SCALAR);
     cr_assert_not_null(ks);
     cr_assert_eq(ks->lanes, 1);
+    cr_assert_eq(plan.step.bias != NULL, opt == GS_OPT_ADAM, "Adam's runs, and only they, have the table");
+    /* The reference forms Adam's bias corrections with pow at every step;
+     * the sets below read them from the plan's table. */
+    gs_step_data bare = plan.step;
+    bare.bias = NULL;
     lane_state ref[DET_N];
     for (int l = 0; l < DET_N; l++) {
         gs_block blk;
         gs_block_init(&blk, 1, &DET_STARTS[l], &DET_POINTS[l]);
         /* in two pieces: resuming a block mid-run changes nothing */
-        ks->train[act][loss](&plan.step, &blk, DET_STEPS / 3);
-        ks->train[act][loss](&plan.step, &blk, DET_STEPS);
+        ks->train[act][loss](&bare, &blk, DET_STEPS / 3);
+        ks->train[act][loss](&bare, &blk, DET_STEPS);
         lane_of(&plan, ks, &blk, 0, &ref[l]);
     }
     char what[160];

@@ -119,6 +119,14 @@ typedef struct gs_step_data {
     /* Each row's bucket index (sorted_index.h), gs_sorted_buckets(batch) + 1
      * entries a row, rows as sx's; NULL: none, every search spans the row. */
     const int32_t *sidx;
+    /* Adam's bias corrections of steps 0 .. bias_steps-1, formed once a run
+     * instead of twice a block and step (pow was 2% of a relu sweep):
+     * bias[2t] = 1 - beta1^(t+1) and bias[2t+1] = sqrt(1 - beta2^(t+1)),
+     * both with C's pow (Python's float power, which torch 1.13 takes), as
+     * train_impl.h forms them. NULL (other optimizers, hand-made step data):
+     * the kernels call pow themselves. */
+    const double *bias;
+    int bias_steps;
     int window_start;        /* first step whose loss is summed into wsum */
     int prev_start;          /* first step summed into wprev (up to window_start) */
     double tol;              /* t_enter: the smoothed loss below this */

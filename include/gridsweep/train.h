@@ -132,6 +132,7 @@ typedef struct gs_train_plan {
     float *samples;          /* owns step.xs and step.ys (NULL for independent) */
     void *sorted;            /* owns the sorted method's tables (step.sx ...) */
     gs_sum_order *sum;       /* owns step.sum */
+    double *bias;            /* owns step.bias (Adam only) */
     float *eval_x, *eval_y;  /* the dense grid and its target, eval_points long:
                               * the quantiles of the midpoints (i + 0.5) / n */
     float range_lo, range_hi;  /* where the shape rules look: [lo, hi] of --data

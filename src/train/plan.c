@@ -252,6 +252,24 @@ static gs_step_data step_data(const gs_train_config *cfg)
     };
 }
 
+/* Adam's bias corrections for every step of the run (step.h's bias). */
+static int bias_table(gs_train_plan *plan, const gs_train_config *cfg)
+{
+    if (cfg->opt != GS_OPT_ADAM)
+        return 0;
+    plan->bias = malloc(2 * (size_t)cfg->steps * sizeof *plan->bias);
+    if (!plan->bias)
+        return -1;
+    for (int t = 0; t < cfg->steps; t++) {
+        const double n = (double)(t + 1);
+        plan->bias[2 * t] = 1.0 - pow(cfg->beta1, n);
+        plan->bias[2 * t + 1] = sqrt(1.0 - pow(cfg->beta2, n));
+    }
+    plan->step.bias = plan->bias;
+    plan->step.bias_steps = cfg->steps;
+    return 0;
+}
+
 int gs_train_plan_init(gs_train_plan *plan, const gs_train_config *cfg, gs_error *err)
 {
     memset(plan, 0, sizeof *plan);
@@ -259,6 +277,10 @@ int gs_train_plan_init(gs_train_plan *plan, const gs_train_config *cfg, gs_error
         return -1;
     plan->cfg = *cfg;
     plan->step = step_data(cfg);
+    if (bias_table(plan, cfg)) {
+        gs_train_plan_free(plan);
+        return gs_fail(err, "out of memory for the optimizer's bias corrections");
+    }
     const int batch = cfg->batch;
     size_t n = 0;
     if (cfg->method == GS_METHOD_SORTED) {
@@ -326,6 +348,7 @@ void gs_train_plan_free(gs_train_plan *plan)
     if (plan->sum)
         gs_sum_order_free(plan->sum);
     free(plan->sum);
+    free(plan->bias);
     free(plan->eval_x);
     free(plan->eval_y);
     free(plan->samples64);
