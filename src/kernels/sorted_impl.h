@@ -273,27 +273,44 @@ GS_INLINE void huber_sums(const sorted_row *r, const piece_v *pc, si klo, si khi
     (void)zero;
 }
 
+/* The levels the searches compare against, the same at every step: the
+ * target's kinks (rising) and f's, rising and falling (pl_level, whose
+ * nextafter is formed once a block, not once a step). */
+typedef struct pl_levels {
+    double t[2];
+    double f[2][2];
+} pl_levels;
+
+static inline pl_levels pl_levels_of(const pl_fn *f, const pl_fn *tf)
+{
+    pl_levels lv = {{0, 0}, {{0, 0}, {0, 0}}};
+    for (int k = 0; k < tf->nk; k++)
+        lv.t[k] = pl_level(tf, k, 1);
+    for (int k = 0; k < f->nk; k++)
+        lv.f[k][0] = pl_level(f, k, 1), lv.f[k][1] = pl_level(f, k, -1);
+    return lv;
+}
+
 /* The sums (gs_sorted_sums_fn's five, in double) of nl starts, p[q][l], on
  * one step's row: every vector's kinks searched at once, then its pieces,
  * then every piece's crossings at once, then the sums, piece after piece. */
-GS_INLINE void sorted_step(const sorted_row *r, const pl_fn *f, const pl_fn *tf, gs_loss loss,
-                           double delta, const float (*p)[GS_BLOCK_LANES], int nl,
+GS_INLINE void sorted_step(const sorted_row *r, const pl_fn *f, const pl_fn *tf,
+                           const pl_levels *lv, gs_loss loss, double delta,
+                           const float (*p)[GS_BLOCK_LANES], int nl,
                            double (*sums)[GS_BLOCK_LANES])
 {
     const int nv = (nl + SV - 1) / SV, nb = f->nk + tf->nk, two = loss != GS_LOSS_MAE;
     const int per = loss == GS_LOSS_HUBER ? 2 : 1;   /* searches a piece */
     int tk[2];
-    double flev[2][2];   /* f's kinks' levels, rising and falling */
     for (int k = 0; k < tf->nk; k++)
-        tk[k] = first_above(r, pl_level(tf, k, 1));
-    for (int k = 0; k < f->nk; k++)
-        flev[k][0] = pl_level(f, k, 1), flev[k][1] = pl_level(f, k, -1);
+        tk[k] = first_above(r, lv->t[k]);
+    const double(*flev)[2] = lv->f;   /* f's kinks' levels, rising and falling */
     start_v st[SORTED_VECS];
     rank_job jobs[SORTED_JOBS];
     si found[SORTED_JOBS];
     sd last[SORTED_JOBS];
     for (int v = 0; v < nv; v++)
-        start_load(&st[v], f, (const double(*)[2])flev, p, v * SV, r->n, &jobs[v * f->nk]);
+        start_load(&st[v], f, flev, p, v * SV, r->n, &jobs[v * f->nk]);
     rank_all(r, jobs, nv * f->nk, found, NULL);
     piece_v pc[SORTED_VECS][5];
     for (int v = 0; v < nv; v++) {
@@ -360,6 +377,7 @@ GS_INLINE void sorted_block_impl(const gs_step_data *step, gs_block *blk, int t_
                                  gs_loss loss)
 {
     const pl_fn f = pl_fn_of(act), tf = pl_fn_of(step->target);
+    const pl_levels lv = pl_levels_of(&f, &tf);
     const double delta = (float)step->huber_delta;   /* the float the f32 kernels use */
     const int n = blk->n < 1 ? 1 : (blk->n < LANES ? blk->n : LANES);
     for (int t = blk->t; t < t_end; t++) {
@@ -367,7 +385,7 @@ GS_INLINE void sorted_block_impl(const gs_step_data *step, gs_block *blk, int t_
         if (t + 1 < t_end && step->s_stride && step->batch <= 1024)
             prefetch_row(step, t + 1);
         double o[5][GS_BLOCK_LANES];
-        sorted_step(&row, &f, &tf, loss, delta, (const float(*)[GS_BLOCK_LANES])blk->p, n, o);
+        sorted_step(&row, &f, &tf, &lv, loss, delta, (const float(*)[GS_BLOCK_LANES])blk->p, n, o);
         _Alignas(GS_ALIGN) float sums[5][LANES];
         for (int k = 0; k < 5; k++) {
             for (int l = 0; l < n; l++)
@@ -393,9 +411,10 @@ static void GS_CAT(sorted_sums, GS_KSUFFIX)(const gs_step_data *step, int t, gs_
 {
     const pl_fn f = pl_fn_of(act), tf = pl_fn_of(step->target);
     const sorted_row row = sorted_row_at(step, t);
+    const pl_levels lv = pl_levels_of(&f, &tf);
     float pp[4][GS_BLOCK_LANES] = {{p[0]}, {p[1]}, {p[2]}, {p[3]}};
     double o[5][GS_BLOCK_LANES];
-    sorted_step(&row, &f, &tf, step->loss, (float)step->huber_delta, (const float(*)[GS_BLOCK_LANES])pp,
+    sorted_step(&row, &f, &tf, &lv, step->loss, (float)step->huber_delta, (const float(*)[GS_BLOCK_LANES])pp,
                 1, o);
     for (int k = 0; k < 5; k++)
         sums[k] = o[k][0];
