@@ -200,15 +200,18 @@ GS_INLINE vf act_apply(gs_act act, vf z, vf *df) { return act_eval(act, z, NULL,
 /* As act_impl.h: on z > 0, elu, celu and selu are affine and need no exp:
  * when every lane of a vector is there, this gives bit for bit what
  * act_apply would. */
-GS_INLINE int act_positive_branch(gs_act act, vf z, vf *f, vf *df)
+static inline int act_has_positive_branch(gs_act act)
 {
-    if ((act != GS_ACT_ELU && act != GS_ACT_CELU && act != GS_ACT_SELU) ||
-        !vm_all(vf_gt(z, vf_set1(0.0))))
-        return 0;
+    return act == GS_ACT_ELU || act == GS_ACT_CELU || act == GS_ACT_SELU;
+}
+
+/* Their affine side, f and f' for every lane (eval_impl.h stores it for a
+ * whole block, then takes act_apply for the vectors that need it). */
+GS_INLINE void act_positive_affine(gs_act act, vf z, vf *f, vf *df)
+{
     const vf scale = vf_set1(act == GS_ACT_SELU ? SELU_LAMBDA64 : 1.0);
     *df = scale;
     *f = act == GS_ACT_SELU ? vf_mul(scale, z) : z;
-    return 1;
 }
 
 /* As act_impl.h: relu's derivative is a mask, and the activations of a few
