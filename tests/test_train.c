@@ -332,6 +332,52 @@ Test(train, determinism_across_kernel_sets, .timeout = 300)
                     check_determinism((gs_act)a, (gs_loss)l, (gs_opt)o, (gs_sampling)s);
 }
 
+/* Adam's bias corrections from the plan's table (step.h) against pow at
+ * every step, past the table's end too: with beta2 = 0.999 the table ends at
+ * the first step where both are 1 (bias_ones); with beta2 = 0.99999 at its
+ * cap of 65536 steps, after which the kernels call pow again. */
+static void check_bias_table(double beta2, int steps, int want_ones)
+{
+    gs_train_config cfg = gs_train_defaults();
+    cfg.sampling = GS_SAMPLING_GRID;
+    cfg.batch = 4;
+    cfg.steps = steps;
+    cfg.beta2 = beta2;
+    gs_error err;
+    gs_train_plan plan;
+    cr_assert_eq(gs_train_plan_init(&plan, &cfg, &err), 0, "%s", err.msg);
+    cr_assert_not_null(plan.step.bias);
+    cr_expect_eq(plan.step.bias_ones, want_ones, "beta2 %g: bias_ones %d", beta2, plan.step.bias_ones);
+    cr_expect_lt(plan.step.bias_steps, steps, "beta2 %g: the table stops early", beta2);
+    gs_step_data bare = plan.step;
+    bare.bias = NULL;
+    const float start[1][5] = {{1, 0.5f, 1, -0.5f, 0.1f}};
+    const uint64_t point[1] = {3};
+    const gs_isa sets[2] = {GS_ISA_SCALAR, gs_isa_best()};
+    for (int i = 0; i < 2; i++) {
+        const gs_kernels *k = gs_kernels_get(sets[i]);
+        gs_block with, without;
+        gs_block_init(&with, 1, start, point);
+        gs_block_init(&without, 1, start, point);
+        k->train[cfg.act][cfg.loss](&plan.step, &with, steps);
+        k->train[cfg.act][cfg.loss](&bare, &without, steps);
+        lane_state a, b;
+        lane_of(&plan, k, &with, 0, &a);
+        lane_of(&plan, k, &without, 0, &b);
+        char what[96];
+        snprintf(what, sizeof what, "beta2 %g, %d steps, %s: table vs pow", beta2, steps,
+                 gs_isa_name(sets[i]));
+        expect_same_lane(&a, &b, what);
+    }
+    gs_train_plan_free(&plan);
+}
+
+Test(train, bias_table_matches_pow, .timeout = 120)
+{
+    check_bias_table(0.999, 40000, 1);
+    check_bias_table(0.99999, 70000, 0);
+}
+
 /* Shared and grid sampling give every lane the same batches; independent
  * sampling gives each point its own: two lanes with the same start agree
  * exactly under shared sampling and differ under independent sampling. */

@@ -123,10 +123,12 @@ typedef struct gs_step_data {
      * instead of twice a block and step (pow was 2% of a relu sweep):
      * bias[2t] = 1 - beta1^(t+1) and bias[2t+1] = sqrt(1 - beta2^(t+1)),
      * both with C's pow (Python's float power, which torch 1.13 takes), as
-     * train_impl.h forms them. NULL (other optimizers, hand-made step data):
-     * the kernels call pow themselves. */
+     * train_impl.h forms them. bias_ones: the last pair is (1, 1), and so is
+     * every later step's (beta^(t+1) only falls, and 1 - it rounds to 1
+     * from there on). Past the table otherwise, and with bias NULL (other
+     * optimizers, hand-made step data), the kernels call pow themselves. */
     const double *bias;
-    int bias_steps;
+    int bias_steps, bias_ones;
     int window_start;        /* first step whose loss is summed into wsum */
     int prev_start;          /* first step summed into wprev (up to window_start) */
     double tol;              /* t_enter: the smoothed loss below this */

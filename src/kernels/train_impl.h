@@ -282,19 +282,20 @@ typedef struct opt_consts {
     vf bc2_sqrt;   /* Adam: (float)sqrt(1 - beta2^t) */
 } opt_consts;
 
-/* Adam's 1 - beta1^(t+1) and sqrt(1 - beta2^(t+1)): torch's step =
- * state_steps[i].item() (t + 1 here), beta ** step is Python's float
- * power, i.e. C pow in double; from the run's table where it has them. */
-static inline double adam_bc1(const gs_step_data *step, int t)
+/* Adam's 1 - beta1^(t+1) (k = 0) and sqrt(1 - beta2^(t+1)) (k = 1):
+ * torch's step = state_steps[i].item() (t + 1 here), beta ** step is
+ * Python's float power, i.e. C pow in double; from the run's table where
+ * it has them (step.h). */
+static inline double adam_bias(const gs_step_data *step, int t, int k)
 {
-    return step->bias && t < step->bias_steps ? step->bias[2 * t]
-                                               : 1.0 - pow(step->beta1, (double)(t + 1));
-}
-
-static inline double adam_bc2_sqrt(const gs_step_data *step, int t)
-{
-    return step->bias && t < step->bias_steps ? step->bias[2 * t + 1]
-                                               : sqrt(1.0 - pow(step->beta2, (double)(t + 1)));
+    if (step->bias) {
+        if (t < step->bias_steps)
+            return step->bias[2 * t + k];
+        if (step->bias_ones)
+            return 1.0;
+    }
+    const double n = (double)(t + 1);
+    return k ? sqrt(1.0 - pow(step->beta2, n)) : 1.0 - pow(step->beta1, n);
 }
 
 static inline opt_consts opt_consts_at(const gs_step_data *step, int t)
@@ -309,7 +310,7 @@ static inline opt_consts opt_consts_at(const gs_step_data *step, int t)
         .momentum = vf_set1((REAL)step->momentum),
         .alpha = vf_set1((REAL)step->alpha),
         .one_m_alpha = vf_set1((REAL)(1.0 - step->alpha)),
-        .bc2_sqrt = vf_set1((REAL)(adam ? adam_bc2_sqrt(step, t) : 1.0)),   /* Adam's only */
+        .bc2_sqrt = vf_set1((REAL)(adam ? adam_bias(step, t, 1) : 1.0)),   /* Adam's only */
     };
 }
 
@@ -420,7 +421,7 @@ GS_INLINE void apply_step(const gs_step_data *step, GS_BLOCK_T *blk, int t, gs_a
      * in double, and the op casts -step_size to float. A few scalar
      * divisions per step, none per sample. */
     _Alignas(GS_ALIGN) REAL neg_in[LANES], neg_out[LANES];
-    const double bc1 = step->opt == GS_OPT_ADAM ? adam_bc1(step, t) : 1.0;
+    const double bc1 = step->opt == GS_OPT_ADAM ? adam_bias(step, t, 0) : 1.0;
     for (int l = 0; l < LANES; l++) {
         neg_in[l] = (REAL)(-((double)blk->lr_in[l] / bc1));
         neg_out[l] = (REAL)(-((double)blk->lr_out[l] / bc1));

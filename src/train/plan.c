@@ -252,21 +252,33 @@ static gs_step_data step_data(const gs_train_config *cfg)
     };
 }
 
-/* Adam's bias corrections for every step of the run (step.h's bias). */
+/* Adam's bias corrections (step.h's bias): up to the first step where both
+ * are exactly 1 (step 37,400 for beta2 = 0.999), at most GS_BIAS_STEPS of
+ * them (1 MiB). The betas are in [0, 1): beta^(t+1) only falls (by at least
+ * a factor 0.9995 a step wherever the table reaches a 1: far more than pow's
+ * error), so from a 1 on, every step has 1. */
+#define GS_BIAS_STEPS (1 << 16)
+
 static int bias_table(gs_train_plan *plan, const gs_train_config *cfg)
 {
     if (cfg->opt != GS_OPT_ADAM)
         return 0;
-    plan->bias = malloc(2 * (size_t)cfg->steps * sizeof *plan->bias);
+    const int cap = cfg->steps < GS_BIAS_STEPS ? cfg->steps : GS_BIAS_STEPS;
+    plan->bias = malloc(2 * (size_t)cap * sizeof *plan->bias);
     if (!plan->bias)
         return -1;
-    for (int t = 0; t < cfg->steps; t++) {
-        const double n = (double)(t + 1);
-        plan->bias[2 * t] = 1.0 - pow(cfg->beta1, n);
-        plan->bias[2 * t + 1] = sqrt(1.0 - pow(cfg->beta2, n));
+    int n = 0, ones = 0;
+    while (n < cap && !ones) {
+        const double k = (double)(n + 1);
+        const double bc1 = 1.0 - pow(cfg->beta1, k), bc2 = sqrt(1.0 - pow(cfg->beta2, k));
+        plan->bias[2 * n] = bc1;
+        plan->bias[2 * n + 1] = bc2;
+        ones = bc1 == 1.0 && bc2 == 1.0;
+        n++;
     }
     plan->step.bias = plan->bias;
-    plan->step.bias_steps = cfg->steps;
+    plan->step.bias_steps = n;
+    plan->step.bias_ones = ones;
     return 0;
 }
 
