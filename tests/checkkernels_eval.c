@@ -92,15 +92,9 @@ void ck_check_eval(ck_run *run)
     for (size_t i = 0; i < N_RANDOM; i++)
         z[i] = rng_uniform(&r, -90, 90);
     compare_arrays(run, z, N_RANDOM, "uniform [-90, 90]", buf);
-    /* Runs of one sign, 1 to 64 long: whole vectors on one side of 0 and
-     * vectors across it, in every mix (elu, celu and selu take a vector
-     * with every lane above 0 apart from the rest). */
-    for (size_t i = 0; i < N_RANDOM;) {
-        const size_t len = 1 + rng_next(&r) % 64;
-        const float sign = (rng_next(&r) & 1) ? 1 : -1;
-        for (size_t j = 0; j < len && i < N_RANDOM; j++, i++)
-            z[i] = sign * rng_uniform(&r, 0, 12);
-    }
+    sign_runs runs = {0, 1};
+    for (size_t i = 0; i < N_RANDOM; i++)
+        z[i] = (float)sign_runs_next(&runs, &r);
     compare_arrays(run, z, N_RANDOM, "runs of one sign", buf);
     for (size_t i = 0; i < N_RANDOM; i++)
         z[i] = rng_uniform(&r, -1, 1);

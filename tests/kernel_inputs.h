@@ -51,6 +51,25 @@ static inline float rng_uniform(rng *r, double lo, double hi)
     return (float)(lo + (hi - lo) * rng_unit(r));
 }
 
+/* Runs of one sign, 1 to 64 long, magnitudes U[0, 12] (in the precision
+ * the caller casts to: the float of a double 12u is rng_uniform's): whole
+ * vectors on one side of 0 and vectors across it, in every mix (elu, celu
+ * and selu take a vector with every lane above 0 apart from the rest). */
+typedef struct sign_runs {
+    size_t left;
+    double sign;
+} sign_runs;
+
+static inline double sign_runs_next(sign_runs *s, rng *r)
+{
+    if (s->left == 0) {
+        s->left = 1 + rng_next(r) % 64;
+        s->sign = (rng_next(r) & 1) ? 1 : -1;
+    }
+    s->left--;
+    return s->sign * (0 + 12 * rng_unit(r));
+}
+
 /* sign * 10^U(-30, 30) */
 static inline float rng_logmag(rng *r)
 {
