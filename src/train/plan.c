@@ -253,10 +253,11 @@ static gs_step_data step_data(const gs_train_config *cfg)
 }
 
 /* Adam's bias corrections (step.h's bias): up to the first step where both
- * are exactly 1 (step 37,400 for beta2 = 0.999), at most GS_BIAS_STEPS of
- * them (1 MiB). The betas are in [0, 1): beta^(t+1) only falls (by at least
- * a factor 0.9995 a step wherever the table reaches a 1: far more than pow's
- * error), so from a 1 on, every step has 1. */
+ * are exactly 1 (the 37,412th for beta2 = 0.999), at most GS_BIAS_STEPS of
+ * them (1 MiB). The betas are in [0, 1), so beta^(t+1) only falls; where
+ * the table reaches a 1 within its length, beta <= 0.99943, and each step
+ * shrinks beta^(t+1) by far more than pow's error: from a 1 on, every step
+ * has 1. */
 #define GS_BIAS_STEPS (1 << 16)
 
 static int bias_table(gs_train_plan *plan, const gs_train_config *cfg)
