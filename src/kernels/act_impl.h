@@ -83,6 +83,17 @@ GS_INLINE void act_pre(gs_act act, vf z, vf *pre)
     pre[0] = act_t(z);
 }
 
+/* No middle stage in float (act_impl64.h's softplus has one). */
+static inline int act_mid_count(gs_act act)
+{
+    (void)act;
+    return 0;
+}
+GS_INLINE void act_mid(gs_act act, vf *pre)
+{
+    (void)act, (void)pre;
+}
+
 /* f(z) and f'(z); pre, when not NULL, holds act_pre(z) already. */
 GS_INLINE vf act_eval(gs_act act, vf z, const vf *pre, vf *df)
 {

@@ -58,12 +58,27 @@ GS_INLINE vf act_t(vf z) { return vexp64_neg(vf_negabs(z)); }
  * (e and t), the rest its division and selections: 10% faster on AVX2, 8%
  * on AVX-512 than in one pass (f64 `sweep --act tanh`, 1 thread, min of 8
  * alternated runs). */
-#define ACT_PRE_MAX 2
+#define ACT_PRE_MAX 3
 static inline int act_pre_count(gs_act act)
 {
     if (act == GS_ACT_SOFTPLUS || act == GS_ACT_TANH)
         return 2;
     return act == GS_ACT_SILU || act == GS_ACT_MISH || act == GS_ACT_SIGMOID;
+}
+
+/* softplus has a middle stage too, between the first and the rest: log1p's
+ * polynomial (vlog1p64_twp) from t and s, for the block, in a loop of its
+ * own. Its ten dependent FMAs then overlap with each other rather than wait
+ * behind the exp and divisions of one long iteration: AVX2 1.5% faster
+ * (2026-12-03, f64 `sweep --act softplus --res 128 --steps 300 --threads 1`,
+ * min of 10 alternated runs, 2.769 s -> 2.732 s, Zen 5). Moving a division
+ * into a stage of its own, or into this one, was slower (the divider has
+ * nothing to overlap with there). act_mid fills pre[np .. np + nm - 1]. */
+static inline int act_mid_count(gs_act act) { return act == GS_ACT_SOFTPLUS; }
+GS_INLINE void act_mid(gs_act act, vf *pre)
+{
+    if (act == GS_ACT_SOFTPLUS)
+        pre[2] = vlog1p64_twp(pre[0], pre[1]);
 }
 GS_INLINE void act_pre(gs_act act, vf z, vf *pre)
 {
@@ -115,9 +130,10 @@ GS_INLINE vf act_eval(gs_act act, vf z, const vf *pre, vf *df)
         vf t = pre ? pre[0] : act_t(z);
         vf ls = pre ? pre[1] : vlog1p64_s(t);
         vm above = vf_gt(z, vf_set1(SOFTPLUS_THRESHOLD64));
+        vf lp = pre ? vf_fnma(ls, pre[2], t) : vlog1p64_01_s(t, ls);   /* log1p(t) */
         vf unused, s = sigmoid_pair(z, t, &unused);
         *df = vf_sel(above, one, s);
-        return vf_sel(above, z, vf_add(vf_max(z, zero), vlog1p64_01_s(t, ls)));
+        return vf_sel(above, z, vf_add(vf_max(z, zero), lp));
     }
     case GS_ACT_GELU: {
         /* z Phi(z) and Phi + z phi from one exp (vmath64_erf.h). */

@@ -6,15 +6,16 @@
  * Whole vectors straight from the arrays; the tail through a padded buffer,
  * so it runs the very same vector code. Where the activation has a first
  * stage (act_pre_count: t = exp(-|z|), and for some more), that stage for a
- * block of 2 KiB per value first, then the rest: the exp's temporaries and
- * the rest's do not share registers. elu, celu and selu skip their exp
+ * block of 2 KiB per value first, then a middle stage where it has one
+ * (act_mid_count), then the rest: the exp's temporaries and the rest's do
+ * not share registers, and each loop's chains overlap across iterations. elu, celu and selu skip their exp
  * where a whole vector is positive, found for a block first. */
 #define EVAL_T_BLOCK (2048 / sizeof(EVAL_REAL))
 
 GS_INLINE void EVAL_IMPL(gs_act act, const EVAL_REAL *z, EVAL_REAL *f, EVAL_REAL *df, size_t n)
 {
     size_t i = 0;
-    const int np = act_pre_count(act);
+    const int np = act_pre_count(act), nm = act_mid_count(act);
     if (np) {
         _Alignas(GS_ALIGN) EVAL_REAL pb[ACT_PRE_MAX][EVAL_T_BLOCK];
         for (; i + VW <= n; i += EVAL_T_BLOCK) {
@@ -25,9 +26,17 @@ GS_INLINE void EVAL_IMPL(gs_act act, const EVAL_REAL *z, EVAL_REAL *f, EVAL_REAL
                 for (int q = 0; q < np; q++)
                     vf_store(&pb[q][j], pre[q]);
             }
+            for (size_t j = 0; nm && j < m; j += VW) {
+                vf pre[ACT_PRE_MAX];
+                for (int q = 0; q < np; q++)
+                    pre[q] = vf_load(&pb[q][j]);
+                act_mid(act, pre);
+                for (int q = np; q < np + nm; q++)
+                    vf_store(&pb[q][j], pre[q]);
+            }
             for (size_t j = 0; j < m; j += VW) {
                 vf pre[ACT_PRE_MAX], d;
-                for (int q = 0; q < np; q++)
+                for (int q = 0; q < np + nm; q++)
                     pre[q] = vf_load(&pb[q][j]);
                 vf_storeu(&f[i + j], act_eval(act, vf_loadu(&z[i + j]), pre, &d));
                 vf_storeu(&df[i + j], d);

@@ -162,13 +162,16 @@ VM64_INLINE vf vexpm1_exp64(vf x, vf *e)
  * result). No reduction: P's degree 9 covers w up to 1/9. */
 VM64_INLINE vf vlog1p64_s(vf t) { return vf_div(t, vf_add(vf_set1(2.0), t)); }
 
-/* The rest, from s = vlog1p64_s(t), which eval's first stage may hold. */
-VM64_INLINE vf vlog1p64_01_s(vf t, vf s)
+/* t - w P(w), w = s^2, from s = vlog1p64_s(t): the polynomial part, which
+ * eval's middle stage may hold (act_impl64.h). */
+VM64_INLINE vf vlog1p64_twp(vf t, vf s)
 {
     vf w = vf_mul(s, s);
-    vf twp = vf_fnma(w, vm64_horner(VLOG1P_P64, 10, w), t);
-    return vf_fnma(s, twp, t);
+    return vf_fnma(w, vm64_horner(VLOG1P_P64, 10, w), t);
 }
+
+/* The rest, from s = vlog1p64_s(t), which eval's first stage may hold. */
+VM64_INLINE vf vlog1p64_01_s(vf t, vf s) { return vf_fnma(s, vlog1p64_twp(t, s), t); }
 
 VM64_INLINE vf vlog1p64_01(vf t) { return vlog1p64_01_s(t, vlog1p64_s(t)); }
 
