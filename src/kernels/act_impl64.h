@@ -68,8 +68,9 @@ static inline int act_pre_count(gs_act act)
 
 /* softplus has a middle stage too, between the first and the rest: log1p's
  * polynomial (vlog1p64_twp) from t and s, for the block, in a loop of its
- * own. Its ten dependent FMAs then overlap with each other rather than wait
- * behind the exp and divisions of one long iteration: AVX2 1.5% faster
+ * own. One vector's ten dependent FMAs then overlap with the next vector's
+ * rather than wait behind the exp and divisions of one long iteration
+ * (a guess at the cause; the effect is measured): AVX2 1.5% faster
  * (2026-12-03, f64 `sweep --act softplus --res 128 --steps 300 --threads 1`,
  * min of 10 alternated runs, 2.769 s -> 2.732 s, Zen 5). Moving a division
  * into a stage of its own, or into this one, was slower (the divider has

@@ -8,8 +8,9 @@
  * stage (act_pre_count: t = exp(-|z|), and for some more), that stage for a
  * block of 2 KiB per value first, then a middle stage where it has one
  * (act_mid_count), then the rest: the exp's temporaries and the rest's do
- * not share registers, and each loop's chains overlap across iterations. elu, celu and selu skip their exp
- * where a whole vector is positive, found for a block first. */
+ * not share registers, and a short loop's chains overlap from one iteration
+ * to the next. elu, celu and selu skip their exp where a whole vector is
+ * positive, found for a block first. */
 #define EVAL_T_BLOCK (2048 / sizeof(EVAL_REAL))
 
 GS_INLINE void EVAL_IMPL(gs_act act, const EVAL_REAL *z, EVAL_REAL *f, EVAL_REAL *df, size_t n)
