@@ -456,8 +456,8 @@ GS_INLINE void apply_step(const gs_step_data *step, GS_BLOCK_T *blk, int t, gs_a
     /* Each lane's step sizes, per layer (a and b take lr_in, c and d
      * lr_out, as torch's parameter groups): a rate is the float32 of the
      * map row, held as that double; Adam divides it by bc1 = 1 - beta1^t
-     * in double, and the op casts -step_size to float. A few scalar
-     * divisions per step, none per sample. */
+     * in double, and the op casts -step_size to float. A few vector
+     * divisions per step (neg_step_sizes), none per sample. */
     _Alignas(GS_ALIGN) REAL neg_in[LANES], neg_out[LANES];
     const double bc1 = step->opt == GS_OPT_ADAM ? adam_bias(step, t, 0) : 1.0;
     neg_step_sizes(blk->lr_in, bc1, neg_in);
