@@ -5,6 +5,8 @@
 #include <immintrin.h>
 #include <sleef.h>
 
+#include "fixup_sign.h"
+
 #define VW 16
 #define NV 2
 #define GS_KSUFFIX avx512
@@ -35,14 +37,12 @@ static inline vm vf_ne(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_NEQ_OQ
 static inline vf vf_sel(vm m, vf a, vf b) { return _mm512_mask_blend_ps(m, b, a); }
 static inline vf vf_selz(vm m, vf a) { return _mm512_maskz_mov_ps(m, a); }
 static inline int vm_all(vm m) { return m == 0xffff; }
+/* One vfixupimmps (fixup_sign.h) instead of a compare and a ternary-logic
+ * op: relu's sweep 9% faster (median of 12 alternated runs, README), maps
+ * identical. The table goes into every lane; imm8 0 reports no exceptions. */
 static inline vf vf_sign(vf r)
 {
-    /* (r & sign bit) | 1.0f in one ternary-logic op (0xEA = A&B | C), zeroed where
-     * r == 0 or r is NaN (vf_ne is ordered) */
-    __m512i unit = _mm512_maskz_ternarylogic_epi32(
-        vf_ne(r, _mm512_setzero_ps()), _mm512_castps_si512(r),
-        _mm512_set1_epi32((int)0x80000000u), _mm512_set1_epi32(0x3f800000), 0xEA);
-    return _mm512_castsi512_ps(unit);
+    return _mm512_fixupimm_ps(_mm512_setzero_ps(), r, _mm512_set1_epi32(GS_FIXUP_SIGN_TABLE), 0);
 }
 
 static inline vf vf_round(vf a) { return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }

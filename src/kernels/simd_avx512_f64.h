@@ -6,6 +6,7 @@
 #include <immintrin.h>
 #include <sleef.h>
 
+#include "fixup_sign.h"
 #include "lut16x2.h"
 
 #define VW 8
@@ -44,14 +45,10 @@ static inline vm vf_ne(vf a, vf b) { return _mm512_cmp_pd_mask(a, b, _CMP_NEQ_OQ
 static inline vf vf_sel(vm m, vf a, vf b) { return _mm512_mask_blend_pd(m, b, a); }
 static inline vf vf_selz(vm m, vf a) { return _mm512_maskz_mov_pd(m, a); }
 static inline int vm_all(vm m) { return m == 0xff; }
+/* One vfixupimmpd, as simd_avx512.h's. */
 static inline vf vf_sign(vf r)
 {
-    /* (r & sign bit) | 1.0, zeroed where r == 0 or r is NaN */
-    __m512i unit = _mm512_maskz_ternarylogic_epi64(
-        vf_ne(r, _mm512_setzero_pd()), _mm512_castpd_si512(r),
-        _mm512_set1_epi64((long long)0x8000000000000000ull),
-        _mm512_set1_epi64(0x3ff0000000000000ll), 0xEA);
-    return _mm512_castsi512_pd(unit);
+    return _mm512_fixupimm_pd(_mm512_setzero_pd(), r, _mm512_set1_epi64(GS_FIXUP_SIGN_TABLE), 0);
 }
 
 /* vmath64.h's 2^n and a 2^n (simd_scalar_f64.h), each one vscalefpd: 1 2^n
