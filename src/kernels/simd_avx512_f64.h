@@ -45,7 +45,8 @@ static inline vm vf_ne(vf a, vf b) { return _mm512_cmp_pd_mask(a, b, _CMP_NEQ_OQ
 static inline vf vf_sel(vm m, vf a, vf b) { return _mm512_mask_blend_pd(m, b, a); }
 static inline vf vf_selz(vm m, vf a) { return _mm512_maskz_mov_pd(m, a); }
 static inline int vm_all(vm m) { return m == 0xff; }
-/* One vfixupimmpd, as simd_avx512.h's. */
+/* One vfixupimmpd, as simd_avx512.h's; it reads the low 32 bits of each
+ * 64-bit table lane, so the sign extension of the int table is harmless. */
 static inline vf vf_sign(vf r)
 {
     return _mm512_fixupimm_pd(_mm512_setzero_pd(), r, _mm512_set1_epi64(GS_FIXUP_SIGN_TABLE), 0);
