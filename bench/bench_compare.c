@@ -196,6 +196,13 @@ void section_compare(const bench_opts *o, const gs_act *acts, int n, const char 
             fflush(stdout);
         }
     }
+    int torch_rates = 0;
+    for (int i = 0; i < n; i++)
+        torch_rates += torch[i] > 0;
+    if (o->peers && n > 0 && !torch_rates)
+        printf("\nPyTorch: bench/peers/torch_sweep.py gave no rate (it runs under the Python "
+               "that scripts/find-python names, one with numpy, matplotlib and torch: "
+               "scripts/deps bench installs them).\n");
     printf("\n");
 }
 
