@@ -31,6 +31,13 @@ import numpy as np
 import gridsweep
 
 GS = os.environ.get("GS", "gridsweep")
+try:
+    import xarray  # noqa: F401  (the cases that read a Dataset's attrs and dims)
+    HAVE_XARRAY = True
+except ImportError:
+    HAVE_XARRAY = False
+needs_xarray = unittest.skipUnless(HAVE_XARRAY, "python3-xarray is not installed "
+                                   "(scripts/deps test installs it)")
 # A small map with every outcome, diverged cells (inf, nan) among them.
 SMALL = dict(act="selu", res=(20, 12), x="lr:0.01:100:log", y="b:-2:2", at="a=1,c=1,d=0.5",
              steps=150, batch=32, opt="sgd", loss="mse")
@@ -118,6 +125,7 @@ class Numbers(unittest.TestCase):
         self.assertTrue("diverged" in rows and "nan" in rows,
                         "the map should hold non-finite values")
 
+    @needs_xarray
     def test_attributes_are_the_header(self):
         header = file_header(self.path)
         attrs = self.ds.attrs
@@ -130,11 +138,13 @@ class Numbers(unittest.TestCase):
         self.assertEqual(attrs["steps"], 150)
         self.assertEqual(attrs["lr"] if "lr" in attrs else None, None)   # lr is an axis here
 
+    @needs_xarray
     def test_canonical_command_reproduces_the_map(self):
         cmd = self.ds.attrs["command"].split()[1:]
         with tempfile.TemporaryDirectory() as tmp:
             self.assertEqual(file_rows(cli_map(tmp, *cmd)), file_rows(self.path))
 
+    @needs_xarray
     def test_coordinates_are_cell_centres(self):
         ds = self.ds
         self.assertEqual(ds.outcome.dims, ("b0", "lr"))   # the layout of NetCDF maps
@@ -154,6 +164,7 @@ class Numbers(unittest.TestCase):
                 ds = gridsweep.sweep(**SMALL, threads=threads, isa=isa, progress=False)
                 self.assertEqual(as_rows(ds), want, f"isa={isa} threads={threads}")
 
+    @needs_xarray
     def test_tile_is_its_rows(self):
         ds = gridsweep.sweep(**SMALL, tile="2/3", progress=False)
         self.assertEqual(ds.outcome.shape, (4, 20))
@@ -161,6 +172,7 @@ class Numbers(unittest.TestCase):
                                        equal_nan=True))
         self.assertTrue(np.array_equal(ds.b0.values, self.ds.b0.values[4:8]))
 
+    @needs_xarray
     def test_load_gives_what_sweep_gives(self):
         self.assertTrue(gridsweep.load(self.path).identical(self.ds))
         with tempfile.TemporaryDirectory() as tmp:   # a band of a tiled map too
@@ -261,6 +273,7 @@ TRACE_ARGS = ["trace", "--act", "selu", "--init", "0.5,-1,2,0.25", "--point", "7
 
 
 class Trace(unittest.TestCase):
+    @needs_xarray
     def test_param_rows_and_outcome_byte_for_byte(self):
         for every in (1, 7):
             p = run_cli(*TRACE_ARGS, "--every", str(every), "-o", "-")
