@@ -213,7 +213,8 @@ GS_INLINE void mae_sums(const sorted_row *r, const piece_v *pc, const rank_job *
     const sd zero = sd_set1(0), one = sd_set1(1), mone = sd_set1(-1);
     si k1 = k2;
     const sm tie = sm_andnot(pc->pz, sm_and(sd_eq(last, zero), si_gt(k2, pc->u)));
-    const sd s1k2 = sd_gather_d(r->s1, k2);
+    /* a constant piece in every lane (relu's idle one) reads no sums */
+    const sd s1k2 = sm_any(sm_not(pc->pz)) ? sd_gather_d(r->s1, k2) : zero;
     sd s1k1 = s1k2;
     if (sm_any(tie)) {
         int64_t kk[SV], uu[SV];

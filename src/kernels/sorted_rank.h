@@ -85,8 +85,11 @@ typedef struct rank_job {
 GS_INLINE void rank_range(const sorted_row *r, const rank_job *jb, si *from, si *to)
 {
     const sd zero = sd_set1(0);
+    const sm flat = sd_eq(jb->m, zero);
     si l = jb->lo, h = jb->hi;
-    if (r->idx) {
+    /* A flat lane's answer is lo or hi whatever the bounds: a vector of
+     * flat lanes (relu's idle piece, where r = d) skips the index. */
+    if (r->idx && sm_any(sm_not(flat))) {
         const sd theta = sd_mul(sd_sub(jb->lev, jb->q), jb->inv);
         const sd rel = sd_mul(sd_add(sd_abs(jb->lev), sd_abs(jb->q)), sd_set1(SD_RCP_EPS));
         const sd eps = sd_add(sd_mul(sd_add(rel, sd_set1(0x1p-1000)), jb->inv), sd_set1(0x1p-1000));
@@ -103,7 +106,6 @@ GS_INLINE void rank_range(const sorted_row *r, const rank_job *jb, si *from, si 
         l = si_clamp(l, jb->lo, jb->hi);
         h = si_clamp(h, jb->lo, jb->hi);
     }
-    const sm flat = sd_eq(jb->m, zero);
     *from = si_sel(flat, si_sel(sd_gt(jb->q, jb->lev), jb->lo, jb->hi), l);
     *to = si_sel(flat, *from, h);
 }
