@@ -6,6 +6,7 @@
 
 #include "gridsweep/ensemble.h"
 #include "gridsweep/map.h"
+#include "gridsweep/numformat.h"
 #include "gridsweep/numparse.h"
 #include "lines.h"
 
@@ -55,9 +56,11 @@ char *map_put_float(char *p, double v, gs_precision precision, char end)
 {
     if (isnan(v))
         return p + sprintf(p, "nan%c", end);
-    if (precision == GS_PRECISION_F64)
-        return p + sprintf(p, "%.17g%c", v, end);
-    return p + sprintf(p, "%.9g%c", (double)(float)v, end);
+    p = gs_format_g(p, precision == GS_PRECISION_F64 ? v : (double)(float)v,
+                    precision == GS_PRECISION_F64 ? 17 : 9);
+    *p++ = end;
+    *p = 0;
+    return p;
 }
 
 int gs_map_format_row(char *buf, size_t size, const gs_map_row *row)
