@@ -90,7 +90,11 @@ int gs_train_judge(const gs_train_plan *plan, gs_eval_fn eval, const gs_block *b
     const int n = cfg->eval_points;
     const float a = blk->p[0][lane], b = blk->p[1][lane], c = blk->p[2][lane],
                 d = blk->p[3][lane];
-    float stack[3 * JUDGE_STACK] = {0};
+    /* z is written in full before eval reads it, and eval writes f and df:
+     * no memset a lane (a 6 KB one was 1% of relu's sweep) */
+    float stack[3 * JUDGE_STACK];
+    if (n < 1)
+        return -1;   /* settings.def asks for 2 or more */
     float *z = n <= JUDGE_STACK ? stack : malloc(3 * (size_t)n * sizeof *z);
     double sum_l = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
     if (!z)
