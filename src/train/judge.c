@@ -160,7 +160,10 @@ int gs_train_judge64(const gs_train_plan *plan, gs_eval64_fn eval, const gs_bloc
     const int n = cfg->eval_points;
     const double a = blk->p[0][lane], b = blk->p[1][lane], c = blk->p[2][lane],
                  d = blk->p[3][lane];
-    double *z = calloc(3 * (size_t)n, sizeof *z);
+    double stack[3 * JUDGE_STACK];   /* as gs_train_judge's: no allocation a lane */
+    if (n < 1)
+        return -1;
+    double *z = n <= JUDGE_STACK ? stack : malloc(3 * (size_t)n * sizeof *z);
     double sum_l = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
     if (!z)
         return -1;
@@ -173,7 +176,8 @@ int gs_train_judge64(const gs_train_plan *plan, gs_eval64_fn eval, const gs_bloc
         sum_l += loss_of(cfg->loss, cfg->huber_delta, yhat - plan->eval_y64[i]);
         sx += x, sy += yhat, sxx += x * x, sxy += x * yhat, syy += yhat * yhat;
     }
-    free(z);
+    if (z != stack)
+        free(z);
     const double mx = sx / n, my = sy / n, vx = sxx / n - mx * mx;
     const double vy = fmax(syy / n - my * my, 0), cxy = sxy / n - mx * my;
     const double resid = fmax(vy - cxy * cxy / vx, 0);
