@@ -185,7 +185,7 @@ static long compute_chunk(const gs_sweep_task *task, int64_t begin, int64_t end,
  * slots, chunk c in slot c % nslots, written in chunk order by whichever
  * thread finishes the chunk that is next. A thread that is done goes on to
  * another chunk instead of waiting for the one before it (as an ordered
- * loop's would: on 2 threads relu's sweep lost 13% of its time so, spinning
+ * loop's would: on 2 threads relu's sweep lost 12% of its wall time so, spinning
  * in libgomp); it waits only when its chunk would run a whole window ahead
  * of the writing. */
 typedef struct chunk_slot {
