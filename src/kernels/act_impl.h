@@ -253,4 +253,15 @@ static inline int act_is_cheap(gs_act act)
            act == GS_ACT_SOFTSIGN || act == GS_ACT_HARDTANH;
 }
 
+/* The staged activations whose last stage runs inside the training loop's
+ * accumulation where the set has registers for it (train_impl.h,
+ * TRAIN_REST_INLINE). f32 train kernels on AVX-512, `checkkernels --bench`,
+ * ns a sample-step and lane (2026-12-05, Zen 5): sigmoid 0.30 -> 0.28, silu
+ * 0.32 -> 0.31; softplus 0.37 -> 0.39, slower, so not softplus (in double
+ * it gains: act_impl64.h). */
+static inline int act_rest_inline(gs_act act)
+{
+    return act == GS_ACT_SIGMOID || act == GS_ACT_SILU;
+}
+
 #endif

@@ -241,4 +241,17 @@ static inline int act_is_cheap(gs_act act)
            act == GS_ACT_SOFTSIGN || act == GS_ACT_HARDTANH;
 }
 
+/* The staged activations whose last stage (act_eval from the stages) is
+ * short enough to run inside the training loop's accumulation, where the
+ * set has registers for it (train_impl.h, TRAIN_REST_INLINE): a division, a
+ * few selections. f64 train kernels on AVX-512, `checkkernels --bench`, ns
+ * a sample-step and lane, min of 3 (2026-12-05, Zen 5): softplus 1.03 ->
+ * 0.95, sigmoid 0.69 -> 0.62, silu 0.71 -> 0.67; tanh's and mish's longer
+ * last stages ran slower there (1.02 -> 1.04, 0.96 -> 1.01), and so did
+ * every one of them on AVX2. */
+static inline int act_rest_inline(gs_act act)
+{
+    return act == GS_ACT_SOFTPLUS || act == GS_ACT_SIGMOID || act == GS_ACT_SILU;
+}
+
 #endif

@@ -40,6 +40,11 @@ GS_ACTIVATIONS(GS_EVAL64_FN)
 #define GS_UNIFORMS 2
 #define GS_UNIFORM gs_uniform2d
 #define GS_DIST_SAMPLE gs_dist_sample64
+#ifndef GS_TRAIN_REST_INLINE
+#define GS_TRAIN_REST_INLINE 0   /* the set's own choice (simd_<set>_f64.h) */
+#endif
+#define TRAIN_REST_INLINE(act) (GS_TRAIN_REST_INLINE && act_rest_inline(act))
+#define TRAIN_STAGE_ROWS (GS_TRAIN_REST_INLINE ? ACT_PRE_MAX : 1)
 #include "train_impl.h"
 
 #define GS_TRAIN64_FN_LOSS(ID, name, LOSS, lname)                                         \

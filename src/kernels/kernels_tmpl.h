@@ -35,6 +35,11 @@ GS_ACTIVATIONS(GS_EVAL_FN)
 #define GS_UNIFORMS 4
 #define GS_UNIFORM gs_uniform4
 #define GS_DIST_SAMPLE gs_dist_sample
+#ifndef GS_TRAIN_REST_INLINE
+#define GS_TRAIN_REST_INLINE 0   /* the set's own choice (simd_<set>.h) */
+#endif
+#define TRAIN_REST_INLINE(act) (GS_TRAIN_REST_INLINE && act_rest_inline(act))
+#define TRAIN_STAGE_ROWS (GS_TRAIN_REST_INLINE ? ACT_PRE_MAX : 1)
 #include "train_impl.h"
 #include "sorted_impl.h"
 

@@ -11,6 +11,10 @@
 #define NV 2
 #define GS_KSUFFIX avx512
 #define GS_KISA GS_ISA_AVX512
+/* 32 vector registers: the training loop holds the last stage of sigmoid
+ * and silu beside its sums (train_impl.h, TRAIN_REST_INLINE; AVX2's 16 are
+ * too few). */
+#define GS_TRAIN_REST_INLINE 1
 
 typedef __m512 vf;
 typedef __mmask16 vm;

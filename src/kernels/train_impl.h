@@ -11,7 +11,11 @@
  * gs_uniform2d and gs_dist_sample64). Constants are written (REAL)0.1, the
  * very 0.1f of f32; every (REAL) cast of a double is the cast torch's float32
  * ops make and a no-op in f64, where torch's float64 ops take the doubles as
- * they are. kernels_tmpl.h includes it for f32, kernels64_tmpl.h for f64. */
+ * they are. kernels_tmpl.h includes it for f32, kernels64_tmpl.h for f64.
+ * TRAIN_REST_INLINE(act), true where the set runs act's stages here and its
+ * last stage inside the accumulation rather than through its eval kernel,
+ * and TRAIN_STAGE_ROWS (ACT_PRE_MAX where any does, else 1) come from the
+ * includer too. */
 #ifndef GS_TRAIN_IMPL_H
 #define GS_TRAIN_IMPL_H
 
@@ -173,10 +177,10 @@ GS_INLINE void combine_partials(const gs_sum_order *o, acc *part, gs_act act, ac
  * sampling, a lane's own for independent), then the activation (inline for
  * the cheap ones, from the sub-batch's eval for the rest) and accumulate. */
 GS_INLINE void accumulate_run(acc *s, gs_act act, gs_loss loss, int independent, int cheap,
-                              int k0, int n, int p0, const int32_t *order, const REAL *xs,
-                              const REAL *ys, const REAL *xl, const REAL *yl,
-                              const REAL *zb, const REAL *fb, const REAL *dfb, const vf *a,
-                              const vf *b, const vf *c, const vf *d, vf delta)
+                              int staged, int k0, int n, int p0, const int32_t *order,
+                              const REAL *xs, const REAL *ys, const REAL *xl, const REAL *yl,
+                              const REAL *zb, const REAL *fb, const REAL *dfb, const REAL *pb,
+                              const vf *a, const vf *b, const vf *c, const vf *d, vf delta)
 {
     for (int k = k0; k < k0 + n; k++) {
         vf xv = vf_set1((REAL)0), yv = xv;
@@ -195,6 +199,15 @@ GS_INLINE void accumulate_run(acc *s, gs_act act, gs_loss loss, int independent,
                 else
                     f = act_apply(act, z, &df);
                 accumulate(s, v, act, loss, delta, x, y, f, df, pos, c[v], d[v]);
+            } else if (staged) {
+                /* the rest of the activation here, from its stages */
+                const int i = k * LANES + v * VW;
+                vf pre[ACT_PRE_MAX], df;
+                for (int q = 0; q < act_pre_count(act) + act_mid_count(act); q++)
+                    pre[q] = vf_load(&pb[q * SUB_BATCH * LANES + i]);
+                vf z = vf_fma(a[v], x, b[v]);
+                vf f = act_eval(act, z, pre, &df);
+                accumulate(s, v, act, loss, delta, x, y, f, df, vf_gt(z, vf_set1((REAL)0)), c[v], d[v]);
             } else {
                 const int i = k * LANES + v * VW;
                 accumulate(s, v, act, loss, delta, x, y, vf_load(&fb[i]), vf_load(&dfb[i]),
@@ -215,6 +228,8 @@ GS_INLINE void batch_pass(const gs_step_data *step, const GS_BLOCK_T *blk, int t
     /* Independent sampling's own samples, [position][lane]; the other modes
      * never touch them, and untouched stack costs nothing. */
     _Alignas(GS_ALIGN) REAL xl[SUB_BATCH * LANES], yl[SUB_BATCH * LANES];
+    /* TRAIN_REST_INLINE's stages, [stage][position][lane] */
+    _Alignas(GS_ALIGN) REAL pb[TRAIN_STAGE_ROWS][SUB_BATCH * LANES];
     const gs_sum_order *o = step->sum;
     const int batch = step->batch;
     const int32_t *order = o->order;
@@ -238,7 +253,31 @@ GS_INLINE void batch_pass(const gs_step_data *step, const GS_BLOCK_T *blk, int t
         if (independent)
             fill_independent(step, blk, t, p0, ns, xl, yl, dfb);
         const int cheap = act_is_cheap(act);
-        if (!cheap) {
+        const int staged = !cheap && act_pre_count(act) > 0 && TRAIN_REST_INLINE(act);
+        if (staged) {
+            /* TRAIN_REST_INLINE: the activation's stages here, as eval_impl.h
+             * runs them, z = a x + b formed where it is used and never
+             * stored; its last stage in accumulate_run, beside the sums.
+             * The same operations as through eval, so the same bits. */
+            const int np = act_pre_count(act), nm = act_mid_count(act);
+            for (int k = 0; k < ns; k++)
+                for (int v = 0; v < NV; v++) {
+                    const vf x = independent ? vf_load(&xl[k * LANES + v * VW])
+                                             : vf_set1(xs[order[p0 + k]]);
+                    vf pre[ACT_PRE_MAX];
+                    act_pre(act, vf_fma(a[v], x, b[v]), pre);
+                    for (int q = 0; q < np; q++)
+                        vf_store(&pb[q][k * LANES + v * VW], pre[q]);
+                }
+            for (int j = 0; nm && j < ns * LANES; j += VW) {
+                vf pre[ACT_PRE_MAX];
+                for (int q = 0; q < np; q++)
+                    pre[q] = vf_load(&pb[q][j]);
+                act_mid(act, pre);
+                for (int q = np; q < np + nm; q++)
+                    vf_store(&pb[q][j], pre[q]);
+            }
+        } else if (!cheap) {
             for (int k = 0; k < ns; k++)
                 for (int v = 0; v < NV; v++) {
                     const vf x = independent ? vf_load(&xl[k * LANES + v * VW])
@@ -260,14 +299,14 @@ GS_INLINE void batch_pass(const gs_step_data *step, const GS_BLOCK_T *blk, int t
              * full); forcing it with #pragma GCC unroll 16 was no faster
              * (Zen 3, relu f32, min of 10 alternated runs: 914 -> 1004 ms). */
             if (n == 8)
-                accumulate_run(&s, act, loss, independent, cheap, k0, 8, p0, order, xs, ys, xl,
-                               yl, zb, fb, dfb, a, b, c, d, delta);
+                accumulate_run(&s, act, loss, independent, cheap, staged, k0, 8, p0, order, xs,
+                               ys, xl, yl, zb, fb, dfb, &pb[0][0], a, b, c, d, delta);
             else if (n == 16)
-                accumulate_run(&s, act, loss, independent, cheap, k0, 16, p0, order, xs, ys, xl,
-                               yl, zb, fb, dfb, a, b, c, d, delta);
+                accumulate_run(&s, act, loss, independent, cheap, staged, k0, 16, p0, order, xs,
+                               ys, xl, yl, zb, fb, dfb, &pb[0][0], a, b, c, d, delta);
             else
-                accumulate_run(&s, act, loss, independent, cheap, k0, n, p0, order, xs, ys, xl,
-                               yl, zb, fb, dfb, a, b, c, d, delta);
+                accumulate_run(&s, act, loss, independent, cheap, staged, k0, n, p0, order, xs,
+                               ys, xl, yl, zb, fb, dfb, &pb[0][0], a, b, c, d, delta);
             const gs_sum_seg *end = &o->seg[g];
             if (__builtin_expect(end->push | end->fold, 0)) {
                 /* through a copy: s itself never escapes, so it stays in
