@@ -12,6 +12,24 @@
  * to the next. elu, celu and selu skip their exp where a whole vector is
  * positive, found for a block first. */
 #define EVAL_T_BLOCK (2048 / sizeof(EVAL_REAL))
+#define EVAL_CAT2(a, b) a##b
+#define EVAL_CAT(a, b) EVAL_CAT2(a, b)
+
+/* The middle stage (act_mid) over n elements of stage rows stride elements
+ * apart: named EVAL_IMPL_mid, for the training loop's own stages too
+ * (train_impl.h, TRAIN_REST_INLINE). */
+GS_INLINE void EVAL_CAT(EVAL_IMPL, _mid)(gs_act act, EVAL_REAL *pb, size_t stride, size_t n)
+{
+    const int np = act_pre_count(act), nm = act_mid_count(act);
+    for (size_t j = 0; nm && j < n; j += VW) {
+        vf pre[ACT_PRE_MAX];
+        for (int q = 0; q < np; q++)
+            pre[q] = vf_load(&pb[q * stride + j]);
+        act_mid(act, pre);
+        for (int q = np; q < np + nm; q++)
+            vf_store(&pb[q * stride + j], pre[q]);
+    }
+}
 
 GS_INLINE void EVAL_IMPL(gs_act act, const EVAL_REAL *z, EVAL_REAL *f, EVAL_REAL *df, size_t n)
 {
@@ -27,14 +45,7 @@ GS_INLINE void EVAL_IMPL(gs_act act, const EVAL_REAL *z, EVAL_REAL *f, EVAL_REAL
                 for (int q = 0; q < np; q++)
                     vf_store(&pb[q][j], pre[q]);
             }
-            for (size_t j = 0; nm && j < m; j += VW) {
-                vf pre[ACT_PRE_MAX];
-                for (int q = 0; q < np; q++)
-                    pre[q] = vf_load(&pb[q][j]);
-                act_mid(act, pre);
-                for (int q = np; q < np + nm; q++)
-                    vf_store(&pb[q][j], pre[q]);
-            }
+            EVAL_CAT(EVAL_IMPL, _mid)(act, &pb[0][0], EVAL_T_BLOCK, m);
             for (size_t j = 0; j < m; j += VW) {
                 vf pre[ACT_PRE_MAX], d;
                 for (int q = 0; q < np + nm; q++)
@@ -96,5 +107,7 @@ GS_INLINE void EVAL_IMPL(gs_act act, const EVAL_REAL *z, EVAL_REAL *f, EVAL_REAL
 }
 
 #undef EVAL_T_BLOCK
+#undef EVAL_CAT
+#undef EVAL_CAT2
 #undef EVAL_REAL
 #undef EVAL_IMPL

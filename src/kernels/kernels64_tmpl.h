@@ -45,6 +45,7 @@ GS_ACTIVATIONS(GS_EVAL64_FN)
 #endif
 #define TRAIN_REST_INLINE(act) (GS_TRAIN_REST_INLINE && act_rest_inline(act))
 #define TRAIN_STAGE_ROWS (GS_TRAIN_REST_INLINE ? ACT_PRE_MAX : 1)
+#define TRAIN_EVAL_MID eval64_impl_mid
 #include "train_impl.h"
 
 #define GS_TRAIN64_FN_LOSS(ID, name, LOSS, lname)                                         \

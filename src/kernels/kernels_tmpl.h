@@ -40,6 +40,7 @@ GS_ACTIVATIONS(GS_EVAL_FN)
 #endif
 #define TRAIN_REST_INLINE(act) (GS_TRAIN_REST_INLINE && act_rest_inline(act))
 #define TRAIN_STAGE_ROWS (GS_TRAIN_REST_INLINE ? ACT_PRE_MAX : 1)
+#define TRAIN_EVAL_MID eval_impl_mid
 #include "train_impl.h"
 #include "sorted_impl.h"
 

@@ -14,8 +14,9 @@
  * they are. kernels_tmpl.h includes it for f32, kernels64_tmpl.h for f64.
  * TRAIN_REST_INLINE(act), true where the set runs act's stages here and its
  * last stage inside the accumulation rather than through its eval kernel,
- * and TRAIN_STAGE_ROWS (ACT_PRE_MAX where any does, else 1) come from the
- * includer too. */
+ * TRAIN_STAGE_ROWS (ACT_PRE_MAX where any does, else 1) and TRAIN_EVAL_MID
+ * (eval_impl.h's middle stage for this precision) come from the includer
+ * too. */
 #ifndef GS_TRAIN_IMPL_H
 #define GS_TRAIN_IMPL_H
 
@@ -259,7 +260,7 @@ GS_INLINE void batch_pass(const gs_step_data *step, const GS_BLOCK_T *blk, int t
              * runs them, z = a x + b formed where it is used and never
              * stored; its last stage in accumulate_run, beside the sums.
              * The same operations as through eval, so the same bits. */
-            const int np = act_pre_count(act), nm = act_mid_count(act);
+            const int np = act_pre_count(act);
             for (int k = 0; k < ns; k++)
                 for (int v = 0; v < NV; v++) {
                     const vf x = independent ? vf_load(&xl[k * LANES + v * VW])
@@ -269,14 +270,7 @@ GS_INLINE void batch_pass(const gs_step_data *step, const GS_BLOCK_T *blk, int t
                     for (int q = 0; q < np; q++)
                         vf_store(&pb[q][k * LANES + v * VW], pre[q]);
                 }
-            for (int j = 0; nm && j < ns * LANES; j += VW) {
-                vf pre[ACT_PRE_MAX];
-                for (int q = 0; q < np; q++)
-                    pre[q] = vf_load(&pb[q][j]);
-                act_mid(act, pre);
-                for (int q = np; q < np + nm; q++)
-                    vf_store(&pb[q][j], pre[q]);
-            }
+            TRAIN_EVAL_MID(act, &pb[0][0], SUB_BATCH * LANES, (size_t)ns * LANES);
         } else if (!cheap) {
             for (int k = 0; k < ns; k++)
                 for (int v = 0; v < NV; v++) {
