@@ -22,6 +22,7 @@
 typedef struct options {
     bool list, bench;
     int only_set;            /* -1: every set */
+    int part, parts;         /* --part=K/N: the functions whose index is K mod N */
     const char *pattern;     /* NULL: every function */
     uint64_t seed;
 } options;
@@ -29,12 +30,15 @@ typedef struct options {
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: checkkernels [--list] [--set=NAME] [--function=PATTERN] [--seed=N] [--bench]\n"
+            "usage: checkkernels [--list] [--set=NAME] [--function=PATTERN] [--part=K/N] [--seed=N]\n"
+            "                    [--bench]\n"
             "Checks every kernel of every set this CPU runs against the scalar set, bit for bit.\n"
             "  --list               print the name of every function (with --set/--function: those)\n"
             "  --set=NAME           only this set: %s\n"
             "  --function=PATTERN   only functions whose name (e.g. train_gelu_huber_avx2) matches\n"
             "                       the glob PATTERN, or contains it if it has no * ? [\n"
+            "  --part=K/N           only every N-th function, from the K-th (K = 1..N): N runs,\n"
+            "                       K = 1 to N, check every function once between them\n"
             "  --seed=N             seed of the random inputs (default: fixed, printed)\n"
             "  --bench              also time each function, a table per family (the training\n"
             "                       step per loss): ns per element (eval) or per sample-step\n"
@@ -51,7 +55,7 @@ static _Noreturn void die(const char *msg, const char *arg)
 
 static options parse(int argc, char **argv)
 {
-    options o = {.only_set = -1, .seed = 0x5eed5eedu};
+    options o = {.only_set = -1, .part = 0, .parts = 1, .seed = 0x5eed5eedu};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -68,6 +72,15 @@ static options parse(int argc, char **argv)
             o.only_set = (int)isa;
         } else if (strncmp(a, "--function=", 11) == 0) {
             o.pattern = a + 11;
+        } else if (strncmp(a, "--part=", 7) == 0) {
+            char *slash, *end = NULL;
+            const long k = strtol(a + 7, &slash, 10);
+            const long n = *slash == '/' ? strtol(slash + 1, &end, 10) : 0;
+            if (slash == a + 7 || *slash != '/' || end == slash + 1 || *end || n < 1 ||
+                n > 1000 || k < 1 || k > n)
+                die("--part wants K/N with 1 <= K <= N <= 1000, not", a + 7);
+            o.part = (int)k - 1;
+            o.parts = (int)n;
         } else if (strncmp(a, "--seed=", 7) == 0) {
             char *end;
             o.seed = strtoull(a + 7, &end, 0);
@@ -128,6 +141,8 @@ static bool matches(const options *o, const ck_fn *fn, gs_isa isa)
 {
     if (o->only_set >= 0 && (int)isa != o->only_set)
         return false;
+    if (fn->index % o->parts != o->part)
+        return false;
     if (!o->pattern)
         return true;
     char name[64];
@@ -143,11 +158,11 @@ static int all_functions(ck_fn *out)
 {
     int n = 0;
     for (int f64 = 0; f64 < 2; f64++) {
+        for (int a = 0; a < GS_ACT_COUNT; a++, n++)
+            out[n] = (ck_fn){f64 ? CK_EVAL64 : CK_EVAL, (gs_act)a, GS_LOSS_MAE, n};
         for (int a = 0; a < GS_ACT_COUNT; a++)
-            out[n++] = (ck_fn){f64 ? CK_EVAL64 : CK_EVAL, (gs_act)a, GS_LOSS_MAE};
-        for (int a = 0; a < GS_ACT_COUNT; a++)
-            for (int l = 0; l < GS_LOSS_COUNT; l++)
-                out[n++] = (ck_fn){f64 ? CK_TRAIN64 : CK_TRAIN, (gs_act)a, (gs_loss)l};
+            for (int l = 0; l < GS_LOSS_COUNT; l++, n++)
+                out[n] = (ck_fn){f64 ? CK_TRAIN64 : CK_TRAIN, (gs_act)a, (gs_loss)l, n};
     }
     return n;
 }

@@ -20,6 +20,7 @@ typedef struct ck_fn {
     ck_family family;
     gs_act act;
     gs_loss loss;   /* CK_TRAIN and CK_TRAIN64 only */
+    int index;      /* place in the driver's list (--part) */
 } ck_fn;
 
 /* One function checked on the selected sets. sets[i] is the table of set i
