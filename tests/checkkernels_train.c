@@ -93,6 +93,7 @@ static void make_case(tcase *c, gs_opt opt, gs_sampling sampling, int batch, int
     c->step.xs = sampling == GS_SAMPLING_INDEPENDENT ? NULL : c->xs;
     c->step.ys = sampling == GS_SAMPLING_INDEPENDENT ? NULL : c->ys;
     c->step.x_stride = sampling == GS_SAMPLING_SHARED ? (size_t)batch : 0;
+    c->step.ys_no_neg_zero = gs_no_negative_zero(c->ys, (size_t)rows * batch);
     /* Starting points: random, and from variant 2 on with special values. */
     for (int l = 0; l < REF_LANES; l++) {
         for (int k = 0; k < 4; k++) {
@@ -214,6 +215,23 @@ static void compare_set(ck_run *run, gs_isa isa, const tcase *c, const char *wha
     }
 }
 
+/* Signed zeros where the residual is zero: targets +-0 and, in half of the
+ * lanes, c and d +-0, so yhat is +-0 and y - yhat is -0 at y = -0, yhat = +0
+ * (where the AVX2 relu loop's one-instruction sign is wrong, and the step
+ * data's ys_no_neg_zero keeps it out; train_impl.h), or targets +0 only. */
+static void make_zero_case(tcase *c, gs_opt opt, gs_sampling sampling, int batch, int neg, rng *r)
+{
+    make_case(c, opt, sampling, batch, 0, r);
+    const int rows = sampling == GS_SAMPLING_SHARED ? c->steps : 1;
+    for (int i = 0; i < rows * batch; i++)
+        c->ys[i] = neg && rng_next(r) % 2 ? -0.0f : 0.0f;
+    for (int l = 0; l < REF_LANES; l += 2) {
+        c->start[l][2] = rng_next(r) % 2 ? -0.0f : 0.0f;
+        c->start[l][3] = rng_next(r) % 2 ? -0.0f : 0.0f;
+    }
+    c->step.ys_no_neg_zero = gs_no_negative_zero(c->ys, (size_t)rows * batch);
+}
+
 void ck_check_train(ck_run *run)
 {
     tcase *c = malloc(sizeof *c);
@@ -259,6 +277,27 @@ void ck_check_train(ck_run *run)
             gs_sum_order_free(&c->sum);
         }
     }
+    for (int i = 0; i < 8; i++) {
+        const int batch = 1 + (int)(rng_next(&r) % MAX_BATCH), neg = i % 2;
+        const gs_sampling sampling = i / 2 % 2 ? GS_SAMPLING_GRID : GS_SAMPLING_SHARED;
+        const gs_opt opt = (gs_opt)(i / 4 % 2 ? GS_OPT_SGD : GS_OPT_ADAM);
+        if (gs_sum_order_build(&c->sum, batch)) {
+            for (int s = 0; s < GS_ISA_COUNT; s++)
+                if (run->sets[s])
+                    ck_fail(run, (gs_isa)s, "out of memory");
+            break;
+        }
+        make_zero_case(c, opt, sampling, batch, neg, &r);
+        c->sorted = 0;
+        reference(run, c);
+        char what[120];
+        snprintf(what, sizeof what, "%s/%s, batch %d, %d steps, targets %s", gs_opt_name(opt),
+                 gs_sampling_name(sampling), batch, c->steps, neg ? "+-0" : "+0");
+        for (int s = 0; s < GS_ISA_COUNT; s++)
+            if (run->sets[s])
+                compare_set(run, (gs_isa)s, c, what, &r);
+        gs_sum_order_free(&c->sum);
+    }
     free(c);
 }
 
@@ -283,6 +322,7 @@ double ck_bench_train(const gs_kernels *k, gs_act act, gs_loss loss)
         .eps = 1e-8f, .momentum = 0.9f, .alpha = 0.99f, .sampling = GS_SAMPLING_SHARED,
         .data_lo = -0.5f, .data_hi = 0.5f, .batch = BENCH_BATCH,
         .inv_batch = 1.0f / BENCH_BATCH, .xs = xs, .ys = ys, .x_stride = BENCH_BATCH,
+        .ys_no_neg_zero = gs_no_negative_zero(ys, BENCH_STEPS * BENCH_BATCH),
         .window_start = BENCH_STEPS * 9 / 10, .prev_start = BENCH_STEPS * 8 / 10, .tol = 0.03f,
         .escape = 0.045f,
     };

@@ -79,6 +79,9 @@ typedef struct gs_block64 {
 void gs_block64_init(gs_block64 *blk, int n, const double (*start)[5], const uint64_t *point);
 void gs_block64_set_rates(gs_block64 *blk, int lane, double lr_in, double lr_out);
 
+/* 1 when none of v[0 .. n) is -0 (gs_step_data's ys_no_neg_zero). */
+int gs_no_negative_zero(const float *v, size_t n);
+
 /* Everything a training step reads besides the block, shared by every block
  * of a run. */
 typedef struct gs_step_data {
@@ -107,6 +110,11 @@ typedef struct gs_step_data {
      * laid out like xs and ys, with the same x_stride. */
     const double *xs64, *ys64;
     size_t x_stride;
+    /* 1 when no y of the f32 table ys is -0 (gs_no_negative_zero); 0, the
+     * safe default, in step data made by hand. Only then may the AVX2 f32
+     * relu MAE loop take 2 sign(y - yhat) in one instruction, which gives -2
+     * at y - yhat = -0 (train_impl.h's doubled sums). */
+    int ys_no_neg_zero;
     /* The sorted method's tables (NULL for direct; then xs and ys are NULL):
      * row t starts at t * s_stride (s_stride = batch + 1 for shared
      * sampling, 0 for grid) and holds step t's samples in ascending order,

@@ -1,4 +1,6 @@
-/* Starting a block: its lanes' starting points and a fresh optimizer state. */
+/* Starting a block: its lanes' starting points and a fresh optimizer state;
+ * and the one fact about a step's tables that a kernel asks of them. */
+#include <math.h>
 #include <string.h>
 
 #include "gridsweep/step.h"
@@ -45,4 +47,12 @@ void gs_block64_set_rates(gs_block64 *blk, int lane, double lr_in, double lr_out
         blk->lr_in[l] = lr_in;
         blk->lr_out[l] = lr_out;
     }
+}
+
+int gs_no_negative_zero(const float *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i] == 0 && signbit(v[i]))
+            return 0;
+    return 1;
 }

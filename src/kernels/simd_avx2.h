@@ -52,6 +52,21 @@ static inline vf vf_sign(vf r)
     return _mm256_and_ps(vf_ne(r, zero), unit);
 }
 
+/* 2 sign(r) in one vpsignd: 2.0f's bits take r's sign as an integer, so
+ * +2, -2 or 0 (r's bits all 0). Right for every r but -0 (its bits are
+ * negative: -2) and NaN (+-2), 2.0f being the one float whose integer
+ * negation is its own negation. train_impl.h's doubled MAE sums keep to
+ * those r and check for the rest. */
+#define GS_HAVE_SIGN2 1
+static const float gs_two8[8] __attribute__((aligned(32))) = {2, 2, 2, 2, 2, 2, 2, 2};
+static inline vf vf_sign2(vf r)
+{
+    const float *p = gs_two8;
+    __asm__ volatile("" : "+r"(p));   /* loaded at each use, not kept in a ymm */
+    const __m256i two = _mm256_castps_si256(_mm256_load_ps(p));
+    return _mm256_castsi256_ps(_mm256_sign_epi32(two, _mm256_castps_si256(r)));
+}
+
 static inline vf vf_round(vf a) { return _mm256_round_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
 static inline __m256i vi_pow2i_bits(__m256i n)
 {

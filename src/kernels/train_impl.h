@@ -20,6 +20,10 @@
 #ifndef GS_TRAIN_IMPL_H
 #define GS_TRAIN_IMPL_H
 
+#ifndef GS_HAVE_SIGN2
+#define GS_HAVE_SIGN2 0
+#endif
+
 #include "gridsweep/dist.h"
 #include "gridsweep/kernels.h"
 #include "rng.h"
@@ -32,19 +36,31 @@ typedef struct acc {
 } acc;
 
 /* One sample on one vector of lanes: residual, loss, the four gradient sums.
- * g is dL/dyhat up to the loss's constant scale. */
-GS_INLINE void accumulate(acc *s, int v, gs_act act, gs_loss loss, vf delta, vf x, vf y, vf f,
-                          vf df, vm pos, vf c, vf d)
+ * g is dL/dyhat up to the loss's constant scale. sign2 (MAE only, sets with
+ * vf_sign2): every sum doubled and negated, g = 2 sign(y - yhat) in one
+ * operation instead of four (sign2_unscale, below, says when that is exact). */
+GS_INLINE void accumulate(acc *s, int v, gs_act act, gs_loss loss, int sign2, vf delta, vf x,
+                          vf y, vf f, vf df, vm pos, vf c, vf d)
 {
-    vf r = vf_sub(vf_fma(c, f, d), y);
-    vf g;
+    vf r, g;
+    (void)sign2;
+#if GS_HAVE_SIGN2
+    if (sign2) {
+        r = vf_sub(y, vf_fma(c, f, d));
+        g = vf_sign2(r);
+        s->ls[v] = vf_fma(g, r, s->ls[v]);          /* 2 sign(r)*r = 2 |r| exactly */
+    } else
+#endif
     if (loss == GS_LOSS_MAE) {
+        r = vf_sub(vf_fma(c, f, d), y);
         g = vf_sign(r);
         s->ls[v] = vf_fma(g, r, s->ls[v]);          /* sign(r)*r = |r| exactly */
     } else if (loss == GS_LOSS_MSE) {
+        r = vf_sub(vf_fma(c, f, d), y);
         g = r;
         s->ls[v] = vf_fma(r, r, s->ls[v]);
     } else {                                         /* huber, as torch.nn.HuberLoss */
+        r = vf_sub(vf_fma(c, f, d), y);
         vf a = vf_abs(r);
         vf quad = vf_mul(vf_mul(vf_set1((REAL)0.5), r), r);
         vf lin = vf_mul(delta, vf_sub(a, vf_mul(vf_set1((REAL)0.5), delta)));
@@ -177,13 +193,19 @@ GS_INLINE void combine_partials(const gs_sum_order *o, acc *part, gs_act act, ac
  * running sum s: the sample's x and y (one broadcast for shared and grid
  * sampling, a lane's own for independent), then the activation (inline for
  * the cheap ones, from the sub-batch's eval for the rest) and accumulate. */
-GS_INLINE void accumulate_run(acc *s, gs_act act, gs_loss loss, int independent, int cheap,
-                              int staged, int k0, int n, int p0, const int32_t *order,
+GS_INLINE void accumulate_run(acc *s, gs_act act, gs_loss loss, int sign2, int independent,
+                              int cheap, int staged, int k0, int n, int p0, const int32_t *order,
                               const REAL *xs, const REAL *ys, const REAL *xl, const REAL *yl,
                               const REAL *zb, const REAL *fb, const REAL *dfb, const REAL *pb,
                               const vf *a, const vf *b, const vf *c, const vf *d, vf delta)
 {
     for (int k = k0; k < k0 + n; k++) {
+        if (GS_HAVE_SIGN2 && sign2) {
+            /* The parameters from memory at each use (fma's memory operand),
+             * not kept in registers: there GCC kept two of them in ymm
+             * registers and one running sum on the stack instead. */
+            __asm__ volatile("" : "+r"(a), "+r"(b), "+r"(c), "+r"(d));
+        }
         vf xv = vf_set1((REAL)0), yv = xv;
         if (!independent) {
             xv = vf_set1(xs[order[p0 + k]]);
@@ -199,7 +221,7 @@ GS_INLINE void accumulate_run(acc *s, gs_act act, gs_loss loss, int independent,
                     f = vf_max(vf_set1((REAL)0), z);   /* relu, as act_apply has it */
                 else
                     f = act_apply(act, z, &df);
-                accumulate(s, v, act, loss, delta, x, y, f, df, pos, c[v], d[v]);
+                accumulate(s, v, act, loss, sign2, delta, x, y, f, df, pos, c[v], d[v]);
             } else if (staged) {
                 /* the rest of the activation here, from its stages */
                 const int i = k * LANES + v * VW;
@@ -208,10 +230,11 @@ GS_INLINE void accumulate_run(acc *s, gs_act act, gs_loss loss, int independent,
                     pre[q] = vf_load(&pb[q * SUB_BATCH * LANES + i]);
                 vf z = vf_fma(a[v], x, b[v]);
                 vf f = act_eval(act, z, pre, &df);
-                accumulate(s, v, act, loss, delta, x, y, f, df, vf_gt(z, vf_set1((REAL)0)), c[v], d[v]);
+                accumulate(s, v, act, loss, sign2, delta, x, y, f, df, vf_gt(z, vf_set1((REAL)0)),
+                           c[v], d[v]);
             } else {
                 const int i = k * LANES + v * VW;
-                accumulate(s, v, act, loss, delta, x, y, vf_load(&fb[i]), vf_load(&dfb[i]),
+                accumulate(s, v, act, loss, sign2, delta, x, y, vf_load(&fb[i]), vf_load(&dfb[i]),
                            vf_gt(vf_load(&zb[i]), vf_set1((REAL)0)), c[v], d[v]);
             }
         }
@@ -220,9 +243,10 @@ GS_INLINE void accumulate_run(acc *s, gs_act act, gs_loss loss, int independent,
 
 /* The forward and backward pass of one step over the whole batch, its sums
  * formed in torch's order: the batch is walked by position of the sum order
- * (sample order[p]), a sub-batch of GS_SUM_SUB_BATCH positions at a time. */
+ * (sample order[p]), a sub-batch of GS_SUM_SUB_BATCH positions at a time.
+ * sign2: accumulate's doubled and negated sums (sign2_unscale). */
 GS_INLINE void batch_pass(const gs_step_data *step, const GS_BLOCK_T *blk, int t, gs_act act,
-                          GS_EVAL_T eval, gs_loss loss, int independent, acc *out)
+                          GS_EVAL_T eval, gs_loss loss, int sign2, int independent, acc *out)
 {
     _Alignas(GS_ALIGN) REAL zb[SUB_BATCH * LANES], fb[SUB_BATCH * LANES],
         dfb[SUB_BATCH * LANES];
@@ -293,14 +317,14 @@ GS_INLINE void batch_pass(const gs_step_data *step, const GS_BLOCK_T *blk, int t
              * full); forcing it with #pragma GCC unroll 16 was no faster
              * (Zen 3, relu f32, min of 10 alternated runs: 914 -> 1004 ms). */
             if (n == 8)
-                accumulate_run(&s, act, loss, independent, cheap, staged, k0, 8, p0, order, xs,
-                               ys, xl, yl, zb, fb, dfb, &pb[0][0], a, b, c, d, delta);
+                accumulate_run(&s, act, loss, sign2, independent, cheap, staged, k0, 8, p0, order,
+                               xs, ys, xl, yl, zb, fb, dfb, &pb[0][0], a, b, c, d, delta);
             else if (n == 16)
-                accumulate_run(&s, act, loss, independent, cheap, staged, k0, 16, p0, order, xs,
-                               ys, xl, yl, zb, fb, dfb, &pb[0][0], a, b, c, d, delta);
+                accumulate_run(&s, act, loss, sign2, independent, cheap, staged, k0, 16, p0, order,
+                               xs, ys, xl, yl, zb, fb, dfb, &pb[0][0], a, b, c, d, delta);
             else
-                accumulate_run(&s, act, loss, independent, cheap, staged, k0, n, p0, order, xs,
-                               ys, xl, yl, zb, fb, dfb, &pb[0][0], a, b, c, d, delta);
+                accumulate_run(&s, act, loss, sign2, independent, cheap, staged, k0, n, p0, order,
+                               xs, ys, xl, yl, zb, fb, dfb, &pb[0][0], a, b, c, d, delta);
             const gs_sum_seg *end = &o->seg[g];
             if (__builtin_expect(end->push | end->fold, 0)) {
                 /* through a copy: s itself never escapes, so it stays in
@@ -450,7 +474,9 @@ GS_INLINE void bookkeep(const gs_step_data *step, GS_BLOCK_T *blk, int o, int t,
         vf_store(&blk->wprev[o], vf_add(vf_load(&blk->wprev[o]), l));
 }
 
-/* out[l] = (REAL)(-(lr[l] / bc1)) for every lane, each division in double.
+/* out[l] = (REAL)(-(lr[l] / bc1)) for every lane, each division in double;
+ * none once bc1 is 1 (Adam's from its ~350th step at beta1 0.9, every step
+ * of the other optimizers), where w / 1 is w, NaN payloads too.
  * Four lanes at a time in GCC's generic vectors where the lanes come in
  * fours (vdivpd on AVX2 and AVX-512, pairs of divisions on NEON): the same
  * IEEE division and roundings per lane as one lane at a time, in a quarter
@@ -465,7 +491,8 @@ GS_INLINE void neg_step_sizes(const REAL *lr, double bc1, REAL *out)
     for (int l = 0; l < LANES; l += 4) {
         gs_v4r r;
         memcpy(&r, &lr[l], sizeof r);
-        const gs_v4d q = -(__builtin_convertvector(r, gs_v4d) / bc1);
+        const gs_v4d w = __builtin_convertvector(r, gs_v4d);
+        const gs_v4d q = bc1 == 1.0 ? -w : -(w / bc1);
         r = __builtin_convertvector(q, gs_v4r);
         memcpy(&out[l], &r, sizeof r);
     }
@@ -474,7 +501,7 @@ GS_INLINE void neg_step_sizes(const REAL *lr, double bc1, REAL *out)
 GS_INLINE void neg_step_sizes(const REAL *lr, double bc1, REAL *out)
 {
     for (int l = 0; l < LANES; l++)
-        out[l] = (REAL)(-((double)lr[l] / bc1));
+        out[l] = bc1 == 1.0 ? (REAL)(-(double)lr[l]) : (REAL)(-((double)lr[l] / bc1));
 }
 #endif
 
@@ -524,16 +551,73 @@ GS_INLINE void apply_step(const gs_step_data *step, GS_BLOCK_T *blk, int t, gs_a
     }
 }
 
+/* The sums of accumulate's sign2 path, -2 times the exact ones, made exact:
+ * s = -s'/2 (as 0 - s'/2, so that +0 stays +0), the loss s'/2. Returns 0,
+ * and the caller forms the sums again the exact way, when a lane's sums are
+ * not all finite; otherwise they are the exact sums bit for bit. Why, for
+ * the activations whose f'(z) is only ever 0 or 1 (sign2_exact_for): the
+ * only rounded operations of their sums are additions of terms that are, on
+ * the sign2 path, exactly -2 times the exact path's (x, f, 1 and |r| times
+ * +-2 or 0), and scaling by 2 commutes with rounding (a sum in the subnormal
+ * range is exact) unless something overflows, which leaves an infinity or
+ * NaN in the sum. A NaN r, where vf_sign2 gives +-2 and the exact sign 0,
+ * makes the loss sum NaN. r = y - yhat is -0 only at y = -0 and yhat = +0:
+ * the caller takes this path only with ys_no_neg_zero. Any other f'(z) (an
+ * exp, leaky_relu's 0.01) makes g f'(z) x a product that can round in the
+ * subnormal range, where scaling by 2 changes the rounding. */
+static inline int sign2_exact_for(gs_act act)
+{
+    return act == GS_ACT_RELU || act == GS_ACT_IDENTITY || act == GS_ACT_HARDTANH;
+}
+
+#if GS_HAVE_SIGN2
+GS_INLINE int sign2_unscale(acc *s, gs_act act)
+{
+    const vf zero = vf_set1((REAL)0), half = vf_set1((REAL)0.5), one = vf_set1((REAL)1);
+    for (int v = 0; v < NV; v++) {
+        vf probe = vf_add(vf_mul(s->ls[v], zero), vf_mul(s->gd[v], zero));
+        probe = vf_add(probe, vf_add(vf_mul(s->ga[v], zero), vf_mul(s->gb[v], zero)));
+        if (!act_df_is_mask(act))
+            probe = vf_add(probe, vf_mul(s->gc[v], zero));
+        if (!vm_all(vf_lt(probe, one)))
+            return 0;
+    }
+    for (int v = 0; v < NV; v++) {
+        s->ga[v] = vf_sub(zero, vf_mul(half, s->ga[v]));
+        s->gb[v] = vf_sub(zero, vf_mul(half, s->gb[v]));
+        if (!act_df_is_mask(act))
+            s->gc[v] = vf_sub(zero, vf_mul(half, s->gc[v]));
+        s->gd[v] = vf_sub(zero, vf_mul(half, s->gd[v]));
+        s->ls[v] = vf_mul(half, s->ls[v]);
+    }
+    return 1;
+}
+#endif
+
 GS_INLINE void train_block_impl(const gs_step_data *step, GS_BLOCK_T *blk, int t_end, gs_act act,
                                 GS_EVAL_T eval, gs_loss loss)
 {
     const int independent = step->sampling == GS_SAMPLING_INDEPENDENT;
+    /* MAE sums by sign2 where it is exact (sign2_unscale): relu's AVX2 sweep
+     * 10% faster (the README's speed section). Once a step's sums fail the
+     * check (a lane diverged, and likely stays so), the rest of the call
+     * forms them the exact way only. */
+    int sign2 = GS_HAVE_SIGN2 && loss == GS_LOSS_MAE && sign2_exact_for(act) && !independent &&
+                step->ys_no_neg_zero;
     for (int t = blk->t; t < t_end; t++) {
         acc s;
-        if (independent)
-            batch_pass(step, blk, t, act, eval, loss, 1, &s);
-        else
-            batch_pass(step, blk, t, act, eval, loss, 0, &s);
+        if (independent) {
+            batch_pass(step, blk, t, act, eval, loss, 0, 1, &s);
+        } else {
+#if GS_HAVE_SIGN2
+            if (sign2) {
+                batch_pass(step, blk, t, act, eval, loss, 1, 0, &s);
+                sign2 = sign2_unscale(&s, act);
+            }
+#endif
+            if (!sign2)
+                batch_pass(step, blk, t, act, eval, loss, 0, 0, &s);
+        }
         apply_step(step, blk, t, act, loss, &s);
     }
     blk->t = t_end;
