@@ -79,9 +79,6 @@ typedef struct gs_block64 {
 void gs_block64_init(gs_block64 *blk, int n, const double (*start)[5], const uint64_t *point);
 void gs_block64_set_rates(gs_block64 *blk, int lane, double lr_in, double lr_out);
 
-/* 1 when none of v[0 .. n) is -0 (gs_step_data's ys_no_neg_zero). */
-int gs_no_negative_zero(const float *v, size_t n);
-
 /* Everything a training step reads besides the block, shared by every block
  * of a run. */
 typedef struct gs_step_data {
@@ -110,11 +107,15 @@ typedef struct gs_step_data {
      * laid out like xs and ys, with the same x_stride. */
     const double *xs64, *ys64;
     size_t x_stride;
-    /* 1 when no y of the f32 table ys is -0 (gs_no_negative_zero); 0, the
-     * safe default, in step data made by hand. Only then may the AVX2 f32
-     * relu MAE loop take 2 sign(y - yhat) in one instruction, which gives -2
-     * at y - yhat = -0 (train_impl.h's doubled sums). */
+    /* What the AVX2 f32 MAE loop's sign in one instruction needs to know of
+     * the tables (train_impl.h's sign2; gs_step_scan_tables fills them; all
+     * 0 in step data made by hand, which keeps that loop out):
+     * ys_no_neg_zero, 1 when no y of ys is -0; xs_lo and xs_hi, the least
+     * and the greatest x; sign2_zmin, the least z = a x + b at which an
+     * exp-based f'(z) is still large enough (HUGE_VAL: nowhere). */
     int ys_no_neg_zero;
+    float xs_lo, xs_hi;
+    double sign2_zmin;
     /* The sorted method's tables (NULL for direct; then xs and ys are NULL):
      * row t starts at t * s_stride (s_stride = batch + 1 for shared
      * sampling, 0 for grid) and holds step t's samples in ascending order,
@@ -142,5 +143,9 @@ typedef struct gs_step_data {
     double tol;              /* t_enter: the smoothed loss below this */
     double escape;           /* t_escape: the smoothed loss below this */
 } gs_step_data;
+
+/* Fills step's ys_no_neg_zero, xs_lo, xs_hi and sign2_zmin from its f32
+ * tables xs and ys, n entries each. */
+void gs_step_scan_tables(gs_step_data *step, size_t n);
 
 #endif

@@ -49,10 +49,40 @@ void gs_block64_set_rates(gs_block64 *blk, int lane, double lr_in, double lr_out
     }
 }
 
-int gs_no_negative_zero(const float *v, size_t n)
+/* sign2_zmin: the sign2 path doubles g f'(z) x, which is exact where that
+ * product is a multiple of 2^-149 (the float grid's step below 2^-126), so
+ * that the sum it joins rounds alike at either scale. With ulp(x) >= 2^ex
+ * for every x and f'(z) >= 2^(-126 - ex), ulp(f'(z)) ulp(x) >= 2^-149. The
+ * exp-based f'(z) (elu's e^z, selu's 1.76 e^z, softplus's sigmoid(z) >=
+ * e^z / 2, sigmoid's s (1 - s) >= e^-|z| / 4) is at least e^-|z| / 8 as
+ * computed, so |z| <= (123 + ex) ln 2 suffices on the side where it falls.
+ * On the other side f'(z) is 1, selu's lambda or softplus's sigmoid(z) >=
+ * 1/2, which asks 2^(-126 - ex) <= 1/2: ex >= -120 keeps a margin (x of
+ * 2^-97 and less leave the path out). */
+void gs_step_scan_tables(gs_step_data *step, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if (v[i] == 0 && signbit(v[i]))
-            return 0;
-    return 1;
+    int neg_zero = 0, finite = 1, ex = 0;
+    float lo = INFINITY, hi = -INFINITY;
+    if (!step->xs || !step->ys)
+        n = 0, neg_zero = 1;                    /* no tables: keep the path out */
+    for (size_t i = 0; i < n; i++) {
+        const float x = step->xs[i], y = step->ys[i];
+        neg_zero |= y == 0 && signbit(y);
+        if (!isfinite(x)) {
+            finite = 0;
+            continue;
+        }
+        lo = fminf(lo, x);
+        hi = fmaxf(hi, x);
+        if (x != 0) {
+            int e;
+            frexpf(x, &e);                      /* |x| in [2^(e-1), 2^e) */
+            const int ulp = e - 1 - 23 < -149 ? -149 : e - 1 - 23;
+            ex = ulp < ex ? ulp : ex;   /* from 0: a bound never too high */
+        }
+    }
+    step->ys_no_neg_zero = !neg_zero;
+    step->xs_lo = n && finite ? lo : 0;
+    step->xs_hi = n && finite ? hi : 0;
+    step->sign2_zmin = n && finite && ex >= -120 ? (-123.0 - ex) * 0.6931471805599453 : HUGE_VAL;
 }

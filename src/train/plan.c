@@ -339,7 +339,7 @@ int gs_train_plan_init(gs_train_plan *plan, const gs_train_config *cfg, gs_error
             midpoints(cfg, xs, ys, batch);
         plan->step.xs = xs;
         plan->step.ys = ys;
-        plan->step.ys_no_neg_zero = gs_no_negative_zero(ys, n);
+        gs_step_scan_tables(&plan->step, n);
     }
     midpoints(cfg, plan->eval_x, plan->eval_y, cfg->eval_points);
     const bool uniform = cfg->data_dist.kind == GS_DIST_UNIFORM;
