@@ -1,5 +1,5 @@
 /* Starting a block: its lanes' starting points and a fresh optimizer state;
- * and the one fact about a step's tables that a kernel asks of them. */
+ * and what the AVX2 MAE loop's one-instruction sign asks of a step's tables. */
 #include <math.h>
 #include <string.h>
 

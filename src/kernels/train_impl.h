@@ -556,7 +556,7 @@ GS_INLINE void apply_step(const gs_step_data *step, GS_BLOCK_T *blk, int t, gs_a
  * s = -s'/2 (as 0 - s'/2, so that +0 stays +0), the loss s'/2. Returns 0,
  * and the caller forms the sums again the exact way, when a lane's sums are
  * not all finite; otherwise they are the exact sums bit for bit. Why, for
- * the activations whose f'(z) is only ever 0 or 1 (sign2_exact_for): the
+ * the activations whose f'(z) is only ever 0 or 1 (sign2_kind 1): the
  * only rounded operations of their sums are additions of terms that are, on
  * the sign2 path, exactly -2 times the exact path's (x, f, 1 and |r| times
  * +-2 or 0), and scaling by 2 commutes with rounding (a sum in the subnormal
@@ -641,9 +641,9 @@ GS_INLINE void train_block_impl(const gs_step_data *step, GS_BLOCK_T *blk, int t
 {
     const int independent = step->sampling == GS_SAMPLING_INDEPENDENT;
     /* MAE sums by sign2 where it is exact (sign2_unscale): AVX2 sweeps of
-     * relu 10% faster, elu and selu 6%, softplus 3% (README, speed). Once a step's sums fail the
-     * check (a lane diverged, and likely stays so), the rest of the call
-     * forms them the exact way only. */
+     * relu 10% faster, elu and selu 6%, softplus 3% (README, speed). Once
+     * a step's sums fail the check (a lane diverged, and likely stays so),
+     * the rest of the call forms them the exact way only. */
     int sign2 = GS_HAVE_SIGN2 && loss == GS_LOSS_MAE && sign2_kind(act) && !independent &&
                 step->ys_no_neg_zero;
     (void)sign2;
