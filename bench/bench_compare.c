@@ -4,6 +4,7 @@
  * then relu with --method sorted against the direct limit loop as the batch
  * grows. Ratios taken in one run are what to trust on a shared machine. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bench_sweep.h"
@@ -79,6 +80,58 @@ static const limit_row *limit_best(const limit_row *rows, int n, const char *mat
     return best;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The median of v[0 .. n-1] (sorts them); 0 when n is 0. */
+static double median_of(double *v, int n)
+{
+    if (n <= 0)
+        return 0;
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return v[n / 2];
+}
+
+/* gridsweep's rate of act and the limit loops' rows, from rounds taken in
+ * turn: every limit variant once, then one sweep, reps times; each rate is
+ * its median over the rounds. The speed of a shared machine swings by up
+ * to 1.5x within seconds (a Zen 3 VM, 2026-12-07: the same 1-thread sweep
+ * took 0.32 to 0.52 ns per lane-step, run after run); medians taken one
+ * after the other put the swings into the ratio, taken in turn both sides
+ * see the same ones. rows gets the variants of the first round. */
+static double rates_in_turn(const bench_opts *o, const char *limit_bin, const char *vars,
+                            gs_act act, const gs_kernels *k, limit_row *rows, int *nrows)
+{
+    const int cells = o->res * o->res;
+    double g[31], lr[MAX_LIMIT_ROWS][31];
+    int nlr[MAX_LIMIT_ROWS] = {0}, n = 0;
+    /* One warm-up sweep first, as the limit loops run one. */
+    bench_sweep_seconds(act, k, o->res, o->steps, o->batch, o->threads, NULL);
+    for (int r = 0; r < o->reps; r++) {
+        if (limit_bin && vars) {
+            limit_row round[MAX_LIMIT_ROWS];
+            const int m = limit_run(limit_bin, vars, act, cells, o->steps, o->batch, o->threads,
+                                    1, round, MAX_LIMIT_ROWS);
+            if (r == 0)
+                for (n = 0; n < m; n++)
+                    rows[n] = round[n];
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < m; j++)
+                    if (!strcmp(rows[i].var, round[j].var) && !strcmp(rows[i].math, round[j].math))
+                        lr[i][nlr[i]++] = round[j].rate;
+        }
+        g[r] = (double)cells * o->steps * o->batch /
+               bench_sweep_seconds(act, k, o->res, o->steps, o->batch, o->threads, NULL);
+    }
+    for (int i = 0; i < n; i++)
+        rows[i].rate = median_of(lr[i], nlr[i]);
+    *nrows = n;
+    return median_of(g, o->reps);
+}
+
 static void cell_rate(char *buf, size_t size, const limit_row *r)
 {
     if (r)
@@ -132,7 +185,8 @@ void section_compare(const bench_opts *o, const gs_act *acts, int n, const char 
     for (int s = 0; s < nsets; s++)
         printf(" %s", gs_isa_name(sets[s]));
     printf(".\nSame work everywhere: --res %d (%d cells) --steps %d --batch %d, shared samples, "
-           "%d threads; median of %d runs; Gss/s = 1e9 sample-steps per second.\n",
+           "%d threads; the limit loops and gridsweep run in turn, median of %d rounds; "
+           "Gss/s = 1e9 sample-steps per second.\n",
            o->res, o->res * o->res, o->steps, o->batch, o->threads, o->reps);
     if (limit_bin)
         printf("Limit loops: %s, --x table, every --math (std: SLEEF u10, alt: SLEEF expm1 or "
@@ -164,22 +218,15 @@ void section_compare(const bench_opts *o, const gs_act *acts, int n, const char 
         const char *vars = limit_vars(sets[s]);
         for (int i = 0; i < n; i++) {
             const char *name = gs_act_get(acts[i])->name;
-            limit_row rows[MAX_LIMIT_ROWS];
-            const int nrows = limit_bin && vars
-                                  ? limit_run(limit_bin, vars, acts[i], o->res * o->res,
-                                              o->steps, o->batch, o->threads, o->reps, rows,
-                                              MAX_LIMIT_ROWS)
-                                  : 0;
-            const limit_row *best = limit_best(rows, nrows, NULL);
-            const limit_row *poly = limit_best(rows, nrows, "poly");
             if (torch[i] < 0)
                 torch[i] = o->peers ? bench_peer_rate("torch_sweep.py", name, o->res, o->steps,
                                                       o->batch, o->threads)
                                     : 0;
-            /* One warm-up sweep first, as the limit loops run one. */
-            bench_sweep_seconds(acts[i], k, o->res, o->steps, o->batch, o->threads, NULL);
-            const double g = bench_median_rate(acts[i], k, o->res, o->steps, o->batch,
-                                               o->threads, o->reps, NULL);
+            limit_row rows[MAX_LIMIT_ROWS];
+            int nrows = 0;
+            const double g = rates_in_turn(o, limit_bin, vars, acts[i], k, rows, &nrows);
+            const limit_row *best = limit_best(rows, nrows, NULL);
+            const limit_row *poly = limit_best(rows, nrows, "poly");
             char cb[64], cp[64], pt[32], rb[16], rp[16], rt[16], goal[160];
             cell_rate(cb, sizeof cb, best);
             cell_rate(cp, sizeof cp, poly);
