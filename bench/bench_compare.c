@@ -4,7 +4,6 @@
  * then relu with --method sorted against the direct limit loop as the batch
  * grows. Ratios taken in one run are what to trust on a shared machine. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "bench_sweep.h"
@@ -80,21 +79,6 @@ static const limit_row *limit_best(const limit_row *rows, int n, const char *mat
     return best;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* The median of v[0 .. n-1] (sorts them); 0 when n is 0. */
-static double median_of(double *v, int n)
-{
-    if (n <= 0)
-        return 0;
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return v[n / 2];
-}
-
 /* gridsweep's rate of act and the limit loops' rows, from rounds taken in
  * turn: every limit variant once, then one sweep, reps times; each rate is
  * its median over the rounds. The speed of a shared machine swings by up
@@ -127,9 +111,9 @@ static double rates_in_turn(const bench_opts *o, const char *limit_bin, const ch
                bench_sweep_seconds(act, k, o->res, o->steps, o->batch, o->threads, NULL);
     }
     for (int i = 0; i < n; i++)
-        rows[i].rate = median_of(lr[i], nlr[i]);
+        rows[i].rate = bench_median(lr[i], nlr[i]);
     *nrows = n;
-    return median_of(g, o->reps);
+    return bench_median(g, o->reps);
 }
 
 static void cell_rate(char *buf, size_t size, const limit_row *r)

@@ -55,6 +55,14 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+double bench_median(double *v, int n)
+{
+    if (n <= 0)
+        return 0;
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return v[n / 2];
+}
+
 bool bench_method_available(const char *value)
 {
     const gs_setting *s = gs_setting_by_key("method");
@@ -113,8 +121,7 @@ static double median_rate(gs_act act, const gs_kernels *k, int res, int steps, i
     double t[32];
     for (int i = 0; i < reps; i++)
         t[i] = sweep_seconds(act, k, res, steps, batch, threads, method, precision);
-    qsort(t, (size_t)reps, sizeof *t, cmp_double);
-    return (double)res * res * steps * batch / t[reps / 2];
+    return (double)res * res * steps * batch / bench_median(t, reps);
 }
 
 double bench_median_rate(gs_act act, const gs_kernels *k, int res, int steps, int batch,
@@ -134,10 +141,8 @@ static void paired_rates(gs_act act, const gs_kernels *k, int res, int steps, in
         t32[i] = sweep_seconds(act, k, res, steps, batch, 1, NULL, GS_PRECISION_F32);
         t64[i] = sweep_seconds(act, k, res, steps, batch, 1, NULL, GS_PRECISION_F64);
     }
-    qsort(t32, (size_t)reps, sizeof *t32, cmp_double);
-    qsort(t64, (size_t)reps, sizeof *t64, cmp_double);
-    *r32 = (double)res * res * steps * batch / t32[reps / 2];
-    *r64 = (double)res * res * steps * batch / t64[reps / 2];
+    *r32 = (double)res * res * steps * batch / bench_median(t32, reps);
+    *r64 = (double)res * res * steps * batch / bench_median(t64, reps);
 }
 
 /* A CPU-bound neighbour: one busy process per call. */

@@ -23,6 +23,8 @@ typedef struct bench_opts {
  * error, as a benchmark may. */
 double bench_sweep_seconds(gs_act act, const gs_kernels *k, int res, int steps, int batch,
                            int threads, const char *method);
+/* The median of v[0 .. n-1] (sorts them); 0 when n is 0. */
+double bench_median(double *v, int n);
 /* Median sample-steps per second of reps sweeps. */
 double bench_median_rate(gs_act act, const gs_kernels *k, int res, int steps, int batch,
                          int threads, int reps, const char *method);
