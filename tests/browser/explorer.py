@@ -86,6 +86,10 @@ except Exception as e:  # noqa: BLE001 - any start failure means no browser here
     server.send_signal(signal.SIGINT)
     server.wait()
     skip(f"chromium does not start here: {str(e).splitlines()[0]}")
+# The map export below trains the whole view before its first byte: in a
+# sanitizer build on a slow machine that outlasted selenium's 30 s default
+# for a script (Zen 3, 2026-12-07).
+browser.set_script_timeout(600)
 
 status = "return window.gsStatus && {done: gsStatus.done, total: gsStatus.total, " \
          "coarse: gsStatus.coarseMs, gen: gsStatus.gen, x: location.search}"

@@ -41,9 +41,12 @@ long=(--res 32,24 --steps 60000 --threads 2 --quiet)
 "$GS" "${zoom[@]}" "${long[@]}" -o whole
 "$GS" "${zoom[@]}" "${long[@]}" -o cut 2> cut.err &
 pid=$!
-for i in $(seq 6000); do
+# Up to 10 minutes: a sanitizer build on a slow Zen 3 took longer than the
+# minute this once waited (2026-12-07) to reach frame 1.
+for i in $(seq 60000); do
     [ -e cut/frame-001.csv.part ] && [ "$(grep -vc '^#' cut/frame-001.csv.part)" -ge 3 ] && break
     [ -e cut/frame-001.csv ] && break   # too fast to catch: the checks below say so
+    kill -0 "$pid" 2> /dev/null || break
     sleep 0.01
 done
 kill -INT "$pid"
