@@ -242,6 +242,22 @@ GS_INLINE void accumulate_run(acc *s, gs_act act, gs_loss loss, int sign2, int i
     }
 }
 
+/* What follows a segment: the running sum s pushed up the cascade or the
+ * levels folded into it, then stored as a partial. */
+GS_INLINE void segment_end(const gs_sum_seg *end, acc *s, acc *level, acc *part, gs_act act)
+{
+    if (__builtin_expect(end->push | end->fold, 0)) {
+        /* through a copy: s itself never escapes, so it stays in
+         * registers from one segment to the next */
+        acc moved;
+        acc_copy(&moved, s, act);
+        segment_cascade(end, &moved, level, act);
+        acc_copy(s, &moved, act);
+    }
+    if (end->store >= 0)
+        acc_move(&part[end->store], s, act);
+}
+
 /* The forward and backward pass of one step over the whole batch, its sums
  * formed in torch's order: the batch is walked by position of the sum order
  * (sample order[p]), a sub-batch of GS_SUM_SUB_BATCH positions at a time.
@@ -273,6 +289,25 @@ GS_INLINE void batch_pass(const gs_step_data *step, const GS_BLOCK_T *blk, int t
     acc_zero(&s);
     for (int j = 0; j < GS_SUM_LEVELS; j++)
         acc_zero(&level[j]);
+    if (act_is_cheap(act) && !independent) {
+        /* No sub-batch buffers to fill: the segments back to back, without
+         * the sub-batch loop's tests at each segment's end. */
+        for (int g = 0; g < o->nseg; g++) {
+            const int k0 = o->seg[g].first, n = o->seg[g].count;
+            if (n == 8)   /* fixed trip counts, as below */
+                accumulate_run(&s, act, loss, sign2, 0, 1, 0, k0, 8, 0, order, xs, ys, xl, yl, zb,
+                               fb, dfb, &pb[0][0], a, b, c, d, delta);
+            else if (n == 16)
+                accumulate_run(&s, act, loss, sign2, 0, 1, 0, k0, 16, 0, order, xs, ys, xl, yl, zb,
+                               fb, dfb, &pb[0][0], a, b, c, d, delta);
+            else
+                accumulate_run(&s, act, loss, sign2, 0, 1, 0, k0, n, 0, order, xs, ys, xl, yl, zb,
+                               fb, dfb, &pb[0][0], a, b, c, d, delta);
+            segment_end(&o->seg[g], &s, level, part, act);
+        }
+        combine_partials(o, part, act, out);
+        return;
+    }
     int g = 0;
     for (int p0 = 0; p0 < batch; p0 += SUB_BATCH) {
         const int ns = batch - p0 < SUB_BATCH ? batch - p0 : SUB_BATCH;
@@ -326,17 +361,7 @@ GS_INLINE void batch_pass(const gs_step_data *step, const GS_BLOCK_T *blk, int t
             else
                 accumulate_run(&s, act, loss, sign2, independent, cheap, staged, k0, n, p0, order,
                                xs, ys, xl, yl, zb, fb, dfb, &pb[0][0], a, b, c, d, delta);
-            const gs_sum_seg *end = &o->seg[g];
-            if (__builtin_expect(end->push | end->fold, 0)) {
-                /* through a copy: s itself never escapes, so it stays in
-                 * registers from one segment to the next */
-                acc moved;
-                acc_copy(&moved, &s, act);
-                segment_cascade(end, &moved, level, act);
-                acc_copy(&s, &moved, act);
-            }
-            if (end->store >= 0)
-                acc_move(&part[end->store], &s, act);
+            segment_end(&o->seg[g], &s, level, part, act);
         }
     }
     combine_partials(o, part, act, out);
