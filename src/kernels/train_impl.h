@@ -260,8 +260,10 @@ GS_INLINE void segment_end(const gs_sum_seg *end, acc *s, acc *level, acc *part,
 
 /* The forward and backward pass of one step over the whole batch, its sums
  * formed in torch's order: the batch is walked by position of the sum order
- * (sample order[p]), a sub-batch of GS_SUM_SUB_BATCH positions at a time.
- * sign2: accumulate's doubled and negated sums (sign2_unscale). */
+ * (sample order[p]), a sub-batch of GS_SUM_SUB_BATCH positions at a time
+ * (the cheap activations over shared or grid samples, which need no
+ * sub-batch buffers: segment by segment). sign2: accumulate's doubled and
+ * negated sums (sign2_unscale). */
 GS_INLINE void batch_pass(const gs_step_data *step, const GS_BLOCK_T *blk, int t, gs_act act,
                           GS_EVAL_T eval, gs_loss loss, int sign2, int independent, acc *out)
 {
