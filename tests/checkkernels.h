@@ -3,7 +3,8 @@
  * (checkkernels.c) picks the functions; one file per family checks and
  * times them (checkkernels_eval.c, checkkernels_train.c, and their double
  * versions for --precision f64, checkkernels_eval64.c and
- * checkkernels_train64.c). */
+ * checkkernels_train64.c; both train files instantiate
+ * checkkernels_train_tmpl.h). */
 #ifndef GS_TESTS_CHECKKERNELS_H
 #define GS_TESTS_CHECKKERNELS_H
 

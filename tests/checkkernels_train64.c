@@ -1,254 +1,29 @@
-/* checkkernels, train64 family: the f64 training step (--precision f64) of
- * each activation x loss, as checkkernels_train.c checks the f32 one: every
- * optimizer and sampling mode a sub-case. The reference is the scalar
- * set training one lane per block, one step per call; each set trains the
- * same starting points in blocks of 1..lanes lanes, all steps in one call.
- * Every field of the block state must match bit for bit. */
+/* checkkernels, train64 family: the f64 training step (--precision f64),
+ * checked as the f32 one (checkkernels_train_tmpl.h); the sorted method is
+ * f32 only. */
 #include <inttypes.h>
-#include <stddef.h>
-#include <stdio.h>
-#include <stdlib.h>
 
-#include "checkkernels.h"
-#include "gridsweep/train.h"   /* optimizer and sampling names for the messages */
 #include "kernel_inputs.h"
 #include "kernel_inputs64.h"
 
-#define REF_LANES GS_BLOCK_LANES
-#define MAX_STEPS 4
-#define MAX_BATCH 130
+#define CKT_REAL double
+#define CKT_BLOCK gs_block64
+#define CKT_BLOCK_INIT gs_block64_init
+#define CKT_SET_RATES gs_block64_set_rates
+#define CKT_TRAIN_FN gs_train64_fn
+#define CKT_TRAIN train64
+#define CKT_LANES lanes64
+#define CKT_XS xs64
+#define CKT_YS ys64
+#define CKT_SCAN_TABLES(step, n) ((void)(step), (void)(n))
+#define CKT_UNIFORM rng_uniform64
+#define CKT_SPECIALS special_inputs64
+#define CKT_MAX_SPECIAL MAX_SPECIAL64
+#define CKT_SAME_BITS same_bits64
+#define CKT_BITS_FMT "%016" PRIx64
+#define CKT_BITS(x) d2u(x)
+#define CKT_SORTED 0
+#define CKT_CHECK ck_check_train64
+#define CKT_BENCH ck_bench_train64
 
-/* Batch sizes: every one from 1 to 100 (the tails of a vector, of the
- * 64-sample sub-batch and of the 4-sample groups of the random streams),
- * then around the second sub-batch's end. */
-#define N_BATCHES 104
-static int batch_size(int i) { return i < 100 ? i + 1 : 127 + (i - 100); }
-
-typedef struct tcase {
-    gs_step_data step;
-    gs_sum_order sum;          /* step.sum, for the case's batch */
-    int steps;
-    double xs[MAX_STEPS * MAX_BATCH], ys[MAX_STEPS * MAX_BATCH];
-    double start[REF_LANES][5];
-    double lr_out[REF_LANES];   /* c and d's rate (a and b take start[l][4]) */
-    uint64_t point[REF_LANES];
-    gs_block64 ref[REF_LANES];   /* lane 0 of each: the scalar result */
-} tcase;
-
-/* A value from the special pool (NaN, inf, +-0, denormals, huge), or a
- * random one. */
-static double maybe_special(rng *r, const double *pool, size_t npool, double x)
-{
-    return rng_next(r) % 8 == 0 ? pool[rng_next(r) % npool] : x;
-}
-
-static void make_case(tcase *c, gs_opt opt, gs_sampling sampling, int batch, int variant, rng *r)
-{
-    double pool[MAX_SPECIAL64];
-    const size_t npool = special_inputs64(pool, MAX_SPECIAL64);
-    const double lo = rng_uniform64(r, -3, 0);
-    c->steps = 1 + (int)(rng_next(r) % MAX_STEPS);
-    c->step = (gs_step_data){
-        .huber_delta = pow(10.0, rng_unit(r) * 3 - 2),
-        .opt = opt,
-        .beta1 = rng_uniform64(r, 0, 0.99),
-        .beta2 = rng_uniform64(r, 0.9, 0.9999),
-        .eps = pow(10.0, rng_unit(r) * 6 - 10),
-        .momentum = rng_uniform64(r, 0, 0.99),
-        .alpha = rng_uniform64(r, 0.8, 0.999),
-        .sampling = sampling,
-        .seed = rng_next(r),
-        .data_lo = lo,
-        .data_hi = lo + pow(10.0, rng_unit(r) * 3 - 2),
-        .batch = batch,
-        .inv_batch = 1.0 / batch,
-        .window_start = (int)(rng_next(r) % (unsigned)(c->steps + 1)),
-        .tol = pow(10.0, rng_unit(r) * 3 - 3),
-        .escape = pow(10.0, rng_unit(r) * 3 - 2),
-        /* Independent sampling's targets and distributions (the others
-         * take y from the tables below). */
-        .target = (gs_act)(rng_next(r) % GS_ACT_COUNT),
-    };
-    c->step.prev_start = (int)(rng_next(r) % (unsigned)(c->step.window_start + 1));
-    c->step.sum = &c->sum;
-    const gs_dist_kind kind = (gs_dist_kind)(variant % GS_DIST_COUNT);
-    gs_dist_make(kind, rng_uniform(r, -1, 1), rng_uniform(r, 0.1f, 2), rng_uniform(r, 0.5f, 6),
-                 &c->step.dist, NULL);
-    /* Sample tables: in range, and in variant 3 with special values too. */
-    const int rows = sampling == GS_SAMPLING_SHARED ? c->steps : 1;
-    for (int i = 0; i < rows * batch; i++) {
-        double x = rng_uniform64(r, c->step.data_lo, c->step.data_hi);
-        double y = rng_next(r) % 4 ? (x <= 0 ? 0.0 : x) : rng_uniform64(r, -2, 2);
-        if (variant == 3) {
-            x = maybe_special(r, pool, npool, x);
-            y = maybe_special(r, pool, npool, y);
-        }
-        c->xs[i] = x;
-        c->ys[i] = y;
-    }
-    c->step.xs64 = sampling == GS_SAMPLING_INDEPENDENT ? NULL : c->xs;
-    c->step.ys64 = sampling == GS_SAMPLING_INDEPENDENT ? NULL : c->ys;
-    c->step.x_stride = sampling == GS_SAMPLING_SHARED ? (size_t)batch : 0;
-    /* Starting points: random, and from variant 2 on with special values. */
-    for (int l = 0; l < REF_LANES; l++) {
-        for (int k = 0; k < 4; k++) {
-            c->start[l][k] = rng_uniform64(r, -3, 3);
-            if (variant >= 2)
-                c->start[l][k] = maybe_special(r, pool, npool, c->start[l][k]);
-        }
-        c->start[l][4] = pow(10.0, rng_unit(r) * 4 - 3);
-        if (variant >= 2 && rng_next(r) % 8 == 0)
-            c->start[l][4] = rng_next(r) % 2 ? 0.0 : 1e10;
-        c->point[l] = rng_next(r);
-        /* Per-layer rates: the same in variant 0, apart in the others. */
-        c->lr_out[l] = variant == 0 ? c->start[l][4] : pow(10.0, rng_unit(r) * 4 - 3);
-    }
-}
-
-/* The scalar result of each lane: alone in its block, one step per call. */
-static void reference(const ck_run *run, tcase *c)
-{
-    const gs_train64_fn train = run->ref->train64[run->fn.act][run->fn.loss];
-    for (int l = 0; l < REF_LANES; l++) {
-        gs_block64_init(&c->ref[l], 1, &c->start[l], &c->point[l]);
-        gs_block64_set_rates(&c->ref[l], 0, c->start[l][4], c->lr_out[l]);
-        for (int t = 0; t < c->steps; t++)
-            train(&c->step, &c->ref[l], t + 1);
-    }
-}
-
-#define FIELD(name, expr) {name, offsetof(gs_block64, expr)}
-static const struct {
-    const char *name;
-    size_t offset;   /* of the field's lane 0 */
-} fields[] = {
-    FIELD("a", p[0]),       FIELD("b", p[1]),       FIELD("c", p[2]),
-    FIELD("d", p[3]),       FIELD("m_a", m[0]),     FIELD("m_b", m[1]),
-    FIELD("m_c", m[2]),     FIELD("m_d", m[3]),     FIELD("v_a", v[0]),
-    FIELD("v_b", v[1]),     FIELD("v_c", v[2]),     FIELD("v_d", v[3]),
-    FIELD("loss", loss),    FIELD("ema", ema),      FIELD("wsum", wsum),
-    FIELD("wprev", wprev),  FIELD("t_escape", t_escape), FIELD("t_enter", t_enter),
-    FIELD("t_diverge", t_diverge), FIELD("inv_loss0", inv_loss0), FIELD("rsum", rsum),
-    FIELD("lr_in", lr_in),  FIELD("lr_out", lr_out),
-};
-
-static double lane_field(const gs_block64 *b, size_t field, int lane)
-{
-    const double *f = (const double *)((const char *)b + fields[field].offset);
-    return f[lane];
-}
-
-static void compare_set(ck_run *run, gs_isa isa, const tcase *c, const char *what, rng *r)
-{
-    const gs_kernels *k = run->sets[isa];
-    const gs_train64_fn train = k->train64[run->fn.act][run->fn.loss];
-    for (int l0 = 0; l0 < REF_LANES;) {
-        const int room = REF_LANES - l0 < k->lanes64 ? REF_LANES - l0 : k->lanes64;
-        const int n = 1 + (int)(rng_next(r) % (unsigned)room);   /* partial blocks too */
-        gs_block64 b;
-        gs_block64_init(&b, n, &c->start[l0], &c->point[l0]);
-        for (int j = 0; j < n; j++)
-            gs_block64_set_rates(&b, j, c->start[l0 + j][4], c->lr_out[l0 + j]);
-        train(&c->step, &b, c->steps);
-        for (int j = 0; j < n; j++) {
-            const gs_block64 *ref = &c->ref[l0 + j];
-            for (size_t f = 0; f < sizeof fields / sizeof *fields; f++) {
-                const double got = lane_field(&b, f, j), want = lane_field(ref, f, 0);
-                if (!same_bits64(got, want))
-                    ck_fail(run, isa,
-                            "%s, lane %d of %d: %s = %a [%016" PRIx64 "], scalar %a [%016" PRIx64
-                            "] (start %a %a %a %a lr %a)",
-                            what, j, n, fields[f].name, got, d2u(got), want, d2u(want),
-                            c->start[l0 + j][0], c->start[l0 + j][1], c->start[l0 + j][2],
-                            c->start[l0 + j][3], c->start[l0 + j][4]);
-            }
-        }
-        if (b.t != c->steps)
-            ck_fail(run, isa, "%s: step count differs", what);
-        l0 += n;
-    }
-}
-
-void ck_check_train64(ck_run *run)
-{
-    tcase *c = malloc(sizeof *c);
-    if (!c) {
-        for (int s = 0; s < GS_ISA_COUNT; s++)
-            if (run->sets[s])
-                ck_fail(run, (gs_isa)s, "out of memory");
-        return;
-    }
-    rng r = {run->seed * 0x9e3779b97f4a7c15ull + 31 * (uint64_t)run->fn.act +
-             7 * (uint64_t)run->fn.loss + 3};
-    /* Each sampling mode at every batch size; the optimizer takes turns (and
-     * shifts every 4 sizes), so each one meets each mode at 26 sizes, of
-     * every residue mod 4. */
-    for (int sampling = 0; sampling < GS_SAMPLING_COUNT; sampling++) {
-        for (int bi = 0; bi < N_BATCHES; bi++) {
-            const int opt = (bi + bi / 4 + sampling) % GS_OPT_COUNT, batch = batch_size(bi);
-            const int variant = (int)(rng_next(&r) % 4);
-            if (gs_sum_order_build(&c->sum, batch)) {
-                for (int s = 0; s < GS_ISA_COUNT; s++)
-                    if (run->sets[s])
-                        ck_fail(run, (gs_isa)s, "out of memory");
-                free(c);
-                return;
-            }
-            make_case(c, (gs_opt)opt, (gs_sampling)sampling, batch, variant, &r);
-            reference(run, c);
-            char what[96];
-            snprintf(what, sizeof what, "%s/%s, batch %d, %d steps%s", gs_opt_name(opt),
-                     gs_sampling_name(sampling), batch, c->steps,
-                     variant >= 2 ? ", special inputs" : "");
-            for (int s = 0; s < GS_ISA_COUNT; s++)
-                if (run->sets[s])
-                    compare_set(run, (gs_isa)s, c, what, &r);
-            gs_sum_order_free(&c->sum);
-        }
-    }
-    free(c);
-}
-
-#define BENCH_BATCH 256
-#define BENCH_STEPS 100
-#define BENCH_REPS 5
-
-/* Adam on shared samples, the defaults' shape: ns per lane-sample-step. */
-double ck_bench_train64(const gs_kernels *k, gs_act act, gs_loss loss)
-{
-    static double xs[BENCH_STEPS * BENCH_BATCH], ys[BENCH_STEPS * BENCH_BATCH];
-    rng r = {0x2545f4914f6cdd1dull};
-    for (int i = 0; i < BENCH_STEPS * BENCH_BATCH; i++) {
-        xs[i] = rng_uniform64(&r, -0.5, 0.5);
-        ys[i] = xs[i] <= 0 ? 0.0 : xs[i];
-    }
-    static gs_sum_order sum;
-    if (!sum.order && gs_sum_order_build(&sum, BENCH_BATCH))
-        return -1;
-    const gs_step_data step = {
-        .sum = &sum, .loss = loss, .huber_delta = 1, .opt = GS_OPT_ADAM, .beta1 = 0.9, .beta2 = 0.999,
-        .eps = 1e-8, .momentum = 0.9, .alpha = 0.99, .sampling = GS_SAMPLING_SHARED,
-        .data_lo = -0.5, .data_hi = 0.5, .batch = BENCH_BATCH,
-        .inv_batch = 1.0 / BENCH_BATCH, .xs64 = xs, .ys64 = ys, .x_stride = BENCH_BATCH,
-        .window_start = BENCH_STEPS * 9 / 10, .prev_start = BENCH_STEPS * 8 / 10, .tol = 0.03,
-        .escape = 0.045,
-    };
-    double start[GS_BLOCK_LANES][5];
-    uint64_t point[GS_BLOCK_LANES];
-    for (int l = 0; l < GS_BLOCK_LANES; l++) {
-        start[l][0] = 1, start[l][1] = rng_uniform64(&r, -2, 2), start[l][2] = 1;
-        start[l][3] = rng_uniform64(&r, -2, 2), start[l][4] = 0.1;
-        point[l] = (uint64_t)l;
-    }
-    const gs_train64_fn train = k->train64[act][loss];
-    double t[BENCH_REPS];
-    gs_block64 b;
-    for (int i = -1; i < BENCH_REPS; i++) {   /* run -1 warms up */
-        gs_block64_init(&b, k->lanes64, start, point);
-        const double t0 = ck_now_ns();
-        train(&step, &b, BENCH_STEPS);
-        if (i >= 0)
-            t[i] = ck_now_ns() - t0;
-    }
-    return ck_median(t, BENCH_REPS) / ((double)k->lanes64 * BENCH_BATCH * BENCH_STEPS);
-}
+#include "checkkernels_train_tmpl.h"
