@@ -17,6 +17,30 @@ static double loss_of(gs_loss loss, double delta, double r)
     }
 }
 
+/* The dense grid's sums, in double for both precisions: the loss, and the
+ * moments of (x, yhat) that the least-squares line through them needs. */
+typedef struct fit_sums {
+    double loss, sx, sy, sxx, sxy, syy;
+} fit_sums;
+
+static void fit_add(fit_sums *s, const gs_train_config *cfg, double x, double yhat, double y)
+{
+    s->loss += loss_of(cfg->loss, cfg->huber_delta, yhat - y);
+    s->sx += x, s->sy += yhat, s->sxx += x * x, s->sxy += x * yhat, s->syy += yhat * yhat;
+}
+
+/* The mean loss, the spread of yhat, and what is left over from the
+ * least-squares line through (x, yhat): the curvature (its RMS). */
+static void fit_shape(const fit_sums *s, int n, double *mean_loss, double *spread,
+                      double *lin_err)
+{
+    const double mx = s->sx / n, my = s->sy / n, vx = s->sxx / n - mx * mx;
+    const double vy = fmax(s->syy / n - my * my, 0), cxy = s->sxy / n - mx * my;
+    *mean_loss = s->loss / n;
+    *spread = sqrt(vy);
+    *lin_err = sqrt(fmax(vy - cxy * cxy / vx, 0));
+}
+
 /* A time field's candidate as the step, or -1 for never. */
 static int32_t time_field(float cand, int steps)
 {
@@ -96,34 +120,27 @@ int gs_train_judge(const gs_train_plan *plan, gs_eval_fn eval, const gs_block *b
     if (n < 1)
         return -1;   /* settings.def asks for 2 or more */
     float *z = n <= JUDGE_STACK ? stack : malloc(3 * (size_t)n * sizeof *z);
-    double sum_l = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
+    fit_sums sums = {0};
     if (!z)
         return -1;   /* out of memory: no outcome, never a made-up one */
-    {
-        float *f = z + n, *df = f + n;
-        /* Plain multiply-add: the judge is portable C, the same for every kernel set. */
-        for (int i = 0; i < n; i++)
-            z[i] = a * plan->eval_x[i] + b;
-        eval(z, f, df, (size_t)n);
-        for (int i = 0; i < n; i++) {
-            const double x = plan->eval_x[i], yhat = c * f[i] + d;
-            sum_l += loss_of(cfg->loss, cfg->huber_delta, yhat - plan->eval_y[i]);
-            sx += x, sy += yhat, sxx += x * x, sxy += x * yhat, syy += yhat * yhat;
-        }
-        if (z != stack)
-            free(z);
-    }
-    /* Least-squares line through (x, yhat): what is left over is the curvature. */
-    const double mx = sx / n, my = sy / n, vx = sxx / n - mx * mx;
-    const double vy = fmax(syy / n - my * my, 0), cxy = sxy / n - mx * my;
-    const double resid = fmax(vy - cxy * cxy / vx, 0);
+    float *f = z + n, *df = f + n;
+    /* Plain multiply-add: the judge is portable C, the same for every kernel set. */
+    for (int i = 0; i < n; i++)
+        z[i] = a * plan->eval_x[i] + b;
+    eval(z, f, df, (size_t)n);
+    for (int i = 0; i < n; i++)   /* yhat in float, as the model forms it */
+        fit_add(&sums, cfg, plan->eval_x[i], c * f[i] + d, plan->eval_y[i]);
+    if (z != stack)
+        free(z);
+    double mean_loss, spread, lin_err;
+    fit_shape(&sums, n, &mean_loss, &spread, &lin_err);
 
     out->a = a, out->b = b, out->c = c, out->d = d;
     const int steps = cfg->steps, wstart = plan->step.window_start, pstart = plan->step.prev_start;
     out->window_loss = blk->wsum[lane] / (float)(steps - wstart);
-    out->final_loss = (float)(sum_l / n);
-    out->spread = (float)sqrt(vy);
-    out->lin_err = (float)sqrt(resid);
+    out->final_loss = (float)mean_loss;   /* float32 columns */
+    out->spread = (float)spread;
+    out->lin_err = (float)lin_err;
     out->t_escape = time_field(blk->t_escape[lane], steps);
     out->t_enter = time_field(blk->t_enter[lane], steps);
     out->t_diverge = time_field(blk->t_diverge[lane], steps);
@@ -164,30 +181,22 @@ int gs_train_judge64(const gs_train_plan *plan, gs_eval64_fn eval, const gs_bloc
     if (n < 1)
         return -1;
     double *z = n <= JUDGE_STACK ? stack : malloc(3 * (size_t)n * sizeof *z);
-    double sum_l = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
+    fit_sums sums = {0};
     if (!z)
         return -1;
     double *f = z + n, *df = f + n;
     for (int i = 0; i < n; i++)
         z[i] = a * plan->eval_x64[i] + b;
     eval(z, f, df, (size_t)n);
-    for (int i = 0; i < n; i++) {
-        const double x = plan->eval_x64[i], yhat = c * f[i] + d;
-        sum_l += loss_of(cfg->loss, cfg->huber_delta, yhat - plan->eval_y64[i]);
-        sx += x, sy += yhat, sxx += x * x, sxy += x * yhat, syy += yhat * yhat;
-    }
+    for (int i = 0; i < n; i++)
+        fit_add(&sums, cfg, plan->eval_x64[i], c * f[i] + d, plan->eval_y64[i]);
     if (z != stack)
         free(z);
-    const double mx = sx / n, my = sy / n, vx = sxx / n - mx * mx;
-    const double vy = fmax(syy / n - my * my, 0), cxy = sxy / n - mx * my;
-    const double resid = fmax(vy - cxy * cxy / vx, 0);
 
     out->a = a, out->b = b, out->c = c, out->d = d;
     const int steps = cfg->steps, wstart = plan->step.window_start, pstart = plan->step.prev_start;
     out->window_loss = blk->wsum[lane] / (steps - wstart);
-    out->final_loss = sum_l / n;
-    out->spread = sqrt(vy);
-    out->lin_err = sqrt(resid);
+    fit_shape(&sums, n, &out->final_loss, &out->spread, &out->lin_err);
     out->t_escape = time_field64(blk->t_escape[lane], steps);
     out->t_enter = time_field64(blk->t_enter[lane], steps);
     out->t_diverge = time_field64(blk->t_diverge[lane], steps);
