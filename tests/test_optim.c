@@ -150,6 +150,32 @@ static gs_train_config with_opt(gs_opt opt, float lr)
     return c;
 }
 
+/* The case the exact checks below take: identity on the 2-point grid
+ * (batch 2, grid sampling), where START's gradients are exact in float. */
+static gs_train_config grid2(gs_opt opt, float lr, gs_loss loss, int steps)
+{
+    gs_train_config cfg = with_opt(opt, lr);
+    cfg.act = GS_ACT_IDENTITY;
+    cfg.loss = loss;
+    cfg.sampling = GS_SAMPLING_GRID;
+    cfg.batch = 2;
+    cfg.steps = steps;
+    return cfg;
+}
+
+/* blk after one step of cfg from START with rate lr, on the scalar set. */
+static void scalar_first_step(const gs_train_config *cfg, float lr, gs_block *blk)
+{
+    gs_error err;
+    gs_train_plan plan;
+    cr_assert_eq(gs_train_plan_init(&plan, cfg, &err), 0, "%s", err.msg);
+    const float st[1][5] = {{START[0], START[1], START[2], START[3], lr}};
+    const uint64_t point = 0;
+    gs_block_init(blk, 1, st, &point);
+    gs_kernels_get(GS_ISA_SCALAR)->train[cfg->act][cfg->loss](&plan.step, blk, 1);
+    gs_train_plan_free(&plan);
+}
+
 /* One and two steps for each optimizer, MSE and MAE, identity and relu. */
 static void check_all_cases(gs_train_config cfg)
 {
@@ -173,53 +199,29 @@ Test(optim, sgd)
  * MSE: r = (-0.25, 0), g = (0.0625, -0.25, -0.0625, -0.25). */
 Test(optim, sgd_exact_first_step)
 {
-    gs_train_config cfg = with_opt(GS_OPT_SGD, 0.5f);
-    cfg.act = GS_ACT_IDENTITY;
-    cfg.loss = GS_LOSS_MSE;
-    cfg.sampling = GS_SAMPLING_GRID;
-    cfg.batch = 2;
-    cfg.steps = 1;
-    gs_error err;
-    gs_train_plan plan;
-    cr_assert_eq(gs_train_plan_init(&plan, &cfg, &err), 0, "%s", err.msg);
-    const float st[1][5] = {{1, 0.5f, 1, -0.5f, 0.5f}};
-    const uint64_t point = 0;
+    const gs_train_config cfg = grid2(GS_OPT_SGD, 0.5f, GS_LOSS_MSE, 1);
     gs_block blk;
-    gs_block_init(&blk, 1, st, &point);
-    gs_kernels_get(GS_ISA_SCALAR)->train[cfg.act][cfg.loss](&plan.step, &blk, 1);
+    scalar_first_step(&cfg, 0.5f, &blk);
     cr_expect_eq(blk.p[0][0], 1.0f - 0.5f * 0.0625f);
     cr_expect_eq(blk.p[1][0], 0.5f + 0.5f * 0.25f);
     cr_expect_eq(blk.p[2][0], 1.0f + 0.5f * 0.0625f);
     cr_expect_eq(blk.p[3][0], -0.5f + 0.5f * 0.25f);
     /* The recorded loss is that of the parameters before the step: mean(r^2). */
     cr_expect_eq(blk.loss[0], 0.03125f);
-    gs_train_plan_free(&plan);
 }
 
 /* MAE: sign(0) = 0, as torch's abs backward; r = (-0.25, 0) gives
  * g = (0.125, -0.5, -0.125, -0.5). */
 Test(optim, mae_sign_of_zero_residual)
 {
-    gs_train_config cfg = with_opt(GS_OPT_SGD, 0.5f);
-    cfg.act = GS_ACT_IDENTITY;
-    cfg.loss = GS_LOSS_MAE;
-    cfg.sampling = GS_SAMPLING_GRID;
-    cfg.batch = 2;
-    cfg.steps = 1;
-    gs_error err;
-    gs_train_plan plan;
-    cr_assert_eq(gs_train_plan_init(&plan, &cfg, &err), 0, "%s", err.msg);
-    const float st[1][5] = {{1, 0.5f, 1, -0.5f, 0.5f}};
-    const uint64_t point = 0;
+    const gs_train_config cfg = grid2(GS_OPT_SGD, 0.5f, GS_LOSS_MAE, 1);
     gs_block blk;
-    gs_block_init(&blk, 1, st, &point);
-    gs_kernels_get(GS_ISA_SCALAR)->train[cfg.act][cfg.loss](&plan.step, &blk, 1);
+    scalar_first_step(&cfg, 0.5f, &blk);
     cr_expect_eq(blk.p[0][0], 1.0f - 0.5f * 0.125f);
     cr_expect_eq(blk.p[1][0], 0.5f + 0.5f * 0.5f);
     cr_expect_eq(blk.p[2][0], 1.0f + 0.5f * 0.125f);
     cr_expect_eq(blk.p[3][0], -0.5f + 0.5f * 0.5f);
     cr_expect_eq(blk.loss[0], 0.125f);
-    gs_train_plan_free(&plan);
 }
 
 Test(optim, momentum)
@@ -254,27 +256,15 @@ Test(optim, adam)
  * correction, with no reference code involved. */
 Test(optim, adam_first_step_is_lr)
 {
-    gs_train_config cfg = with_opt(GS_OPT_ADAM, 0.1f);
-    cfg.act = GS_ACT_IDENTITY;
-    cfg.loss = GS_LOSS_MSE;
-    cfg.sampling = GS_SAMPLING_GRID;
-    cfg.batch = 2;
-    cfg.steps = 1;
-    gs_error err;
-    gs_train_plan plan;
-    cr_assert_eq(gs_train_plan_init(&plan, &cfg, &err), 0, "%s", err.msg);
-    const float st[1][5] = {{1, 0.5f, 1, -0.5f, 0.1f}};
-    const uint64_t point = 0;
+    const gs_train_config cfg = grid2(GS_OPT_ADAM, 0.1f, GS_LOSS_MSE, 1);
     gs_block blk;
-    gs_block_init(&blk, 1, st, &point);
-    gs_kernels_get(GS_ISA_SCALAR)->train[cfg.act][cfg.loss](&plan.step, &blk, 1);
+    scalar_first_step(&cfg, 0.1f, &blk);
     const double sign[4] = {1, -1, -1, -1};   /* signs of g: p moves against them */
     for (int j = 0; j < 4; j++) {
-        const double moved = (double)st[0][j] - blk.p[j][0];
+        const double moved = (double)START[j] - blk.p[j][0];
         cr_expect(fabs(moved - 0.1 * sign[j]) < 1e-6, "param %c moved %.9g, want %g",
                   "abcd"[j], moved, 0.1 * sign[j]);
     }
-    gs_train_plan_free(&plan);
 }
 
 /* Each lane uses its own lr (start[4]); lanes do not interact. Every kernel
@@ -282,12 +272,7 @@ Test(optim, adam_first_step_is_lr)
 Test(optim, per_lane_learning_rate)
 {
     for (int o = 0; o < GS_OPT_COUNT; o++) {
-        gs_train_config cfg = with_opt((gs_opt)o, 0.1f);
-        cfg.act = GS_ACT_IDENTITY;
-        cfg.loss = GS_LOSS_MSE;
-        cfg.sampling = GS_SAMPLING_GRID;
-        cfg.batch = 2;
-        cfg.steps = 3;
+        const gs_train_config cfg = grid2((gs_opt)o, 0.1f, GS_LOSS_MSE, 3);
         gs_error err;
         gs_train_plan plan;
         cr_assert_eq(gs_train_plan_init(&plan, &cfg, &err), 0, "%s", err.msg);
@@ -325,21 +310,10 @@ Test(optim, torch_first_step)
 {
     const float g[4] = {0.0625f, -0.25f, -0.0625f, -0.25f};
     for (int o = 0; o < GS_OPT_COUNT; o++) {
-        gs_train_config cfg = with_opt((gs_opt)o, 0.1f);
-        cfg.act = GS_ACT_IDENTITY;
-        cfg.loss = GS_LOSS_MSE;
-        cfg.sampling = GS_SAMPLING_GRID;
-        cfg.batch = 2;
-        cfg.steps = 1;
+        gs_train_config cfg = grid2((gs_opt)o, 0.1f, GS_LOSS_MSE, 1);
         cfg.eps = 1e-3;   /* large enough to matter */
-        gs_error err;
-        gs_train_plan plan;
-        cr_assert_eq(gs_train_plan_init(&plan, &cfg, &err), 0, "%s", err.msg);
-        const float st[1][5] = {{START[0], START[1], START[2], START[3], cfg.lr}};
-        const uint64_t point = 0;
         gs_block blk;
-        gs_block_init(&blk, 1, st, &point);
-        gs_kernels_get(GS_ISA_SCALAR)->train[cfg.act][cfg.loss](&plan.step, &blk, 1);
+        scalar_first_step(&cfg, cfg.lr, &blk);
         for (int j = 0; j < 4; j++) {
             float want = START[j];
             switch (cfg.opt) {
@@ -366,6 +340,5 @@ Test(optim, torch_first_step)
             cr_expect_eq(blk.p[j][0], want, "%s param %c: got %a, torch's ops give %a",
                          gs_opt_name(cfg.opt), "abcd"[j], (double)blk.p[j][0], (double)want);
         }
-        gs_train_plan_free(&plan);
     }
 }
