@@ -79,6 +79,8 @@ except ImportError as e:  # pragma: no cover
     print(f"torch_agree: SKIP: {e}", file=sys.stderr)
     sys.exit(77)
 
+from torch_acts import ACTS  # noqa: E402 (after torch is known to be there)
+
 torch.set_num_threads(1)
 
 LO, HI = -0.5, 0.5
@@ -99,23 +101,6 @@ SHARED_SEED = 3
 # so the two sides would differ by rounding luck, not by a fault.
 GRID_LO, GRID_HI = -0.5, 0.75
 
-ACTS = {
-    "identity": lambda z: z,
-    "relu": F.relu,
-    "leaky_relu": lambda z: F.leaky_relu(z, 0.01),
-    "elu": F.elu,
-    "selu": F.selu,
-    "celu": lambda z: F.celu(z, 1.0),
-    "softplus": F.softplus,
-    "gelu": F.gelu,
-    "gelu_tanh": lambda z: F.gelu(z, approximate="tanh"),
-    "silu": F.silu,
-    "mish": F.mish,
-    "tanh": torch.tanh,
-    "sigmoid": torch.sigmoid,
-    "softsign": F.softsign,
-    "hardtanh": F.hardtanh,
-}
 INF = math.inf
 # (lo, hi, kind) pieces as in src/kernels/activation.c
 PIECES = {
