@@ -98,16 +98,24 @@ static void ref_step(const gs_train_config *cfg, ref_state *s, const double g[4]
     }
 }
 
-/* Runs `steps` steps of the scalar kernel and of the reference, checking the
- * parameters after each. */
-static void check_opt(gs_train_config cfg, gs_act act, gs_loss loss, const float start[4],
-                      int steps)
+/* cfg on the 2-point grid (batch 2, grid sampling: x = -0.25, 0.25), where
+ * the gradients of the starts below are exact in float. */
+static gs_train_config on_grid2(gs_train_config cfg, gs_act act, gs_loss loss, int steps)
 {
     cfg.act = act;
     cfg.loss = loss;
     cfg.sampling = GS_SAMPLING_GRID;
     cfg.batch = 2;
     cfg.steps = steps;
+    return cfg;
+}
+
+/* Runs `steps` steps of the scalar kernel and of the reference, checking the
+ * parameters after each. */
+static void check_opt(gs_train_config cfg, gs_act act, gs_loss loss, const float start[4],
+                      int steps)
+{
+    cfg = on_grid2(cfg, act, loss, steps);
     gs_error err;
     gs_train_plan plan;
     cr_assert_eq(gs_train_plan_init(&plan, &cfg, &err), 0, "%s", err.msg);
@@ -150,17 +158,10 @@ static gs_train_config with_opt(gs_opt opt, float lr)
     return c;
 }
 
-/* The case the exact checks below take: identity on the 2-point grid
- * (batch 2, grid sampling), where START's gradients are exact in float. */
+/* The case the exact checks below take: identity on the 2-point grid. */
 static gs_train_config grid2(gs_opt opt, float lr, gs_loss loss, int steps)
 {
-    gs_train_config cfg = with_opt(opt, lr);
-    cfg.act = GS_ACT_IDENTITY;
-    cfg.loss = loss;
-    cfg.sampling = GS_SAMPLING_GRID;
-    cfg.batch = 2;
-    cfg.steps = steps;
-    return cfg;
+    return on_grid2(with_opt(opt, lr), GS_ACT_IDENTITY, loss, steps);
 }
 
 /* blk after one step of cfg from START with rate lr, on the scalar set. */
