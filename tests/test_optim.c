@@ -164,13 +164,13 @@ static gs_train_config grid2(gs_opt opt, float lr, gs_loss loss, int steps)
     return on_grid2(with_opt(opt, lr), GS_ACT_IDENTITY, loss, steps);
 }
 
-/* blk after one step of cfg from START with rate lr, on the scalar set. */
-static void scalar_first_step(const gs_train_config *cfg, float lr, gs_block *blk)
+/* blk after one step of cfg from START at cfg's rate, on the scalar set. */
+static void scalar_first_step(const gs_train_config *cfg, gs_block *blk)
 {
     gs_error err;
     gs_train_plan plan;
     cr_assert_eq(gs_train_plan_init(&plan, cfg, &err), 0, "%s", err.msg);
-    const float st[1][5] = {{START[0], START[1], START[2], START[3], lr}};
+    const float st[1][5] = {{START[0], START[1], START[2], START[3], cfg->lr}};
     const uint64_t point = 0;
     gs_block_init(blk, 1, st, &point);
     gs_kernels_get(GS_ISA_SCALAR)->train[cfg->act][cfg->loss](&plan.step, blk, 1);
@@ -202,7 +202,7 @@ Test(optim, sgd_exact_first_step)
 {
     const gs_train_config cfg = grid2(GS_OPT_SGD, 0.5f, GS_LOSS_MSE, 1);
     gs_block blk;
-    scalar_first_step(&cfg, 0.5f, &blk);
+    scalar_first_step(&cfg, &blk);
     cr_expect_eq(blk.p[0][0], 1.0f - 0.5f * 0.0625f);
     cr_expect_eq(blk.p[1][0], 0.5f + 0.5f * 0.25f);
     cr_expect_eq(blk.p[2][0], 1.0f + 0.5f * 0.0625f);
@@ -217,7 +217,7 @@ Test(optim, mae_sign_of_zero_residual)
 {
     const gs_train_config cfg = grid2(GS_OPT_SGD, 0.5f, GS_LOSS_MAE, 1);
     gs_block blk;
-    scalar_first_step(&cfg, 0.5f, &blk);
+    scalar_first_step(&cfg, &blk);
     cr_expect_eq(blk.p[0][0], 1.0f - 0.5f * 0.125f);
     cr_expect_eq(blk.p[1][0], 0.5f + 0.5f * 0.5f);
     cr_expect_eq(blk.p[2][0], 1.0f + 0.5f * 0.125f);
@@ -259,7 +259,7 @@ Test(optim, adam_first_step_is_lr)
 {
     const gs_train_config cfg = grid2(GS_OPT_ADAM, 0.1f, GS_LOSS_MSE, 1);
     gs_block blk;
-    scalar_first_step(&cfg, 0.1f, &blk);
+    scalar_first_step(&cfg, &blk);
     const double sign[4] = {1, -1, -1, -1};   /* signs of g: p moves against them */
     for (int j = 0; j < 4; j++) {
         const double moved = (double)START[j] - blk.p[j][0];
@@ -314,7 +314,7 @@ Test(optim, torch_first_step)
         gs_train_config cfg = grid2((gs_opt)o, 0.1f, GS_LOSS_MSE, 1);
         cfg.eps = 1e-3;   /* large enough to matter */
         gs_block blk;
-        scalar_first_step(&cfg, cfg.lr, &blk);
+        scalar_first_step(&cfg, &blk);
         for (int j = 0; j < 4; j++) {
             float want = START[j];
             switch (cfg.opt) {
