@@ -67,6 +67,59 @@ static bool train_block64(const gs_train_plan *plan, gs_train64_fn train, gs_blo
     return true;
 }
 
+/* One block of n cells with seed s, in float: the starts (floats widened
+ * to double by gs_sweep_start, so the cast back is exact) trained and judged
+ * into rows[l * seeds + s].res. false: halted or failed. */
+static bool train_rows(const gs_sweep_task *task, int s, int n, int seeds,
+                       const double (*start)[GS_P_COUNT], const uint64_t *point, gs_map_row *rows,
+                       atomic_int *halt, const atomic_int *stop)
+{
+    const gs_train_plan *plan = &task->plan[s];
+    const gs_eval_fn eval = task->kernels->eval[task->cfg->train.act];
+    float start5[GS_BLOCK_LANES][5];   /* a, b, c, d, lr: gs_block_init's rows */
+    for (int l = 0; l < n; l++)
+        for (int q = 0; q < 5; q++)
+            start5[l][q] = (float)start[l][q];
+    gs_block blk;
+    gs_block_init(&blk, n, (const float(*)[5])start5, point);
+    for (int l = 0; l < n; l++)
+        gs_block_set_rates(&blk, l, (float)start[l][GS_P_LR_IN], (float)start[l][GS_P_LR_OUT]);
+    if (!train_block(plan, gs_train_kernel(&task->plan[0], task->kernels), &blk, halt, stop))
+        return false;
+    for (int l = 0; l < n; l++)
+        if (gs_train_judge(plan, eval, &blk, l, &rows[l * seeds + s].res)) {
+            raise_halt(halt, GS_SWEEP_FAILED);
+            return false;
+        }
+    return true;
+}
+
+/* train_rows of an f64 run: gs_block64, the f64 kernels, the f64 judge. */
+static bool train_rows64(const gs_sweep_task *task, int s, int n, int seeds,
+                         const double (*start)[GS_P_COUNT], const uint64_t *point,
+                         gs_map_row *rows, atomic_int *halt, const atomic_int *stop)
+{
+    const gs_train_plan *plan = &task->plan[s];
+    const gs_sweep_config *cfg = task->cfg;
+    const gs_eval64_fn eval = task->kernels->eval64[cfg->train.act];
+    double start5[GS_BLOCK_LANES][5];
+    for (int l = 0; l < n; l++)
+        memcpy(start5[l], start[l], sizeof start5[l]);
+    gs_block64 blk;
+    gs_block64_init(&blk, n, (const double(*)[5])start5, point);
+    for (int l = 0; l < n; l++)
+        gs_block64_set_rates(&blk, l, start[l][GS_P_LR_IN], start[l][GS_P_LR_OUT]);
+    if (!train_block64(plan, task->kernels->train64[cfg->train.act][cfg->train.loss], &blk, halt,
+                       stop))
+        return false;
+    for (int l = 0; l < n; l++)
+        if (gs_train_judge64(plan, eval, &blk, l, &rows[l * seeds + s].res)) {
+            raise_halt(halt, GS_SWEEP_FAILED);
+            return false;
+        }
+    return true;
+}
+
 /* Formats the rows of a block's n cells (rows[lane * seeds + seed]): each
  * cell's row, or the ensemble row of its seeds' rows. Returns the length. */
 static size_t format_rows(const gs_map_row *rows, int n, int seeds, char *buf)
@@ -84,52 +137,6 @@ static size_t format_rows(const gs_map_row *rows, int n, int seeds, char *buf)
     return len;
 }
 
-/* compute_chunk of an f64 run: gs_block64, the f64 kernels, the f64 judge;
- * an ensemble trains each block once per seed, as compute_chunk does. */
-static long compute_chunk64(const gs_sweep_task *task, int64_t begin, int64_t end, char *buf,
-                            gs_map_row *rows, atomic_int *halt, const atomic_int *stop)
-{
-    const gs_sweep_config *cfg = task->cfg;
-    const gs_kernels *k = task->kernels;
-    const int nx = cfg->x.n, lanes = k->lanes64;
-    const int seeds = cfg->train.seeds > 1 ? cfg->train.seeds : 1;
-    const gs_train64_fn train = k->train64[cfg->train.act][cfg->train.loss];
-    const gs_eval64_fn eval = k->eval64[cfg->train.act];
-    gs_block64 blk;
-    size_t len = 0;
-    for (int64_t b0 = begin; b0 < end; b0 += lanes) {
-        const int n = (int)(end - b0 < lanes ? end - b0 : lanes);
-        double start[GS_BLOCK_LANES][GS_P_COUNT], start5[GS_BLOCK_LANES][5];
-        uint64_t point[GS_BLOCK_LANES];
-        for (int l = 0; l < n; l++) {
-            const int64_t cell = b0 + l;
-            gs_sweep_start(cfg, (int)(cell % nx), (int)(cell / nx), start[l]);
-            memcpy(start5[l], start[l], sizeof start5[l]);
-            point[l] = (uint64_t)cell;
-        }
-        for (int s = 0; s < seeds; s++) {
-            gs_block64_init(&blk, n, (const double(*)[5])start5, point);
-            for (int l = 0; l < n; l++)
-                gs_block64_set_rates(&blk, l, start[l][GS_P_LR_IN], start[l][GS_P_LR_OUT]);
-            if (!train_block64(&task->plan[s], train, &blk, halt, stop))
-                return -1;
-            for (int l = 0; l < n; l++) {
-                gs_map_row *row = &rows[l * seeds + s];
-                *row = (gs_map_row){.ix = (int32_t)((b0 + l) % nx),
-                                    .iy = (int32_t)((b0 + l) / nx),
-                                    .precision = GS_PRECISION_F64};
-                memcpy(row->start, start[l], sizeof row->start);
-                if (gs_train_judge64(&task->plan[s], eval, &blk, l, &row->res)) {
-                    raise_halt(halt, GS_SWEEP_FAILED);
-                    return -1;
-                }
-            }
-        }
-        len += format_rows(rows, n, seeds, buf + len);
-    }
-    return (long)len;
-}
-
 /* Trains cells [begin, end) and formats their rows into buf. Returns the
  * length, or -1 when the sweep halted first (or ran out of memory). An
  * ensemble trains each block once per seed, then combines each cell's rows
@@ -138,13 +145,10 @@ static long compute_chunk(const gs_sweep_task *task, int64_t begin, int64_t end,
                           gs_map_row *rows, atomic_int *halt, const atomic_int *stop)
 {
     const gs_sweep_config *cfg = task->cfg;
-    const gs_kernels *k = task->kernels;
-    if (cfg->train.precision == GS_PRECISION_F64)
-        return compute_chunk64(task, begin, end, buf, rows, halt, stop);
-    const int nx = cfg->x.n, lanes = k->lanes, seeds = cfg->train.seeds > 1 ? cfg->train.seeds : 1;
-    const gs_train_fn train = gs_train_kernel(&task->plan[0], k);
-    const gs_eval_fn eval = k->eval[cfg->train.act];
-    gs_block blk;
+    const gs_precision precision = cfg->train.precision;
+    const int f64 = precision == GS_PRECISION_F64;
+    const int nx = cfg->x.n, lanes = f64 ? task->kernels->lanes64 : task->kernels->lanes;
+    const int seeds = cfg->train.seeds > 1 ? cfg->train.seeds : 1;
     size_t len = 0;
     for (int64_t b0 = begin; b0 < end; b0 += lanes) {
         const int n = (int)(end - b0 < lanes ? end - b0 : lanes);
@@ -154,28 +158,18 @@ static long compute_chunk(const gs_sweep_task *task, int64_t begin, int64_t end,
             const int64_t cell = b0 + l;
             gs_sweep_start(cfg, (int)(cell % nx), (int)(cell / nx), start[l]);
             point[l] = (uint64_t)cell;
-        }
-        float start5[GS_BLOCK_LANES][5];   /* a, b, c, d, lr: gs_block_init's rows */
-        for (int l = 0; l < n; l++)
-            for (int q = 0; q < 5; q++)
-                start5[l][q] = (float)start[l][q];   /* floats, widened: exact */
-        for (int s = 0; s < seeds; s++) {
-            gs_block_init(&blk, n, (const float(*)[5])start5, point);
-            for (int l = 0; l < n; l++)
-                gs_block_set_rates(&blk, l, (float)start[l][GS_P_LR_IN],
-                                   (float)start[l][GS_P_LR_OUT]);
-            if (!train_block(&task->plan[s], train, &blk, halt, stop))
-                return -1;
-            for (int l = 0; l < n; l++) {
+            for (int s = 0; s < seeds; s++) {
                 gs_map_row *row = &rows[l * seeds + s];
-                *row = (gs_map_row){.ix = (int32_t)((b0 + l) % nx), .iy = (int32_t)((b0 + l) / nx)};
+                *row = (gs_map_row){.ix = (int32_t)(cell % nx), .iy = (int32_t)(cell / nx),
+                                    .precision = precision};
                 memcpy(row->start, start[l], sizeof row->start);
-                if (gs_train_judge(&task->plan[s], eval, &blk, l, &row->res)) {
-                    raise_halt(halt, GS_SWEEP_FAILED);
-                    return -1;
-                }
             }
         }
+        const double(*starts)[GS_P_COUNT] = (const double(*)[GS_P_COUNT])start;
+        for (int s = 0; s < seeds; s++)
+            if (!(f64 ? train_rows64 : train_rows)(task, s, n, seeds, starts, point, rows, halt,
+                                                    stop))
+                return -1;
         len += format_rows(rows, n, seeds, buf + len);
     }
     return (long)len;
