@@ -323,23 +323,28 @@ GS_INLINE void batch_pass(const gs_step_data *step, const GS_BLOCK_T *blk, int t
              * stored; its last stage in accumulate_run, beside the sums.
              * The same operations as through eval, so the same bits. */
             const int np = act_pre_count(act);
-            for (int k = 0; k < ns; k++)
+            for (int k = 0; k < ns; k++) {
+                /* x read once a position: read in the v loop, it was read
+                 * again after each store (the buffers might alias xs) */
+                const vf xk = independent ? vf_set1((REAL)0) : vf_set1(xs[order[p0 + k]]);
                 for (int v = 0; v < NV; v++) {
-                    const vf x = independent ? vf_load(&xl[k * LANES + v * VW])
-                                             : vf_set1(xs[order[p0 + k]]);
+                    const vf x = independent ? vf_load(&xl[k * LANES + v * VW]) : xk;
                     vf pre[ACT_PRE_MAX];
                     act_pre(act, vf_fma(a[v], x, b[v]), pre);
                     for (int q = 0; q < np; q++)
                         vf_store(&pb[q][k * LANES + v * VW], pre[q]);
                 }
+            }
             TRAIN_EVAL_MID(act, &pb[0][0], SUB_BATCH * LANES, (size_t)ns * LANES);
         } else if (!cheap) {
-            for (int k = 0; k < ns; k++)
+            for (int k = 0; k < ns; k++) {
+                /* x read once a position, as above */
+                const vf xk = independent ? vf_set1((REAL)0) : vf_set1(xs[order[p0 + k]]);
                 for (int v = 0; v < NV; v++) {
-                    const vf x = independent ? vf_load(&xl[k * LANES + v * VW])
-                                             : vf_set1(xs[order[p0 + k]]);
+                    const vf x = independent ? vf_load(&xl[k * LANES + v * VW]) : xk;
                     vf_store(&zb[k * LANES + v * VW], vf_fma(a[v], x, b[v]));
                 }
+            }
             /* An out-of-line call: the accumulators are saved once around
              * it, not around every SLEEF call inside it. */
             eval(zb, fb, dfb, (size_t)ns * LANES);
