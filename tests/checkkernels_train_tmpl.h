@@ -15,7 +15,7 @@
  *   CKT_TRAIN_FN, CKT_TRAIN       the train function type, gs_kernels' table
  *   CKT_LANES                     gs_kernels' lane count for the precision
  *   CKT_XS, CKT_YS                gs_step_data's sample table fields
- *   CKT_SCAN_TABLES(step, n)      gs_step_scan_tables, or nothing (f64)
+ *   CKT_SCAN_TABLES(step, n)      gs_step_scan_tables
  *   CKT_UNIFORM, CKT_SPECIALS, CKT_MAX_SPECIAL, CKT_SAME_BITS
  *                                 kernel_inputs*.h's generators and compare
  *   CKT_BITS_FMT, CKT_BITS(x)     a value's bits in a failure message
@@ -175,6 +175,10 @@ static CKT_TRAIN_FN train_of(const ck_run *run, const gs_kernels *k, const tcase
 }
 
 /* The scalar result of each lane: alone in its block, one step per call. */
+/* One start a block: a start whose every z lies on one side of 0 takes
+ * train_impl.h's one-sided path here (block_side: relu below or above 0,
+ * elu, celu and selu above), and the full path in compare_set's blocks that
+ * mix it with starts whose z cross 0. */
 static void reference(const ck_run *run, tcase *c)
 {
     const CKT_TRAIN_FN train = train_of(run, run->ref, c);

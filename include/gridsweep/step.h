@@ -107,14 +107,17 @@ typedef struct gs_step_data {
      * laid out like xs and ys, with the same x_stride. */
     const double *xs64, *ys64;
     size_t x_stride;
-    /* What the AVX2 f32 MAE loop's sign in one instruction needs to know of
-     * the tables (train_impl.h's sign2; gs_step_scan_tables fills them; all
-     * 0 in step data made by hand, which keeps that loop out):
-     * ys_no_neg_zero, 1 when no y of ys is -0; xs_lo and xs_hi, the least
-     * and the greatest x; sign2_zmin, the least z = a x + b at which an
-     * exp-based f'(z) is still large enough (HUGE_VAL: nowhere). */
-    int ys_no_neg_zero;
-    float xs_lo, xs_hi;
+    /* What the step kernels' exact shortcuts need to know of the tables
+     * (gs_step_scan_tables fills them; all 0 in step data made by hand,
+     * which keeps every shortcut out): xs_finite, 1 when every x is finite,
+     * and then xs_lo and xs_hi, the least and the greatest x (relu's dead
+     * blocks, train_impl.h's relu_dead; the sign2 band); for the AVX2 f32
+     * MAE loop's sign in one instruction (train_impl.h's sign2),
+     * ys_no_neg_zero, 1 when no y of ys is -0, and sign2_zmin, the least
+     * z = a x + b at which an exp-based f'(z) is still large enough
+     * (HUGE_VAL: nowhere). */
+    int xs_finite, ys_no_neg_zero;
+    double xs_lo, xs_hi;
     double sign2_zmin;
     /* The sorted method's tables (NULL for direct; then xs and ys are NULL):
      * row t starts at t * s_stride (s_stride = batch + 1 for shared
@@ -144,8 +147,10 @@ typedef struct gs_step_data {
     double escape;           /* t_escape: the smoothed loss below this */
 } gs_step_data;
 
-/* Fills step's ys_no_neg_zero, xs_lo, xs_hi and sign2_zmin from its f32
- * tables xs and ys, n entries each. */
+/* Fills step's xs_finite, xs_lo, xs_hi, ys_no_neg_zero and sign2_zmin from
+ * its tables, n entries each: xs and ys, or in an f64 run (xs NULL) xs64
+ * and ys64, where ys_no_neg_zero stays 0 and sign2_zmin HUGE_VAL (no f64
+ * set has the sign2 loop). */
 void gs_step_scan_tables(gs_step_data *step, size_t n);
 
 #endif

@@ -61,28 +61,32 @@ void gs_block64_set_rates(gs_block64 *blk, int lane, double lr_in, double lr_out
  * 2^-97 and less leave the path out). */
 void gs_step_scan_tables(gs_step_data *step, size_t n)
 {
+    const int f32 = step->xs && step->ys, f64 = !f32 && step->xs64 && step->ys64;
     int neg_zero = 0, finite = 1, ex = 0;
-    float lo = INFINITY, hi = -INFINITY;
-    if (!step->xs || !step->ys)
-        n = 0, neg_zero = 1;                    /* no tables: keep the path out */
+    double lo = INFINITY, hi = -INFINITY;
+    if (!f32 && !f64)
+        n = 0;                                  /* no tables: keep the shortcuts out */
     for (size_t i = 0; i < n; i++) {
-        const float x = step->xs[i], y = step->ys[i];
+        /* a float widened to double keeps its value, and frexp its exponent */
+        const double x = f32 ? step->xs[i] : step->xs64[i], y = f32 ? step->ys[i] : step->ys64[i];
         neg_zero |= y == 0 && signbit(y);
         if (!isfinite(x)) {
             finite = 0;
             continue;
         }
-        lo = fminf(lo, x);
-        hi = fmaxf(hi, x);
-        if (x != 0) {
+        lo = fmin(lo, x);
+        hi = fmax(hi, x);
+        if (f32 && x != 0) {
             int e;
-            frexpf(x, &e);                      /* |x| in [2^(e-1), 2^e) */
+            frexp(x, &e);                       /* |x| in [2^(e-1), 2^e) */
             const int ulp = e - 1 - 23 < -149 ? -149 : e - 1 - 23;
             ex = ulp < ex ? ulp : ex;   /* from 0: a bound never too high */
         }
     }
-    step->ys_no_neg_zero = !neg_zero;
-    step->xs_lo = n && finite ? lo : 0;
-    step->xs_hi = n && finite ? hi : 0;
-    step->sign2_zmin = n && finite && ex >= -120 ? (-123.0 - ex) * 0.6931471805599453 : HUGE_VAL;
+    step->xs_finite = n && finite;
+    step->xs_lo = step->xs_finite ? lo : 0;
+    step->xs_hi = step->xs_finite ? hi : 0;
+    step->ys_no_neg_zero = f32 && n && !neg_zero;
+    step->sign2_zmin = f32 && step->xs_finite && ex >= -120 ? (-123.0 - ex) * 0.6931471805599453
+                                                            : HUGE_VAL;
 }

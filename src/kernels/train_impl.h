@@ -35,12 +35,17 @@ typedef struct acc {
     vf ga[NV], gb[NV], gc[NV], gd[NV], ls[NV];
 } acc;
 
+/* Where a block's z = a x + b lie for a step (block_side): on both sides of
+ * 0, or all on one, where relu, elu, celu and selu are affine and the step
+ * takes a shorter path to the same bits. */
+enum { SIDE_BOTH, SIDE_BELOW, SIDE_ABOVE };
+
 /* One sample on one vector of lanes: residual, loss, the four gradient sums.
  * g is dL/dyhat up to the loss's constant scale. sign2 (MAE only, sets with
  * vf_sign2): every sum doubled and negated, g = 2 sign(y - yhat) in one
  * operation instead of four (sign2_unscale, below, says when that is exact). */
-GS_INLINE void accumulate(acc *s, int v, gs_act act, gs_loss loss, int sign2, vf delta, vf x,
-                          vf y, vf f, vf df, vm pos, vf c, vf d)
+GS_INLINE void accumulate(acc *s, int v, gs_act act, gs_loss loss, int sign2, int side, vf delta,
+                          vf x, vf y, vf f, vf df, vm pos, vf c, vf d)
 {
     vf r, g;
     (void)sign2;
@@ -70,8 +75,11 @@ GS_INLINE void accumulate(acc *s, int v, gs_act act, gs_loss loss, int sign2, vf
     s->gd[v] = vf_add(s->gd[v], g);
     if (act_df_is_mask(act)) {   /* relu: the sum for c follows from these two */
         /* g f'(z): g where z > 0, else +0. Adding +0 leaves a running sum
-         * as it was: a sum that starts at +0 is never -0. */
-        vf gz = vf_selz(pos, g);
+         * as it was: a sum that starts at +0 is never -0. So a block below
+         * 0 (block_side) leaves out the two additions, the same bits. */
+        if (side == SIDE_BELOW)
+            return;
+        vf gz = side == SIDE_ABOVE ? g : vf_selz(pos, g);
         s->gb[v] = vf_add(s->gb[v], gz);
         s->ga[v] = vf_fma(gz, x, s->ga[v]);
     } else {
@@ -193,18 +201,20 @@ GS_INLINE void combine_partials(const gs_sum_order *o, acc *part, gs_act act, ac
  * running sum s: the sample's x and y (one broadcast for shared and grid
  * sampling, a lane's own for independent), then the activation (inline for
  * the cheap ones, from the sub-batch's eval for the rest) and accumulate. */
-GS_INLINE void accumulate_run(acc *s, gs_act act, gs_loss loss, int sign2, int independent,
-                              int cheap, int staged, int k0, int n, int p0, const int32_t *order,
+GS_INLINE void accumulate_run(acc *s, gs_act act, gs_loss loss, int sign2, int side,
+                              int independent, int cheap, int staged, int k0, int n, int p0,
+                              const int32_t *order,
                               const REAL *xs, const REAL *ys, const REAL *xl, const REAL *yl,
                               const REAL *zb, const REAL *fb, const REAL *dfb, const REAL *pb,
                               const vf *a, const vf *b, const vf *c, const vf *d, vf delta)
 {
     for (int k = k0; k < k0 + n; k++) {
-        if (GS_HAVE_SIGN2 && sign2 && cheap) {
+        if (GS_HAVE_SIGN2 && sign2 && cheap && act_is_cheap(act)) {
             /* The parameters from memory at each use (fma's memory operand),
              * not kept in registers: there GCC kept two of them in ymm
-             * registers and one running sum on the stack instead. Not for
-             * the staged activations: elu's sweep was 4% slower with it. */
+             * registers and one running sum on the stack instead. Only for
+             * the cheap activations: elu's sweep was 4% slower with it (in
+             * its staged loop), and no faster on its affine side. */
             __asm__ volatile("" : "+r"(a), "+r"(b), "+r"(c), "+r"(d));
         }
         vf xv = vf_set1((REAL)0), yv = xv;
@@ -215,14 +225,21 @@ GS_INLINE void accumulate_run(acc *s, gs_act act, gs_loss loss, int sign2, int i
         for (int v = 0; v < NV; v++) {
             const vf x = independent ? vf_load(&xl[k * LANES + v * VW]) : xv;
             const vf y = independent ? vf_load(&yl[k * LANES + v * VW]) : yv;
-            if (cheap) {
+            if (cheap && side == SIDE_BELOW) {
+                /* relu with every z < 0: f = +0 as max(0, z) gives it */
+                const vf zero = vf_set1((REAL)0);
+                accumulate(s, v, act, loss, sign2, side, delta, x, y, zero, zero,
+                           vf_gt(zero, zero), c[v], d[v]);
+            } else if (cheap) {
                 vf z = vf_fma(a[v], x, b[v]), df = vf_set1((REAL)0), f;
                 vm pos = vf_gt(z, vf_set1((REAL)0));
-                if (act_df_is_mask(act))
-                    f = vf_max(vf_set1((REAL)0), z);   /* relu, as act_apply has it */
+                if (act_df_is_mask(act))   /* relu, as act_apply has it */
+                    f = side == SIDE_ABOVE ? z : vf_max(vf_set1((REAL)0), z);
+                else if (side == SIDE_ABOVE)
+                    act_positive_affine(act, z, &f, &df);
                 else
                     f = act_apply(act, z, &df);
-                accumulate(s, v, act, loss, sign2, delta, x, y, f, df, pos, c[v], d[v]);
+                accumulate(s, v, act, loss, sign2, side, delta, x, y, f, df, pos, c[v], d[v]);
             } else if (staged) {
                 /* the rest of the activation here, from its stages */
                 const int i = k * LANES + v * VW;
@@ -231,12 +248,13 @@ GS_INLINE void accumulate_run(acc *s, gs_act act, gs_loss loss, int sign2, int i
                     pre[q] = vf_load(&pb[q * SUB_BATCH * LANES + i]);
                 vf z = vf_fma(a[v], x, b[v]);
                 vf f = act_eval(act, z, pre, &df);
-                accumulate(s, v, act, loss, sign2, delta, x, y, f, df, vf_gt(z, vf_set1((REAL)0)),
-                           c[v], d[v]);
+                accumulate(s, v, act, loss, sign2, SIDE_BOTH, delta, x, y, f, df,
+                           vf_gt(z, vf_set1((REAL)0)), c[v], d[v]);
             } else {
                 const int i = k * LANES + v * VW;
-                accumulate(s, v, act, loss, sign2, delta, x, y, vf_load(&fb[i]), vf_load(&dfb[i]),
-                           vf_gt(vf_load(&zb[i]), vf_set1((REAL)0)), c[v], d[v]);
+                accumulate(s, v, act, loss, sign2, SIDE_BOTH, delta, x, y, vf_load(&fb[i]),
+                           vf_load(&dfb[i]), vf_gt(vf_load(&zb[i]), vf_set1((REAL)0)), c[v],
+                           d[v]);
             }
         }
     }
@@ -256,6 +274,55 @@ GS_INLINE void segment_end(const gs_sum_seg *end, acc *s, acc *level, acc *part,
     }
     if (end->store >= 0)
         acc_move(&part[end->store], s, act);
+}
+
+/* The cheap activations over shared or grid samples need no sub-batch
+ * buffers: the segments back to back, without the sub-batch loop's tests at
+ * each segment's end. So too the blocks where block_side finds relu, elu,
+ * celu or selu on one affine piece (side). */
+GS_INLINE void cheap_pass(const gs_sum_order *o, acc *s, acc *level, acc *part, gs_act act,
+                          gs_loss loss, int sign2, int side, const REAL *xs, const REAL *ys,
+                          const vf *a, const vf *b, const vf *c, const vf *d, vf delta)
+{
+    for (int g = 0; g < o->nseg; g++) {
+        const int k0 = o->seg[g].first, n = o->seg[g].count;
+        if (n == 8)   /* fixed trip counts, as batch_pass's */
+            accumulate_run(s, act, loss, sign2, side, 0, 1, 0, k0, 8, 0, o->order, xs, ys, NULL,
+                           NULL, NULL, NULL, NULL, NULL, a, b, c, d, delta);
+        else if (n == 16)
+            accumulate_run(s, act, loss, sign2, side, 0, 1, 0, k0, 16, 0, o->order, xs, ys, NULL,
+                           NULL, NULL, NULL, NULL, NULL, a, b, c, d, delta);
+        else
+            accumulate_run(s, act, loss, sign2, side, 0, 1, 0, k0, n, 0, o->order, xs, ys, NULL,
+                           NULL, NULL, NULL, NULL, NULL, a, b, c, d, delta);
+        segment_end(&o->seg[g], s, level, part, act);
+    }
+}
+
+/* Where every z = a x + b of a block's step lies: below 0 in every lane
+ * (relu's f = +0 and f'(z) = 0 throughout: the sums for a and b stay +0),
+ * above 0 (relu the identity; elu, celu and selu affine,
+ * act_positive_affine), or neither (SIDE_BOTH, also wherever the tables
+ * are not all finite). From the tables' least and greatest x: fma(a, x, b)
+ * is monotone in x (a correctly rounded function of a x + b), so the z of
+ * those two bound every z the step forms. So it is with an infinite a too,
+ * but for x = 0, where a x is NaN: a 0 among the x is a bound (its z NaN)
+ * or lies between bounds of both signs (one z +inf, one -inf), and either
+ * fails both tests, as a NaN a or b does. */
+GS_INLINE int block_side(const gs_step_data *step, const GS_BLOCK_T *blk)
+{
+    if (!step->xs_finite)
+        return SIDE_BOTH;
+    const vf xlo = vf_set1((REAL)step->xs_lo), xhi = vf_set1((REAL)step->xs_hi);
+    const vf zero = vf_set1((REAL)0);
+    int below = 1, above = 1;
+    for (int v = 0; v < NV; v++) {
+        const vf a = vf_load(&blk->p[0][v * VW]), b = vf_load(&blk->p[1][v * VW]);
+        const vf z1 = vf_fma(a, xlo, b), z2 = vf_fma(a, xhi, b);
+        below &= vm_all(vf_lt(z1, zero)) & vm_all(vf_lt(z2, zero));
+        above &= vm_all(vf_gt(z1, zero)) & vm_all(vf_gt(z2, zero));
+    }
+    return below ? SIDE_BELOW : above ? SIDE_ABOVE : SIDE_BOTH;
 }
 
 /* The forward and backward pass of one step over the whole batch, its sums
@@ -291,22 +358,21 @@ GS_INLINE void batch_pass(const gs_step_data *step, const GS_BLOCK_T *blk, int t
     acc_zero(&s);
     for (int j = 0; j < GS_SUM_LEVELS; j++)
         acc_zero(&level[j]);
+    const int side = !independent && (act_df_is_mask(act) || act_has_positive_branch(act))
+                         ? block_side(step, blk)
+                         : SIDE_BOTH;
+    if (side == SIDE_ABOVE) {
+        cheap_pass(o, &s, level, part, act, loss, sign2, SIDE_ABOVE, xs, ys, a, b, c, d, delta);
+        combine_partials(o, part, act, out);
+        return;
+    }
     if (act_is_cheap(act) && !independent) {
-        /* No sub-batch buffers to fill: the segments back to back, without
-         * the sub-batch loop's tests at each segment's end. */
-        for (int g = 0; g < o->nseg; g++) {
-            const int k0 = o->seg[g].first, n = o->seg[g].count;
-            if (n == 8)   /* fixed trip counts, as below */
-                accumulate_run(&s, act, loss, sign2, 0, 1, 0, k0, 8, 0, order, xs, ys, xl, yl, zb,
-                               fb, dfb, &pb[0][0], a, b, c, d, delta);
-            else if (n == 16)
-                accumulate_run(&s, act, loss, sign2, 0, 1, 0, k0, 16, 0, order, xs, ys, xl, yl, zb,
-                               fb, dfb, &pb[0][0], a, b, c, d, delta);
-            else
-                accumulate_run(&s, act, loss, sign2, 0, 1, 0, k0, n, 0, order, xs, ys, xl, yl, zb,
-                               fb, dfb, &pb[0][0], a, b, c, d, delta);
-            segment_end(&o->seg[g], &s, level, part, act);
-        }
+        if (act_df_is_mask(act) && side == SIDE_BELOW)
+            cheap_pass(o, &s, level, part, act, loss, sign2, SIDE_BELOW, xs, ys, a, b, c, d,
+                       delta);
+        else
+            cheap_pass(o, &s, level, part, act, loss, sign2, SIDE_BOTH, xs, ys, a, b, c, d,
+                       delta);
         combine_partials(o, part, act, out);
         return;
     }
@@ -360,13 +426,13 @@ GS_INLINE void batch_pass(const gs_step_data *step, const GS_BLOCK_T *blk, int t
              * full); forcing it with #pragma GCC unroll 16 was no faster
              * (Zen 3, relu f32, min of 10 alternated runs: 914 -> 1004 ms). */
             if (n == 8)
-                accumulate_run(&s, act, loss, sign2, independent, cheap, staged, k0, 8, p0, order,
+                accumulate_run(&s, act, loss, sign2, SIDE_BOTH, independent, cheap, staged, k0, 8, p0, order,
                                xs, ys, xl, yl, zb, fb, dfb, &pb[0][0], a, b, c, d, delta);
             else if (n == 16)
-                accumulate_run(&s, act, loss, sign2, independent, cheap, staged, k0, 16, p0, order,
+                accumulate_run(&s, act, loss, sign2, SIDE_BOTH, independent, cheap, staged, k0, 16, p0, order,
                                xs, ys, xl, yl, zb, fb, dfb, &pb[0][0], a, b, c, d, delta);
             else
-                accumulate_run(&s, act, loss, sign2, independent, cheap, staged, k0, n, p0, order,
+                accumulate_run(&s, act, loss, sign2, SIDE_BOTH, independent, cheap, staged, k0, n, p0, order,
                                xs, ys, xl, yl, zb, fb, dfb, &pb[0][0], a, b, c, d, delta);
             segment_end(&o->seg[g], &s, level, part, act);
         }

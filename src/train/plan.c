@@ -96,6 +96,7 @@ static int plan_init64(gs_train_plan *plan, size_t n, gs_error *err)
             midpoints64(cfg, xs, ys, cfg->batch);
         plan->step.xs64 = xs;
         plan->step.ys64 = ys;
+        gs_step_scan_tables(&plan->step, n);
     }
     midpoints64(cfg, plan->eval_x64, plan->eval_y64, cfg->eval_points);
     const bool uniform = cfg->data_dist.kind == GS_DIST_UNIFORM;
