@@ -110,11 +110,11 @@ typedef struct gs_step_data {
     /* What the step kernels' exact shortcuts need to know of the tables
      * (gs_step_scan_tables fills them; all 0 in step data made by hand,
      * which keeps every shortcut out): xs_finite, 1 when every x is finite,
-     * and then xs_lo and xs_hi, the least and the greatest x (relu's dead
-     * blocks, train_impl.h's relu_dead; the sign2 band); for the AVX2 f32
-     * MAE loop's sign in one instruction (train_impl.h's sign2),
-     * ys_no_neg_zero, 1 when no y of ys is -0, and sign2_zmin, the least
-     * z = a x + b at which an exp-based f'(z) is still large enough
+     * and then xs_lo and xs_hi, the least and the greatest x (the blocks
+     * on one side of 0, train_impl.h's block_side; the sign2 band); for
+     * the AVX2 f32 MAE loop's sign in one instruction (train_impl.h's
+     * sign2), ys_no_neg_zero, 1 when no y of ys is -0, and sign2_zmin, the
+     * least z = a x + b at which an exp-based f'(z) is still large enough
      * (HUGE_VAL: nowhere). */
     int xs_finite, ys_no_neg_zero;
     double xs_lo, xs_hi;

@@ -426,14 +426,17 @@ GS_INLINE void batch_pass(const gs_step_data *step, const GS_BLOCK_T *blk, int t
              * full); forcing it with #pragma GCC unroll 16 was no faster
              * (Zen 3, relu f32, min of 10 alternated runs: 914 -> 1004 ms). */
             if (n == 8)
-                accumulate_run(&s, act, loss, sign2, SIDE_BOTH, independent, cheap, staged, k0, 8, p0, order,
-                               xs, ys, xl, yl, zb, fb, dfb, &pb[0][0], a, b, c, d, delta);
+                accumulate_run(&s, act, loss, sign2, SIDE_BOTH, independent, cheap, staged, k0, 8,
+                               p0, order, xs, ys, xl, yl, zb, fb, dfb, &pb[0][0], a, b, c, d,
+                               delta);
             else if (n == 16)
-                accumulate_run(&s, act, loss, sign2, SIDE_BOTH, independent, cheap, staged, k0, 16, p0, order,
-                               xs, ys, xl, yl, zb, fb, dfb, &pb[0][0], a, b, c, d, delta);
+                accumulate_run(&s, act, loss, sign2, SIDE_BOTH, independent, cheap, staged, k0, 16,
+                               p0, order, xs, ys, xl, yl, zb, fb, dfb, &pb[0][0], a, b, c, d,
+                               delta);
             else
-                accumulate_run(&s, act, loss, sign2, SIDE_BOTH, independent, cheap, staged, k0, n, p0, order,
-                               xs, ys, xl, yl, zb, fb, dfb, &pb[0][0], a, b, c, d, delta);
+                accumulate_run(&s, act, loss, sign2, SIDE_BOTH, independent, cheap, staged, k0, n,
+                               p0, order, xs, ys, xl, yl, zb, fb, dfb, &pb[0][0], a, b, c, d,
+                               delta);
             segment_end(&o->seg[g], &s, level, part, act);
         }
     }
