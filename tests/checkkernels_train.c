@@ -11,7 +11,6 @@
 #define CKT_LANES lanes
 #define CKT_XS xs
 #define CKT_YS ys
-#define CKT_SCAN_TABLES(step, n) gs_step_scan_tables(step, n)
 #define CKT_UNIFORM rng_uniform
 #define CKT_SPECIALS special_inputs
 #define CKT_MAX_SPECIAL MAX_SPECIAL

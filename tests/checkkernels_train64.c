@@ -15,7 +15,6 @@
 #define CKT_LANES lanes64
 #define CKT_XS xs64
 #define CKT_YS ys64
-#define CKT_SCAN_TABLES(step, n) gs_step_scan_tables(step, n)
 #define CKT_UNIFORM rng_uniform64
 #define CKT_SPECIALS special_inputs64
 #define CKT_MAX_SPECIAL MAX_SPECIAL64

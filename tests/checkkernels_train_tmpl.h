@@ -15,7 +15,6 @@
  *   CKT_TRAIN_FN, CKT_TRAIN       the train function type, gs_kernels' table
  *   CKT_LANES                     gs_kernels' lane count for the precision
  *   CKT_XS, CKT_YS                gs_step_data's sample table fields
- *   CKT_SCAN_TABLES(step, n)      gs_step_scan_tables
  *   CKT_UNIFORM, CKT_SPECIALS, CKT_MAX_SPECIAL, CKT_SAME_BITS
  *                                 kernel_inputs*.h's generators and compare
  *   CKT_BITS_FMT, CKT_BITS(x)     a value's bits in a failure message
@@ -110,7 +109,7 @@ static void make_case(tcase *c, gs_opt opt, gs_sampling sampling, int batch, int
     c->step.CKT_XS = sampling == GS_SAMPLING_INDEPENDENT ? NULL : c->xs;
     c->step.CKT_YS = sampling == GS_SAMPLING_INDEPENDENT ? NULL : c->ys;
     c->step.x_stride = sampling == GS_SAMPLING_SHARED ? (size_t)batch : 0;
-    CKT_SCAN_TABLES(&c->step, (size_t)rows * batch);
+    gs_step_scan_tables(&c->step, (size_t)rows * batch);
     /* Starting points: random, and from variant 2 on with special values. */
     for (int l = 0; l < REF_LANES; l++) {
         for (int k = 0; k < 4; k++) {
@@ -174,8 +173,8 @@ static CKT_TRAIN_FN train_of(const ck_run *run, const gs_kernels *k, const tcase
     return k->CKT_TRAIN[run->fn.act][run->fn.loss];
 }
 
-/* The scalar result of each lane: alone in its block, one step per call. */
-/* One start a block: a start whose every z lies on one side of 0 takes
+/* The scalar result of each lane: alone in its block, one step per call.
+ * So a start whose every z lies on one side of 0 takes
  * train_impl.h's one-sided path here (block_side: relu below or above 0,
  * elu, celu and selu above), and the full path in compare_set's blocks that
  * mix it with starts whose z cross 0. */
@@ -258,7 +257,7 @@ static void make_zero_case(tcase *c, gs_opt opt, gs_sampling sampling, int batch
         c->start[l][2] = rng_next(r) % 2 ? -(CKT_REAL)0 : (CKT_REAL)0;
         c->start[l][3] = rng_next(r) % 2 ? -(CKT_REAL)0 : (CKT_REAL)0;
     }
-    CKT_SCAN_TABLES(&c->step, (size_t)rows * batch);
+    gs_step_scan_tables(&c->step, (size_t)rows * batch);
 }
 
 /* z = a x + b where exp-based derivatives are subnormal or nearly so in
@@ -379,7 +378,7 @@ double CKT_BENCH(const gs_kernels *k, gs_act act, gs_loss loss)
         .window_start = BENCH_STEPS * 9 / 10, .prev_start = BENCH_STEPS * 8 / 10,
         .tol = (CKT_REAL)0.03, .escape = (CKT_REAL)0.045,
     };
-    CKT_SCAN_TABLES(&step, BENCH_STEPS * BENCH_BATCH);
+    gs_step_scan_tables(&step, BENCH_STEPS * BENCH_BATCH);
     CKT_REAL start[GS_BLOCK_LANES][5];
     uint64_t point[GS_BLOCK_LANES];
     for (int l = 0; l < GS_BLOCK_LANES; l++) {
